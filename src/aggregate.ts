@@ -1,0 +1,146 @@
+// Pure: rows in, summary statistics out. Rows are added one at a time so a 100k-job run is
+// summarised while it streams off disk; only the numbers each metric needs are kept.
+import { sum } from './costs.js';
+import type { ErrorKind, GroupSummary, JobResult, MetricStats, RunStatus, RunSummary } from './types.js';
+
+const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
+type Metric = (typeof METRICS)[number];
+
+interface Group {
+  model: string;
+  model_label: string;
+  system_prompt_id: string;
+  n: number;
+  ok: number;
+  errors: number;
+  skipped: number;
+  error_kinds: Partial<Record<ErrorKind, number>>;
+  values: Record<Metric, number[]>;
+  native_tokens_prompt: number;
+  native_tokens_completion: number;
+  native_tokens_reasoning: number;
+  costs: number[];
+  cost_pending: number;
+  spent: number[];
+  providers: Record<string, number>;
+}
+
+export interface Aggregator {
+  add(row: JobResult): void;
+  finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus }): RunSummary;
+}
+
+export function createAggregator(): Aggregator {
+  const groups = new Map<string, Group>();
+  const overall = newGroup('*', '*', '*');
+  return {
+    add(row) {
+      const key = `${row.model}\u0000${row.system_prompt_id}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
+      addTo(group, row);
+      addTo(overall, row);
+    },
+    finish(meta) {
+      return { ...meta, groups: [...groups.values()].map(summarise), overall: summarise(overall) };
+    },
+  };
+}
+
+export function summarize(rows: Iterable<JobResult>, meta: Parameters<Aggregator['finish']>[0]): RunSummary {
+  const agg = createAggregator();
+  for (const row of rows) agg.add(row);
+  return agg.finish(meta);
+}
+
+function newGroup(model: string, model_label: string, system_prompt_id: string): Group {
+  return {
+    model,
+    model_label,
+    system_prompt_id,
+    n: 0,
+    ok: 0,
+    errors: 0,
+    skipped: 0,
+    error_kinds: {},
+    values: { ttft_ms: [], ttfc_ms: [], latency_ms: [], itl_ms: [], output_tps: [] },
+    native_tokens_prompt: 0,
+    native_tokens_completion: 0,
+    native_tokens_reasoning: 0,
+    costs: [],
+    cost_pending: 0,
+    spent: [],
+    providers: {},
+  };
+}
+
+function addTo(g: Group, row: JobResult): void {
+  g.n++;
+  if (row.status === 'ok') g.ok++;
+  else if (row.status === 'skipped') g.skipped++;
+  else g.errors++;
+  if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
+  // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed.
+  if (row.status === 'ok') {
+    for (const metric of METRICS) {
+      const value = row[metric];
+      if (value !== null) g.values[metric].push(value);
+    }
+  }
+  g.native_tokens_prompt += row.native_tokens_prompt ?? 0;
+  g.native_tokens_completion += row.native_tokens_completion ?? 0;
+  g.native_tokens_reasoning += row.native_tokens_reasoning ?? 0;
+  if (row.cost_usd !== null) g.costs.push(row.cost_usd);
+  if (row.cost_source === 'pending') g.cost_pending++;
+  if (row.spent_usd !== null) g.spent.push(row.spent_usd);
+  if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
+}
+
+function summarise(g: Group): GroupSummary {
+  const stats = Object.fromEntries(METRICS.map((m) => [m, metricStats(g.values[m])])) as Record<Metric, MetricStats>;
+  return {
+    model: g.model,
+    model_label: g.model_label,
+    system_prompt_id: g.system_prompt_id,
+    n: g.n,
+    ok: g.ok,
+    errors: g.errors,
+    skipped: g.skipped,
+    error_kinds: g.error_kinds,
+    ...stats,
+    native_tokens_prompt: g.native_tokens_prompt,
+    native_tokens_completion: g.native_tokens_completion,
+    native_tokens_reasoning: g.native_tokens_reasoning,
+    cost_usd: g.costs.length ? sum(g.costs) : null,
+    cost_pending: g.cost_pending,
+    spent_usd: g.spent.length ? sum(g.spent) : null,
+    providers: g.providers,
+  };
+}
+
+/** n, mean ± sd (sample), min/max and linear-interpolated percentiles (type 7, as numpy). */
+export function metricStats(values: number[]): MetricStats {
+  const n = values.length;
+  if (n === 0) return { n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p99: null, max: null };
+  const sorted = Float64Array.from(values).sort();
+  const mean = sorted.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    n,
+    mean: r(mean),
+    sd: sd === null ? null : r(sd),
+    min: r(sorted[0]!),
+    p50: r(quantile(sorted, 0.5)),
+    p90: r(quantile(sorted, 0.9)),
+    p99: r(quantile(sorted, 0.99)),
+    max: r(sorted[n - 1]!),
+  };
+}
+
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}

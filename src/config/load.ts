@@ -1,0 +1,155 @@
+// The one file in config/ that touches the disk: read the suite, its prompt files and the
+// config file, and turn every problem in them into one ConfigError that lists them all.
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError, formatIssue, type Issue } from '../errors.js';
+import { isRecord } from './fields.js';
+import { errorMessage, zodIssues } from './issues.js';
+import { ConfigSchema, SuiteSchema, type AgentLabConfig, type Suite } from './schema.js';
+import { locate, parseYaml, type FieldPath, type Parsed } from './source.js';
+
+/** Bigger than any sane suite or prompt: refuse before reading it into memory. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const CONFIG_FILES = ['agent-lab.config.yaml', 'agent-lab.config.yml'] as const;
+
+export interface LoadedSuite {
+  /** Absolute path of the suite file. */
+  path: string;
+  /** Its folder: paths inside the suite resolve from here. */
+  dir: string;
+  /** Hex sha256 of the suite's bytes and every file it references, so editing a prompt changes it. */
+  sha256: string;
+  suite: Suite;
+  /** Contents of every `prompt_file` and system prompt `file`, keyed by the path as written. */
+  files: Record<string, string>;
+}
+
+export async function loadSuite(file: string): Promise<LoadedSuite> {
+  const path = resolve(file);
+  const dir = dirname(path);
+  const read = await readText(path);
+  if (!read.ok) throw failure(file, [fileIssue(file, `${read.problem} (looked for ${path})`)]);
+  const parsed = parseYaml(read.text, file);
+  if (!parsed.fatal && parsed.data === undefined) {
+    throw failure(file, [fileIssue(file, 'is empty: a suite needs at least `name`, `models` and `tasks` (see suites/example.yaml)')]);
+  }
+  const { issues, data } = validate(parsed, SuiteSchema);
+
+  const files: Record<string, string> = {};
+  const bytesOf = new Map<string, Buffer>();
+  const hash = createHash('sha256').update(read.bytes);
+  for (const ref of references(parsed.fatal ? undefined : parsed.data)) {
+    if (ref.written in files) continue;
+    const target = resolve(dir, ref.written);
+    const prompt = await readText(target);
+    const what = ref.task ? 'Prompt file' : 'System prompt file';
+    if (!prompt.ok) {
+      issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
+      continue;
+    }
+    if (ref.task && prompt.text.trim() === '') issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` is empty: write the prompt in it`));
+    files[ref.written] = prompt.text;
+    bytesOf.set(ref.written, prompt.bytes);
+  }
+  if (issues.length) throw failure(file, issues);
+  // Referenced files in a fixed order, each framed by its name and length, so the hash
+  // cannot be the same for two different sets of files.
+  for (const [written, bytes] of [...bytesOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hash.update(`\n${written}\n${bytes.length}\n`).update(bytes);
+  }
+  return { path, dir, sha256: hash.digest('hex'), suite: data as Suite, files };
+}
+
+export async function loadConfig(explicitPath: string | undefined, cwd: string): Promise<{ path: string | null; config: AgentLabConfig }> {
+  let file = explicitPath;
+  if (file === undefined) {
+    const present = [];
+    for (const name of CONFIG_FILES) if (await exists(join(cwd, name))) present.push(name);
+    if (present.length > 1) throw new ConfigError(`Both ${present.join(' and ')} are in ${cwd}: keep one.`);
+    file = present[0];
+  }
+  if (file === undefined) return { path: null, config: ConfigSchema.parse({}) };
+  const path = resolve(cwd, file);
+  const read = await readText(path);
+  if (!read.ok) throw failure(file, [fileIssue(file, `${read.problem} (looked for ${path})`)]);
+  const parsed = parseYaml(read.text, file);
+  // A config file that is all comments is fine: every setting keeps its default.
+  if (!parsed.fatal && parsed.data === undefined) parsed.data = {};
+  const { issues, data } = validate(parsed, ConfigSchema);
+  if (issues.length) throw failure(file, issues);
+  return { path, config: data as AgentLabConfig };
+}
+
+function validate(parsed: Parsed, schema: z.ZodType): { issues: Issue[]; data: unknown } {
+  const issues = [...parsed.issues];
+  if (parsed.fatal) return { issues, data: undefined };
+  const result = schema.safeParse(parsed.data, { error: errorMessage, reportInput: true });
+  if (!result.success) issues.push(...zodIssues(result.error.issues, parsed.source, schema));
+  return { issues, data: result.data };
+}
+
+/** Every file a suite names, found in the raw data so they are checked even when the suite has other problems. */
+function references(data: unknown): { written: string; path: FieldPath; task: boolean }[] {
+  if (!isRecord(data)) return [];
+  const refs: { written: string; path: FieldPath; task: boolean }[] = [];
+  if (Array.isArray(data.tasks)) {
+    data.tasks.forEach((task, index) => {
+      if (isRecord(task) && typeof task.prompt_file === 'string' && task.prompt_file) {
+        refs.push({ written: task.prompt_file, path: ['tasks', index, 'prompt_file'], task: true });
+      }
+    });
+  }
+  if (isRecord(data.system_prompts)) {
+    for (const [id, prompt] of Object.entries(data.system_prompts)) {
+      if (isRecord(prompt) && typeof prompt.file === 'string' && prompt.file) refs.push({ written: prompt.file, path: ['system_prompts', id, 'file'], task: false });
+    }
+  }
+  return refs;
+}
+
+type Read = { ok: true; text: string; bytes: Buffer } | { ok: false; problem: string };
+
+/** A UTF-8 text file of at most MAX_FILE_BYTES, or what is wrong with it. */
+async function readText(path: string): Promise<Read> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { ok: false, problem: 'is a folder, not a file' };
+    if (info.size > MAX_FILE_BYTES) {
+      return { ok: false, problem: `is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the 5 MiB limit: point at a smaller text file` };
+    }
+    const bytes = await readFile(path);
+    if (bytes.includes(0)) return { ok: false, problem: 'is a binary file (it contains NUL bytes): it must be UTF-8 text' };
+    try {
+      // fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
+      return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
+    } catch {
+      return { ok: false, problem: 'is not valid UTF-8 text: save it as UTF-8' };
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, problem: 'does not exist' };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, problem: 'cannot be read: permission denied' };
+    return { ok: false, problem: `cannot be read: ${(error as Error).message}` };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const fileIssue = (file: string, message: string): Issue => ({ file, line: null, column: null, path: '', message });
+
+const at = (parsed: Parsed, path: FieldPath, message: string): Issue => ({ ...locate(parsed.source, path), path: path.map(String).join('.'), message });
+
+/** One error listing every problem, in file order. A single whole-file problem reads as one line. */
+function failure(file: string, issues: Issue[]): ConfigError {
+  const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const error = new ConfigError(`${file} has ${sorted.length} problem${sorted.length === 1 ? '' : 's'}:`, sorted);
+  if (sorted.length === 1 && sorted[0]!.line === null) error.message = formatIssue(sorted[0]!);
+  return error;
+}

@@ -1,0 +1,193 @@
+// The suite and config file formats: one zod schema each, the single source of truth for
+// validation, TypeScript types and the editor JSON Schema (schema/suite.schema.json).
+import { z } from 'zod';
+import { bool, forbidden, httpUrl, id, intFrom, isRecord, oneOf, positive, present, text, typeError } from './fields.js';
+import { ParamsSchema } from './params.js';
+
+export { ParamsSchema, type ParamsLayer } from './params.js';
+
+const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+const PROMPT_KEYS = ['prompt', 'messages', 'prompt_file'] as const;
+const nameError =
+  'Expected `name` to be 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit (it becomes the results folder name)';
+
+export const MessageSchema = z.strictObject({
+  role: oneOf('role', ROLES),
+  content: z.string({ error: present('Expected `content` to be a string') }),
+});
+
+export const ModelSchema = z.union(
+  [
+    id('model').meta({ description: 'Model slug, e.g. openai/gpt-4o-mini.' }),
+    z.strictObject({
+      id: id('id').meta({ description: 'Model slug as the API knows it.' }),
+      label: text('label').optional().meta({ description: 'Display name in reports (default: the slug).' }),
+      params: ParamsSchema.optional().meta({ description: 'Params for this model; override the suite params.' }),
+    }),
+  ],
+  { error: 'Expected a model to be a slug like `openai/gpt-4o-mini` or a mapping like { id: openai/gpt-4o-mini, label: mini }' },
+);
+
+export const TaskSchema = z
+  .strictObject(
+    {
+      id: id('id'),
+      prompt: text('prompt').optional().meta({ description: 'Sent as one user message.' }),
+      messages: z
+        .array(MessageSchema, { error: typeError('Expected `messages` to be a list of { role, content }') })
+        .min(1, { error: 'Expected `messages` to have at least one message' })
+        .optional()
+        .meta({ description: 'A conversation sent as is (the system prompt arm is put in front).' }),
+      prompt_file: text('prompt_file').optional().meta({ description: "A file whose content is sent as one user message; relative to the suite's folder." }),
+      params: ParamsSchema.optional().meta({ description: 'Params for this task; override suite and model params.' }),
+    },
+    { error: typeError('Expected a task to be a mapping like { id: capital, prompt: What is the capital of France? }') },
+  )
+  .superRefine(
+    (task, ctx) => {
+      if (!isRecord(task)) return;
+      const given = PROMPT_KEYS.filter((key) => task[key] !== undefined);
+      if (given.length === 0) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'A task needs one of `prompt`, `messages` or `prompt_file`' });
+      }
+      if (given.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [given[1]!],
+          params: { at: 'key' },
+          message: `A task has one of \`prompt\`, \`messages\` or \`prompt_file\`, and this one has ${given.map((k) => `\`${k}\``).join(' and ')}: keep one`,
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+const promptId = z.string().regex(/^\S+$/, { error: 'Expected a system prompt id to be a non-empty string without spaces' });
+const SystemPromptSchema = z.union([z.string(), z.strictObject({ file: text('file') })], {
+  error: "Expected a system prompt to be a string ('' for none) or { file: path }",
+});
+
+export const SuiteSchema = z
+  .strictObject(
+    {
+      name: z.string({ error: present(nameError) }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: nameError }).meta({ description: 'Suite name; names the results folder.' }),
+      description: z.string({ error: present('Expected `description` to be a string') }).optional(),
+      models: z
+        .array(ModelSchema, { error: typeError('Expected `models` to be a list of model slugs') })
+        .min(1, { error: 'Expected `models` to list at least one model' })
+        .meta({ description: 'Models to compare: slugs, or { id, label, params }.' }),
+      system_prompts: z
+        .record(promptId, SystemPromptSchema, { error: typeError('Expected `system_prompts` to be a mapping of id to prompt text or { file }') })
+        .refine((map) => Object.keys(map).length > 0, { error: 'Expected `system_prompts` to have at least one entry; leave it out to run without a system prompt' })
+        .optional()
+        .meta({ description: "System prompt arms: id → text or { file }. '' is the no-system-prompt arm. Default: one arm `default` = ''." }),
+      tasks: z
+        .array(TaskSchema, { error: typeError('Expected `tasks` to be a list of { id, prompt | messages | prompt_file }') })
+        .min(1, { error: 'Expected `tasks` to list at least one task' })
+        .meta({ description: 'Tasks: each has an id and exactly one of prompt, messages or prompt_file.' }),
+      params: ParamsSchema.optional().meta({ description: 'Request params for every job (temperature, max_tokens, seed, reasoning, provider…).' }),
+      repeats: intFrom('repeats', 1).optional().meta({ description: 'Times each task × model × system prompt is run (default 1).' }),
+      concurrency: intFrom('concurrency', 1).optional().meta({ description: 'Requests in flight at once (overrides the config file).' }),
+      max_cost: positive('max_cost', ' of USD').optional().meta({ description: 'Stop sending jobs once this many USD are spent.' }),
+    },
+    { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
+  )
+  .superRefine(
+    (suite, ctx) => {
+      if (!isRecord(suite)) return;
+      const dup = (list: unknown, what: string, idOf: (item: unknown) => { id: unknown; path: (string | number)[] }) => {
+        if (!Array.isArray(list)) return;
+        const seen = new Map<string, number>();
+        list.forEach((item, index) => {
+          const { id: value, path } = idOf(item);
+          if (typeof value !== 'string') return;
+          const first = seen.get(value);
+          if (first === undefined) seen.set(value, index);
+          else ctx.addIssue({ code: 'custom', path: [what, index, ...path], message: `Duplicate ${what === 'tasks' ? 'task' : 'model'} id \`${value}\` (also ${what}.${first}): ids must be unique` });
+        });
+      };
+      dup(suite.tasks, 'tasks', (task) => ({ id: isRecord(task) ? task.id : undefined, path: ['id'] }));
+      dup(suite.models, 'models', (model) => (isRecord(model) ? { id: model.id, path: ['id'] } : { id: model, path: [] }));
+    },
+    { when: () => true },
+  );
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const ms = (name: string, fallback: number) => intFrom(name, 0).default(fallback);
+const keyInFile = forbidden(
+  'The API key never lives in a file: set it in the environment and name the variable with `api_key_env` (default OPENROUTER_API_KEY)',
+);
+
+export const ConfigSchema = z.strictObject(
+  {
+    /** OpenAI-compatible endpoint; OPENROUTER_BASE_URL in the environment overrides it. */
+    base_url: httpUrl('base_url').default('https://openrouter.ai/api/v1'),
+    /** Name of the environment variable that holds the key (never the key itself). */
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: 'Expected `api_key_env` to be the name of an environment variable like OPENROUTER_API_KEY (the key itself never lives in a file)',
+      })
+      .default('OPENROUTER_API_KEY'),
+    api_key: keyInFile,
+    key: keyInFile,
+    concurrency: intFrom('concurrency', 1).default(8),
+    output_dir: text('output_dir').default('results'),
+    /** Sent as HTTP-Referer (OpenRouter app attribution); APP_URL overrides it. */
+    app_url: httpUrl('app_url').optional(),
+    /** Sent as X-Title; APP_TITLE overrides it. */
+    app_title: text('app_title').optional(),
+    /** Lowest-precedence request params: config < suite < model < task < CLI. */
+    params: ParamsSchema.optional(),
+    timeouts: z
+      .strictObject({
+        connect_ms: intFrom('connect_ms', 1).default(10_000),
+        ttft_ms: intFrom('ttft_ms', 1).default(120_000),
+        idle_ms: intFrom('idle_ms', 1).default(60_000),
+        total_ms: intFrom('total_ms', 1).default(600_000),
+      })
+      .prefault({}),
+    /** GET /generation for authoritative cost and native tokens, polled after each job. */
+    generation: z
+      .strictObject({ enabled: bool('enabled').default(true), first_delay_ms: ms('first_delay_ms', 1000), max_wait_ms: ms('max_wait_ms', 60_000) })
+      .prefault({}),
+    retry: z
+      .strictObject({
+        max_attempts: intFrom('max_attempts', 1).default(4),
+        base_delay_ms: ms('base_delay_ms', 1000),
+        max_delay_ms: ms('max_delay_ms', 30_000),
+        max_retry_time_ms: ms('max_retry_time_ms', 300_000),
+        retry_midstream: bool('retry_midstream').default(true),
+      })
+      .prefault({}),
+    max_cost: positive('max_cost', ' of USD').optional(),
+    log_level: oneOf('log_level', LOG_LEVELS).default('info'),
+  },
+  { error: typeError('Expected the config file to be a mapping of settings like { concurrency: 8 }') },
+);
+
+export type Suite = z.infer<typeof SuiteSchema>;
+export type SuiteModel = z.infer<typeof ModelSchema>;
+export type SuiteTask = z.infer<typeof TaskSchema>;
+/** The config file after defaults are applied. */
+export type AgentLabConfig = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** JSON Schema of a suite file for editors (draft-07: what yaml-language-server reads best). */
+export function suiteJsonSchema(): object {
+  const schema = z.toJSONSchema(SuiteSchema, {
+    target: 'draft-7',
+    io: 'input',
+    override: ({ zodSchema, jsonSchema }) => {
+      // The exactly-one rule is a refinement zod cannot export; say it in JSON Schema terms.
+      if (zodSchema === TaskSchema) jsonSchema.oneOf = PROMPT_KEYS.map((key) => ({ required: [key] }));
+    },
+  });
+  const { $schema, ...rest } = schema;
+  return { $schema, title: 'agent-lab suite', description: 'A benchmark suite for agent-lab: models × system prompts × tasks.', ...rest };
+}
+
+/** The committed file's exact text (schema/suite.schema.json): pretty-printed, trailing newline. */
+export function suiteJsonSchemaText(): string {
+  return `${JSON.stringify(suiteJsonSchema(), null, 2)}\n`;
+}

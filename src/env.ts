@@ -1,0 +1,52 @@
+// The world, injected. cli.ts builds the real one; tests build their own. Nothing below
+// cli.ts touches process.stdout, process.env or the wall clock directly.
+import { performance } from 'node:perf_hooks';
+
+export interface Writer {
+  write(text: string): void;
+  /** True when this is an interactive terminal (progress spinners only then). */
+  isTTY: boolean;
+}
+
+export interface Env {
+  stdout: Writer;
+  stderr: Writer;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Monotonic milliseconds, for durations. */
+  now: () => number;
+  /** Wall-clock time, for timestamps. */
+  date: () => Date;
+  /** Aborts in-flight work (second Ctrl-C). */
+  signal?: AbortSignal;
+  /** Stops dispatching new jobs (first Ctrl-C). */
+  stopSignal?: AbortSignal;
+}
+
+export function processEnv(): Env {
+  return {
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
+    stderr: { write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => performance.now(),
+    date: () => new Date(),
+  };
+}
+
+/** An Env that records what it writes: for tests and for embedding. */
+export function memoryEnv(overrides: Partial<Env> = {}): Env & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text) => void (out += text), isTTY: false },
+    stderr: { write: (text) => void (err += text), isTTY: false },
+    env: {},
+    cwd: process.cwd(),
+    now: () => performance.now(),
+    date: () => new Date(),
+    ...overrides,
+    out: () => out,
+    err: () => err,
+  };
+}

@@ -1,0 +1,223 @@
+// The HTTP edge: one undici Pool per endpoint, sized to the concurrency. Sends one
+// streaming attempt and turns whatever happens into an AttemptOutcome; it never throws
+// for a failed request. Retries are job.ts's business, not this file's.
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Logger } from '../log.js';
+import type { ErrorKind, Message, Params, StreamResult } from '../types.js';
+import { kindForStatus, parseErrorBody } from './error-body.js';
+import { createStreamReader } from './sse.js';
+import { retryAfterMs } from './retry-after.js';
+
+export interface Timeouts {
+  connect_ms: number;
+  /** Request sent → first content or reasoning token. */
+  ttft_ms: number;
+  /** Longest silence between two network chunks once the response has started. */
+  idle_ms: number;
+  /** Whole attempt. */
+  total_ms: number;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string | null;
+  /** Attribution and other extra headers (HTTP-Referer, X-Title). */
+  headers: Record<string, string>;
+  connections: number;
+  timeouts: Timeouts;
+  now: () => number;
+  logger: Logger;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: Message[];
+  params: Params;
+  /** Sent as X-Agent-Lab-Job so a server log can be joined with results. */
+  jobId?: string;
+}
+
+/** What one attempt produced. Times are monotonic ms from the client's clock. */
+export interface AttemptOutcome {
+  ok: boolean;
+  http_status: number | null;
+  error_kind: ErrorKind | null;
+  error_message: string | null;
+  /** Server-advised wait before retrying (Retry-After / X-RateLimit-Reset). */
+  retry_after_ms: number | null;
+  /** True once any response byte arrived: a retry may then pay twice. */
+  response_started: boolean;
+  stream: StreamResult | null;
+  sent_at: number;
+  ended_at: number;
+}
+
+export interface Client {
+  chat(request: ChatRequest, signal?: AbortSignal): Promise<AttemptOutcome>;
+  /** GET /generation?id=; returns the status and the parsed JSON body (null if not JSON). */
+  generation(id: string, signal?: AbortSignal): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+class Timeout extends Error {}
+
+export function createClient(options: ClientOptions): Client {
+  const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const pool = new Pool(base.origin, {
+    connections: Math.max(1, options.connections),
+    pipelining: 1,
+    connect: { timeout: options.timeouts.connect_ms },
+    // Our own timers below measure ttft/idle/total precisely; undici's are a looser backstop.
+    headersTimeout: options.timeouts.total_ms + 1000,
+    bodyTimeout: options.timeouts.total_ms + 1000,
+    keepAliveTimeout: 30_000,
+  });
+  const path = (rel: string) => `${base.pathname}${rel}`;
+  const baseHeaders: Record<string, string> = { ...options.headers };
+  if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
+  const { now, timeouts, logger } = options;
+
+  async function chat(request: ChatRequest, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const body = JSON.stringify({
+      model: request.model,
+      messages: request.messages,
+      ...request.params,
+      stream: true,
+      // Usage is always on today; older deployments needed one of these (wire reference §2).
+      usage: { include: true },
+      stream_options: { include_usage: true },
+    });
+    const headers: Record<string, string> = { ...baseHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
+    if (request.jobId) headers['x-agent-lab-job'] = request.jobId;
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut: string | null = null;
+    const fire = (what: string) => () => {
+      timedOut = what;
+      controller.abort(new Timeout(what));
+    };
+    const total = setTimeout(fire(`no complete answer within total_ms ${timeouts.total_ms} ms`), timeouts.total_ms);
+    const ttft = setTimeout(fire(`no first token within ttft_ms ${timeouts.ttft_ms} ms`), timeouts.ttft_ms);
+    let idle: NodeJS.Timeout | null = null;
+
+    const sent_at = now();
+    const outcome = (fields: Partial<AttemptOutcome>): AttemptOutcome => ({
+      ok: false,
+      http_status: null,
+      error_kind: null,
+      error_message: null,
+      retry_after_ms: null,
+      response_started: false,
+      stream: null,
+      sent_at,
+      ended_at: now(),
+      ...fields,
+    });
+    let status: number | null = null;
+    let started = false;
+    const reader = createStreamReader();
+    try {
+      if (signal?.aborted) return outcome({ error_kind: 'aborted', error_message: 'aborted before sending' });
+      logger.debug(`→ POST ${path('chat/completions')} model=${request.model} job=${request.jobId ?? '-'}`);
+      const res = await pool.request({ path: path('chat/completions'), method: 'POST', headers, body, signal: controller.signal });
+      status = res.statusCode;
+      if (status < 200 || status >= 300) {
+        clearTimeout(ttft);
+        const text = await res.body.text();
+        const error = parseErrorBody(status, text);
+        logger.debug(`← ${status} model=${request.model}: ${error.message}`);
+        return outcome({
+          http_status: status,
+          error_kind: kindForStatus(status),
+          error_message: error.message,
+          retry_after_ms: retryAfterMs(res.headers, Date.now()),
+          response_started: true,
+        });
+      }
+      idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
+      for await (const chunk of res.body) {
+        const at = now();
+        started = true;
+        idle.refresh();
+        reader.feed(chunk as Uint8Array, at);
+        if (reader.result.first_token_at !== null) clearTimeout(ttft);
+      }
+      const stream = reader.end();
+      const ended_at = now();
+      const failure = streamFailure(stream);
+      if (logger.enabled('debug')) {
+        logger.debug(`← 200 model=${request.model} events=${stream.events} finish=${stream.finish_reason} gen=${stream.generation_id}`);
+      }
+      return outcome({
+        ok: failure === null,
+        http_status: status,
+        error_kind: failure ? 'stream' : null,
+        error_message: failure,
+        response_started: true,
+        stream,
+        ended_at,
+      });
+    } catch (error) {
+      const partial = started ? reader.end() : null;
+      if (timedOut !== null) {
+        return outcome({ http_status: status, error_kind: 'timeout', error_message: timedOut, response_started: started, stream: partial });
+      }
+      if (signal?.aborted) {
+        return outcome({ http_status: status, error_kind: 'aborted', error_message: 'aborted by the user', response_started: started, stream: partial });
+      }
+      const kind: ErrorKind = started || status !== null ? 'stream' : networkKind(error);
+      return outcome({ http_status: status, error_kind: kind, error_message: describe(error), response_started: started, stream: partial });
+    } finally {
+      clearTimeout(total);
+      clearTimeout(ttft);
+      if (idle) clearTimeout(idle);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function generation(id: string, signal?: AbortSignal) {
+    const res = await pool.request({
+      path: `${path('generation')}?id=${encodeURIComponent(id)}`,
+      method: 'GET',
+      headers: baseHeaders,
+      signal,
+      headersTimeout: timeouts.ttft_ms,
+      bodyTimeout: timeouts.idle_ms,
+    });
+    const text = await res.body.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    return { status: res.statusCode, body };
+  }
+
+  return { chat, generation, close: () => pool.close() };
+}
+
+/** Why a 200 stream still failed, or null when it is a good answer. */
+export function streamFailure(stream: StreamResult): string | null {
+  if (stream.error) return `mid-stream error${stream.error.code !== null ? ` ${stream.error.code}` : ''}: ${stream.error.message}`;
+  if (stream.malformed !== null) return `malformed stream event: ${stream.malformed.slice(0, 80)}`;
+  if (stream.finish_reason === 'error') return `finish_reason "error"${stream.native_finish_reason ? ` (${stream.native_finish_reason})` : ''}`;
+  if (!stream.done && stream.finish_reason === null) return 'stream ended before [DONE] and without a finish reason';
+  return null;
+}
+
+function networkKind(error: unknown): ErrorKind {
+  if (error instanceof undiciErrors.ConnectTimeoutError) return 'timeout';
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) return 'timeout';
+  return 'network';
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
+  const detail = [typeof code === 'string' ? code : null, cause?.code ? String(cause.code) : null].filter(Boolean).join(' ');
+  return detail ? `${error.message} (${detail})` : error.message;
+}

@@ -1,0 +1,53 @@
+// Native tokens and the authoritative cost come from GET /generation, which answers 404 for
+// seconds after a stream ends (wire reference §3.1). Poll with back-off until a total cap.
+// Runs off the job's concurrency slot: the runner calls it after the slot is released.
+import type { Logger } from '../log.js';
+import type { GenerationStats } from '../types.js';
+import type { Client } from './client.js';
+import { parseGenerationBody } from './generation-parse.js';
+import { sleep } from '../sleep.js';
+
+export interface GenerationPolicy {
+  enabled: boolean;
+  /** Wait before the first try: the record is almost never there at once. */
+  first_delay_ms: number;
+  /** Give up (cost stays "pending") after this long in total. */
+  max_wait_ms: number;
+}
+
+const RETRYABLE = (status: number) => status === 404 || status === 408 || status === 429 || status >= 500;
+
+/** Poll until the record appears; null when it never did (the caller records cost as pending). */
+export async function fetchGeneration(
+  client: Pick<Client, 'generation'>,
+  id: string,
+  policy: GenerationPolicy,
+  opts: { now: () => number; logger: Logger; signal?: AbortSignal },
+): Promise<GenerationStats | null> {
+  const deadline = opts.now() + policy.max_wait_ms;
+  let wait = policy.first_delay_ms;
+  for (let attempt = 1; ; attempt++) {
+    const remaining = deadline - opts.now();
+    if (remaining <= 0) break;
+    if (!(await sleep(Math.min(wait, remaining), opts.signal))) return null;
+    try {
+      const { status, body } = await client.generation(id, opts.signal);
+      if (status === 200) {
+        const stats = parseGenerationBody(body);
+        if (stats) return stats;
+        opts.logger.debug(`/generation ${id}: 200 without data; retrying`);
+      } else if (!RETRYABLE(status)) {
+        opts.logger.warn(`/generation ${id} answered ${status}; its cost stays pending`);
+        return null;
+      } else {
+        opts.logger.debug(`/generation ${id}: ${status} on try ${attempt}`);
+      }
+    } catch (error) {
+      if (opts.signal?.aborted) return null;
+      opts.logger.debug(`/generation ${id}: ${(error as Error).message} on try ${attempt}`);
+    }
+    wait = Math.min(Math.max(wait * 2, 500), 15_000);
+  }
+  opts.logger.debug(`/generation ${id}: gave up after ${policy.max_wait_ms} ms; cost pending`);
+  return null;
+}

@@ -1,0 +1,27 @@
+// Server-advised waits. `Retry-After` is seconds or an HTTP date (RFC 9110 §10.2.3);
+// OpenRouter's own 429s carry `X-RateLimit-Reset` in epoch milliseconds (wire reference §5.3).
+
+type HeaderValue = string | string[] | undefined;
+
+/** Milliseconds to wait from `nowEpochMs`, or null when the server gave no advice. */
+export function retryAfterMs(headers: Record<string, HeaderValue>, nowEpochMs: number): number | null {
+  const retryAfter = first(headers['retry-after']);
+  if (retryAfter !== undefined) {
+    const trimmed = retryAfter.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (!Number.isNaN(date)) return Math.max(0, date - nowEpochMs);
+  }
+  const reset = first(headers['x-ratelimit-reset']);
+  if (reset !== undefined && /^\d+$/.test(reset.trim())) {
+    const value = Number(reset.trim());
+    // Epoch seconds are ~1.7e9, epoch milliseconds ~1.7e12: accept both.
+    const epochMs = value < 1e11 ? value * 1000 : value;
+    return Math.max(0, epochMs - nowEpochMs);
+  }
+  return null;
+}
+
+function first(value: HeaderValue): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,53 @@
+// run.json: what was run, with which settings — everything needed to reproduce it, and
+// nothing secret (the key's *name* is recorded, never its value).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResolvedSuite, Settings } from './config/resolve.js';
+import { ConfigError } from './errors.js';
+import { RUN_FILE } from './report/write.js';
+
+export interface RunInfo {
+  agent_lab_version: string;
+  run_id: string;
+  started_at: string;
+  finished_at?: string;
+  status?: string;
+  node_version: string;
+  suite: { name: string; path: string; sha256: string };
+  matrix_size: number;
+  settings: Settings;
+  mock: boolean;
+  filter: unknown;
+  cli_params: unknown;
+}
+
+export function runInfo(input: {
+  runId: string;
+  startedAt: string;
+  suite: ResolvedSuite;
+  settings: Settings;
+  options: { mock?: boolean; filter?: unknown; params?: unknown };
+  jobs: number;
+  version: string;
+}): RunInfo {
+  return {
+    agent_lab_version: input.version,
+    run_id: input.runId,
+    started_at: input.startedAt,
+    node_version: process.versions.node,
+    suite: { name: input.suite.name, path: input.suite.path, sha256: input.suite.sha256 },
+    matrix_size: input.jobs,
+    settings: input.settings,
+    mock: Boolean(input.options.mock),
+    filter: input.options.filter ?? {},
+    cli_params: input.options.params ?? {},
+  };
+}
+
+export async function readRunInfo(dir: string): Promise<RunInfo> {
+  try {
+    return JSON.parse(await readFile(join(dir, RUN_FILE), 'utf8')) as RunInfo;
+  } catch (error) {
+    throw new ConfigError(`${dir} is not a run folder agent-lab can resume (${RUN_FILE}: ${(error as Error).message}).`);
+  }
+}

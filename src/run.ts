@@ -1,0 +1,182 @@
+// The main job, readable in one function: load → resolve → expand → execute → aggregate → report.
+import { randomBytes } from 'node:crypto';
+import { join, relative, resolve } from 'node:path';
+import { loadConfig, loadSuite } from './config/load.js';
+import { resolveSettings, resolveSuite, type Settings } from './config/resolve.js';
+import type { Env } from './env.js';
+import { ConfigError, EXIT, type ExitCode } from './errors.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
+import { expandMatrix, unknownFilterNames, type MatrixFilter } from './matrix.js';
+import { createProgress } from './progress.js';
+import { createClient } from './provider/client.js';
+import { openJournal, scanJournal } from './report/journal.js';
+import { renderResponse } from './report/markdown.js';
+import { renderSummaryTable } from './report/table.js';
+import { finalize, prepareOutDir, RUN_FILE, writeAtomic } from './report/write.js';
+import { readRunInfo, runInfo } from './run-info.js';
+import { runJobs } from './runner.js';
+import type { Job, Params, RunStatus, RunSummary } from './types.js';
+import { VERSION } from './version.js';
+
+export interface RunOptions {
+  suitePath: string;
+  configPath?: string;
+  /** Write exactly here (default results/<suite>/<UTC timestamp>/). */
+  out?: string;
+  /** Run against the built-in simulator: no key, no network. */
+  mock?: boolean;
+  baseUrl?: string;
+  concurrency?: number;
+  filter?: MatrixFilter;
+  /** Highest-precedence request params (CLI flags). */
+  params?: Params;
+  saveResponses?: boolean;
+  logLevel?: LogLevel;
+  /** Continue the run in this folder. */
+  resume?: string;
+  retryErrors?: boolean;
+  /** Resume even though the suite changed. */
+  force?: boolean;
+  maxCost?: number;
+  /** Extra options for the built-in simulator (tests and the benchmark). */
+  mockOptions?: Record<string, unknown>;
+}
+
+export interface RunReport {
+  exitCode: ExitCode;
+  status: RunStatus;
+  outDir: string;
+  summary: RunSummary;
+}
+
+export async function runSuite(options: RunOptions, env: Env): Promise<RunReport> {
+  const { config } = await loadConfig(options.configPath, env.cwd);
+  const loaded = await loadSuite(resolve(env.cwd, options.suitePath));
+  const suite = resolveSuite(loaded, config);
+  const settings = resolveSettings(config, env.env, flagsOf(options), suite);
+  const apiKey = options.mock ? null : requireKey(settings, env);
+  const logger = createLogger(env.stderr, settings.log_level as LogLevel, [apiKey]);
+
+  const filter = options.filter ?? {};
+  const unknown = unknownFilterNames(suite, filter);
+  if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
+  const jobs = expandMatrix(suite, options.params ?? {}, filter);
+  if (jobs.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+
+  const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
+  const previous = options.resume ? await readRunInfo(outDir) : null;
+  if (previous && previous.suite.sha256 !== suite.sha256 && !options.force) {
+    throw new ConfigError(`The suite changed since ${outDir} was run (sha256 ${previous.suite.sha256.slice(0, 12)} → ${suite.sha256.slice(0, 12)}). Resuming would mix two suites; pass --force to do it anyway, or start a new run.`);
+  }
+  await prepareOutDir(outDir);
+  const journal0 = options.resume ? await scanJournal(outDir) : null;
+  const done = (job: Job) => {
+    const status = journal0?.last.get(job.job_id);
+    return status === 'ok' || (status === 'error' && !options.retryErrors) || status === 'skipped' ? false : true;
+  };
+  const todo = journal0 ? jobs.filter(done) : jobs;
+  if (journal0?.torn) logger.warn(`${journal0.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
+
+  const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
+  const startedAt = previous?.started_at ?? env.date().toISOString();
+  const info = runInfo({ runId, startedAt, suite, settings, options, jobs: jobs.length, version: VERSION });
+  await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: 'running' }, null, 2) + '\n');
+  logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.length} jobs${journal0 ? ` (${jobs.length - todo.length} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
+
+  const mock = options.mock ? await (await import('./mock/server.js')).startMockServer(options.mockOptions ?? {}) : null;
+  const client = createClient({
+    baseUrl: mock?.url ?? settings.base_url,
+    apiKey,
+    headers: attribution(settings),
+    connections: settings.concurrency,
+    timeouts: settings.timeouts,
+    now: env.now,
+    logger,
+  });
+  const journal = openJournal(outDir);
+  const progress = createProgress(env.stderr, todo.length, env.now);
+  const saveResponse = options.saveResponses ? await responseSaver(outDir) : null;
+  let outcome;
+  try {
+    outcome = await runJobs(todo, {
+      client,
+      concurrency: settings.concurrency,
+      retry: settings.retry,
+      generation: settings.generation,
+      run_id: runId,
+      now: env.now,
+      date: env.date,
+      random: Math.random,
+      logger,
+      signal: env.signal,
+      stopSignal: env.stopSignal,
+      onRow: (row, job) => {
+        journal.row(row);
+        progress.tick(row);
+        saveResponse?.(job, row);
+      },
+      onCost: (row) => journal.cost(row),
+    });
+  } finally {
+    progress.stop();
+    await journal.close();
+    await client.close();
+    await mock?.close();
+  }
+  if (outcome.stopReason) logger.error(outcome.stopReason);
+
+  const summary = await finalize(outDir, { run_id: runId, suite: suite.name, started_at: startedAt, finished_at: env.date().toISOString(), status: outcome.status });
+  await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: outcome.status, finished_at: summary.finished_at, throttles: outcome.throttles }, null, 2) + '\n');
+  env.stdout.write(renderSummaryTable(summary));
+  env.stdout.write(`results: ${relative(env.cwd, outDir) || '.'}\n`);
+  if (outcome.status === 'interrupted') {
+    env.stderr.write(`Interrupted. Resume with: agent-lab run ${options.suitePath} --resume ${relative(env.cwd, outDir)}${options.mock ? ' --mock' : ''}\n`);
+  }
+  return { exitCode: exitCodeFor(outcome.status, summary), status: outcome.status, outDir, summary };
+}
+
+export function exitCodeFor(status: RunStatus, summary: RunSummary): ExitCode {
+  if (status === 'interrupted') return EXIT.interrupted;
+  if (status === 'budget') return EXIT.budget;
+  if (status === 'stopped' || summary.overall.errors > 0) return EXIT.jobs_failed;
+  return EXIT.ok;
+}
+
+function requireKey(settings: Settings, env: Env): string {
+  const key = env.env[settings.api_key_env];
+  if (!key) {
+    throw new ConfigError(`No API key: set ${settings.api_key_env} in the environment (the key never lives in a file), or pass --mock to run on the built-in simulator.`);
+  }
+  return key;
+}
+
+function attribution(settings: Settings): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': `agent-lab/${VERSION}` };
+  if (settings.app_url) headers['http-referer'] = settings.app_url;
+  if (settings.app_title) headers['x-title'] = settings.app_title;
+  return headers;
+}
+
+function flagsOf(options: RunOptions) {
+  const flags: Record<string, unknown> = {};
+  if (options.baseUrl !== undefined) flags.base_url = options.baseUrl;
+  if (options.concurrency !== undefined) flags.concurrency = options.concurrency;
+  if (options.maxCost !== undefined) flags.max_cost = options.maxCost;
+  if (options.logLevel !== undefined) flags.log_level = options.logLevel;
+  return flags;
+}
+
+async function responseSaver(outDir: string) {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const dir = join(outDir, 'responses');
+  await mkdir(dir, { recursive: true });
+  return (job: Job, row: Parameters<typeof renderResponse>[1]) =>
+    void writeFile(join(dir, `${job.task_id}__${safe(job.model)}__${job.system_prompt_id}__r${job.repeat}.md`), renderResponse(job, row));
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** A UTC timestamp that sorts and is safe in a folder name: 2026-11-22T17-45-03Z. */
+export function stamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}

@@ -1,0 +1,141 @@
+// Runs jobs under a concurrency limit. Never rejects because a job failed: every job ends as a
+// row handed to onRow the moment it ends. /generation lookups run after the job's slot is
+// released, so waiting for a cost never slows the run.
+import pLimit from 'p-limit';
+import { runJob, type JobDeps } from './job.js';
+import { applyGeneration } from './costs.js';
+import { fetchGeneration, type GenerationPolicy } from './provider/generation.js';
+import type { Client } from './provider/client.js';
+import type { Logger } from './log.js';
+import type { GenerationStats, Job, JobResult, RunStatus } from './types.js';
+
+export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
+  client: Pick<Client, 'chat' | 'generation'>;
+  concurrency: number;
+  generation: GenerationPolicy;
+  logger: Logger;
+  /** Stops dispatching new jobs; in-flight ones finish (first Ctrl-C). */
+  stopSignal?: AbortSignal;
+  /** A job's row, the moment the job ends (before its cost is known). */
+  onRow: (row: JobResult, job: Job) => void;
+  /** The row again once /generation has answered (or given up) for it. */
+  onCost: (row: JobResult) => void;
+  /** Reserve a job's worst-case cost before dispatch; false = the budget is spent. */
+  admit?: (job: Job) => boolean;
+  /** Return a job's reservation once its real cost is known. */
+  settle?: (job: Job, row: JobResult) => void;
+}
+
+export interface RunnerOutcome {
+  status: RunStatus;
+  /** Why the run stopped early, when it did. */
+  stopReason: string | null;
+  dispatched: number;
+  /** Times the effective concurrency was lowered after 429s. */
+  throttles: number;
+  minConcurrency: number;
+}
+
+export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<RunnerOutcome> {
+  const limit = pLimit(deps.concurrency);
+  const lookups = pLimit(Math.max(4, deps.concurrency));
+  const inFlight = new Set<Promise<void>>();
+  const pendingCosts = new Set<Promise<void>>();
+  let wake: (() => void) | null = null;
+  const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
+  const state = { status: 'ok' as RunStatus, stopReason: null as string | null, dispatched: 0, throttles: 0, minConcurrency: deps.concurrency };
+  const aimd = adaptiveConcurrency(limit, deps.concurrency, deps.now, (c) => {
+    state.throttles++;
+    state.minConcurrency = Math.min(state.minConcurrency, c);
+    deps.logger.warn(`rate limited: concurrency lowered to ${c}`);
+  });
+
+  const jobDeps: JobDeps = {
+    ...deps,
+    onAttempt: (job, outcome) => {
+      if (outcome.error_kind === 'rate_limit') aimd.decrease();
+      else if (outcome.ok) aimd.increase();
+      if ((outcome.error_kind === 'auth' || outcome.error_kind === 'credits') && state.status === 'ok') {
+        state.status = 'stopped';
+        state.stopReason =
+          outcome.error_kind === 'auth'
+            ? `the API refused the key (HTTP ${outcome.http_status}): ${outcome.error_message}. Check the key in the environment; no more jobs were sent.`
+            : `out of credits (HTTP 402): ${outcome.error_message}. Add credits or lower max_tokens; no more jobs were sent.`;
+      }
+      deps.logger.debug(`job ${job.job_id} attempt: ${outcome.ok ? 'ok' : outcome.error_kind}`);
+    },
+  };
+
+  const lookupCost = (job: Job, row: JobResult) => {
+    const ids = row.attempt_log.map((a) => a.generation_id).filter((id): id is string => id !== null);
+    if (!deps.generation.enabled || ids.length === 0) {
+      deps.settle?.(job, row);
+      return;
+    }
+    const opts = { now: deps.now, logger: deps.logger, signal: deps.signal };
+    const work = lookups(async () => {
+      const found = new Map<string, GenerationStats | null>();
+      await Promise.all(ids.map(async (id) => found.set(id, await fetchGeneration(deps.client, id, deps.generation, opts))));
+      const costed = applyGeneration(row, found);
+      deps.settle?.(job, costed);
+      deps.onCost(costed);
+    }).catch((error: unknown) => deps.logger.error(`cost lookup for ${job.job_id} failed: ${String(error)}`));
+    pendingCosts.add(work);
+    void work.finally(() => pendingCosts.delete(work));
+  };
+
+  const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
+  for (const job of jobs) {
+    while (!stopped() && limit.activeCount + limit.pendingCount >= limit.concurrency) await slotFreed();
+    if (stopped()) break;
+    if (deps.admit && !deps.admit(job)) {
+      state.status = 'budget';
+      state.stopReason = 'the cost cap would be crossed by the next job; the rest were skipped';
+      break;
+    }
+    const queuedAt = deps.now();
+    state.dispatched++;
+    const task = limit(() => runJob(job, jobDeps, queuedAt)).then((row) => {
+      deps.onRow(row, job);
+      lookupCost(job, row);
+    });
+    inFlight.add(task);
+    void task.finally(() => {
+      inFlight.delete(task);
+      wake?.();
+    });
+  }
+  // Wake the dispatcher if it is parked while a stop arrives.
+  await Promise.all(inFlight);
+  await Promise.all(pendingCosts);
+  if (state.status === 'ok' && (deps.stopSignal?.aborted || deps.signal?.aborted)) state.status = 'interrupted';
+  return state;
+}
+
+/**
+ * AIMD on p-limit's concurrency: halve on a 429 (at most once a second, so one burst of 429s
+ * counts once), add one back after a window of successes, never above the configured limit.
+ */
+function adaptiveConcurrency(limit: { concurrency: number }, max: number, now: () => number, onDecrease: (c: number) => void) {
+  let lastDecrease = -Infinity;
+  let successes = 0;
+  return {
+    decrease() {
+      if (now() - lastDecrease < 1000) return;
+      lastDecrease = now();
+      successes = 0;
+      const next = Math.max(1, Math.floor(limit.concurrency / 2));
+      if (next < limit.concurrency) {
+        limit.concurrency = next;
+        onDecrease(next);
+      }
+    },
+    increase() {
+      if (limit.concurrency >= max) return;
+      if (++successes >= limit.concurrency) {
+        successes = 0;
+        limit.concurrency = limit.concurrency + 1;
+      }
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// The streaming client against the simulator's fault modes: every failure becomes the right
+// error kind, and each timeout fires within ±10 % of its setting.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { createClient, type Client, type Timeouts } from '../src/provider/client.js';
+import { silentLogger } from '../src/log.js';
+import { startMockServer, type MockServer } from '../src/mock/server.js';
+
+const KEY = 'sk-or-v1-client-test-key-000000';
+const relaxed: Timeouts = { connect_ms: 2000, ttft_ms: 5000, idle_ms: 5000, total_ms: 10_000 };
+
+let server: MockServer;
+beforeAll(async () => {
+  server = await startMockServer({ apiKey: KEY, ttftMs: 5, itlMs: 1, tokens: 8 });
+});
+afterAll(() => server.close());
+
+function client(timeouts: Timeouts = relaxed, key: string | null = KEY, baseUrl = server.url): Client {
+  return createClient({ baseUrl, apiKey: key, headers: {}, connections: 4, timeouts, now: () => performance.now(), logger: silentLogger });
+}
+
+const ask = (c: Client, directive = '', model = 'openai/gpt-4o-mini') =>
+  c.chat({ model, messages: [{ role: 'user', content: `hello ${directive}` }], params: { max_tokens: 50 } });
+
+describe('status and stream failures map to error kinds', () => {
+  const cases: [string, string, number | null][] = [
+    ['[[mock: fault=rate_limit]]', 'rate_limit', 429],
+    ['[[mock: fault=server status=502]]', 'server', 502],
+    ['[[mock: fault=server status=529]]', 'server', 529],
+    ['[[mock: fault=credits]]', 'credits', 402],
+    ['[[mock: fault=bad_request]]', 'bad_request', 400],
+    ['[[mock: fault=midstream_error]]', 'stream', 200],
+    ['[[mock: fault=malformed]]', 'stream', 200],
+    ['[[mock: fault=reset after=2]]', 'stream', 200],
+  ];
+  for (const [directive, kind, status] of cases) {
+    it(`${directive} → ${kind}`, async () => {
+      const c = client();
+      const out = await ask(c, directive);
+      await c.close();
+      expect(out.ok).toBe(false);
+      expect(out.error_kind).toBe(kind);
+      expect(out.http_status).toBe(status);
+      expect(out.error_message).toBeTruthy();
+    });
+  }
+
+  it('a good stream is ok, with text, usage and a generation id', async () => {
+    const c = client();
+    const out = await ask(c);
+    await c.close();
+    expect(out).toMatchObject({ ok: true, http_status: 200, error_kind: null });
+    expect(out.stream!.content.length).toBeGreaterThan(0);
+    expect(out.stream!.usage!.completion_tokens).toBe(8);
+    expect(out.stream!.generation_id).toMatch(/^gen-/);
+  });
+
+  it('a zero-token answer is ok with zero tokens, not an error', async () => {
+    const c = client();
+    const out = await ask(c, '[[mock: fault=empty]]');
+    await c.close();
+    expect(out.ok).toBe(true);
+    expect(out.stream!.content).toBe('');
+    expect(out.stream!.usage!.completion_tokens).toBe(0);
+  });
+
+  it('an unknown model is a bad request; a wrong key is auth', async () => {
+    const c = client();
+    expect((await ask(c, '', 'nope/not-a-model')).error_kind).toBe('bad_request');
+    await c.close();
+    const wrong = client(relaxed, 'sk-or-v1-wrong-key-000000');
+    const out = await ask(wrong);
+    await wrong.close();
+    expect(out.error_kind).toBe('auth');
+    expect(out.http_status).toBe(401);
+  });
+
+  it('a refused connection is a network error before any byte', async () => {
+    const c = client(relaxed, KEY, 'http://127.0.0.1:9/api/v1');
+    const out = await ask(c);
+    await c.close();
+    expect(out.error_kind).toBe('network');
+    expect(out.response_started).toBe(false);
+  });
+
+  it('passes Retry-After through as retry_after_ms', async () => {
+    const c = client();
+    const out = await ask(c, '[[mock: fault=rate_limit retry_after=3]]');
+    await c.close();
+    expect(out.retry_after_ms).toBe(3000);
+  });
+});
+
+describe('timeouts fire within ±10 % of their setting', () => {
+  const within = (actual: number, target: number) => {
+    expect(actual).toBeGreaterThanOrEqual(target * 0.9);
+    expect(actual).toBeLessThanOrEqual(target * 1.1);
+  };
+
+  it('idle_ms catches a stalled stream', async () => {
+    const c = client({ ...relaxed, idle_ms: 400 });
+    const out = await ask(c, '[[mock: fault=stall after=2 ms=5000]]');
+    await c.close();
+    expect(out.error_kind).toBe('timeout');
+    expect(out.error_message).toMatch(/idle_ms/);
+    expect(out.response_started).toBe(true);
+    within(out.ended_at - out.stream!.last_token_at!, 400);
+  });
+
+  it('ttft_ms catches a model that never starts', async () => {
+    const c = client({ ...relaxed, ttft_ms: 300 });
+    const out = await ask(c, '[[mock: ttft=3000]]');
+    await c.close();
+    expect(out.error_kind).toBe('timeout');
+    expect(out.error_message).toMatch(/ttft_ms/);
+    within(out.ended_at - out.sent_at, 300);
+  });
+
+  it('total_ms bounds a slow but steady stream', async () => {
+    const c = client({ ...relaxed, total_ms: 500 });
+    const out = await ask(c, '[[mock: ttft=0 itl=50 tokens=200]]');
+    await c.close();
+    expect(out.error_kind).toBe('timeout');
+    expect(out.error_message).toMatch(/total_ms/);
+    within(out.ended_at - out.sent_at, 500);
+  });
+});
