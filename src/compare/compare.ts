@@ -1,0 +1,199 @@
+// Pure: two runs in, one row per model × system prompt × metric out, each with its delta and
+// whether the change is significant — so noise is not called a regression. Rates use Newcombe's
+// interval for a difference of proportions; medians the Mann-Whitney U test; p95s and per-job
+// means a seeded bootstrap interval. A `--fail-on` rule fails when the change crosses its
+// threshold and is significant (or cannot be tested, with only summary.json: the threshold decides).
+import { atQuantile, bootstrapDiff, mean } from '../stats/bootstrap.js';
+import { mannWhitney } from '../stats/mann-whitney.js';
+import { newcombe } from '../stats/newcombe.js';
+import type { GroupSummary, MetricStats } from '../types.js';
+import { crosses, type FailRule } from './fail-on.js';
+import { groupKey, type CompareSide, type Samples } from './load.js';
+import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
+
+/** Two-sided level below which a test calls a change significant. */
+export const ALPHA = 0.05;
+
+export interface CompareRow {
+  model: string;
+  model_label: string;
+  system_prompt_id: string;
+  metric: CompareMetric;
+  /** Rates as fractions (0..1), latencies in ms, tokens per job, cost per job in USD. */
+  baseline: number | null;
+  current: number | null;
+  /** Percentage points for rates, percent for the rest; null when a side is unknown (or 0 for %). */
+  delta: number | null;
+  /** null: no test possible (no samples, or too few values). */
+  significant: boolean | null;
+  /** Which test decided, with its number: `newcombe [-12.1, 3.4] pp`, `mann-whitney p=0.003`. */
+  test: string;
+  /** The change is in the metric's bad direction (regardless of significance). */
+  worse: boolean | null;
+  /** The --fail-on rules this row fails. */
+  failed: string[];
+}
+
+export interface Comparison {
+  baseline: { path: string; run_id: string; suite: string; per_job: boolean };
+  current: { path: string; run_id: string; suite: string; per_job: boolean };
+  rows: CompareRow[];
+  /** Groups that only one side has (model · prompt). */
+  only_baseline: string[];
+  only_current: string[];
+  rules: FailRule[];
+  /** Every rule failure, one line each; empty when the gate passes. */
+  failures: string[];
+  notes: string[];
+}
+
+export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule[] = []): Comparison {
+  const baseGroups = new Map(base.summary.groups.map((g) => [groupKey(g), g]));
+  const curGroups = new Map(cur.summary.groups.map((g) => [groupKey(g), g]));
+  const rows: CompareRow[] = [];
+  const failures: string[] = [];
+  for (const [key, c] of curGroups) {
+    const b = baseGroups.get(key);
+    if (!b) continue;
+    const bs = base.samples?.get(key) ?? null;
+    const cs = cur.samples?.get(key) ?? null;
+    const perJob = base.samples !== null && cur.samples !== null;
+    for (const metric of COMPARE_METRICS) {
+      const row = withDirection(compareMetric(metric, b, c, perJob ? (bs ?? emptySamples()) : null, perJob ? (cs ?? emptySamples()) : null));
+      for (const rule of rules) {
+        if (rule.metric !== metric || !crosses(rule, row.delta) || row.significant === false) continue;
+        row.failed.push(rule.text);
+        failures.push(`${c.model_label} · ${c.system_prompt_id}: ${METRIC_INFO[metric].label} ${formatDelta(metric, row.delta)} fails ${rule.text}${row.significant === null ? ' (not tested for significance)' : ''}`);
+      }
+      rows.push(row);
+    }
+  }
+  const name = (g: GroupSummary) => `${g.model_label} · ${g.system_prompt_id}`;
+  const notes: string[] = [];
+  if (!base.samples || !cur.samples) {
+    notes.push(`${!base.samples ? 'The baseline' : 'The current run'} is a bare summary.json: latency, TTFT, token and cost significance is unavailable (needs results.jsonl), so --fail-on rules on those metrics are decided by the threshold alone.`);
+  }
+  return {
+    baseline: sideInfo(base),
+    current: sideInfo(cur),
+    rows,
+    only_baseline: [...baseGroups].filter(([k]) => !curGroups.has(k)).map(([, g]) => name(g)),
+    only_current: [...curGroups].filter(([k]) => !baseGroups.has(k)).map(([, g]) => name(g)),
+    rules,
+    failures,
+    notes,
+  };
+}
+
+function sideInfo(side: CompareSide) {
+  return { path: side.path, run_id: side.summary.run_id, suite: side.summary.suite, per_job: side.samples !== null };
+}
+
+const emptySamples = (): Samples => ({ latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] });
+
+function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, bs: Samples | null, cs: Samples | null): CompareRow {
+  const base = { model: c.model, model_label: c.model_label, system_prompt_id: c.system_prompt_id, metric, failed: [] as string[] };
+  // A seed per group and metric: the verdict on the same two runs never changes.
+  const seed = hash(`${c.model}\u0000${c.system_prompt_id}\u0000${metric}`);
+  switch (metric) {
+    case 'pass_rate':
+      return { ...base, ...rate(b.passed ?? 0, b.checked ?? 0, c.passed ?? 0, c.checked ?? 0) };
+    case 'error_rate':
+      return { ...base, ...rate(b.errors, b.n - b.skipped, c.errors, c.n - c.skipped) };
+    case 'p50_latency':
+      return { ...base, ...median(b.latency_ms, c.latency_ms, bs?.latency_ms, cs?.latency_ms) };
+    case 'p50_ttft':
+      return { ...base, ...median(b.ttft_ms, c.ttft_ms, bs?.ttft_ms, cs?.ttft_ms) };
+    case 'p95_latency':
+      return { ...base, ...p95(b.latency_ms, c.latency_ms, bs?.latency_ms, cs?.latency_ms, seed) };
+    case 'p95_ttft':
+      return { ...base, ...p95(b.ttft_ms, c.ttft_ms, bs?.ttft_ms, cs?.ttft_ms, seed) };
+    case 'tokens':
+      return { ...base, ...perJob(tokensPerJob(b), tokensPerJob(c), bs?.tokens, cs?.tokens, seed) };
+    case 'cost':
+      return { ...base, ...perJob(costPerJob(b), costPerJob(c), bs?.cost_usd, cs?.cost_usd, seed) };
+  }
+}
+
+type Verdict = Pick<CompareRow, 'baseline' | 'current' | 'delta' | 'significant' | 'test' | 'worse'>;
+
+function rate(k1: number, n1: number, k2: number, n2: number): Verdict {
+  const baseline = n1 > 0 ? k1 / n1 : null;
+  const current = n2 > 0 ? k2 / n2 : null;
+  const delta = baseline === null || current === null ? null : (current - baseline) * 100;
+  const ci = newcombe(k1, n1, k2, n2);
+  const significant = ci === null ? null : ci[0] > 0 || ci[1] < 0;
+  const test = ci === null ? 'no jobs on one side' : `newcombe [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}] pp`;
+  return { baseline, current, delta, significant, test, worse: null };
+}
+
+function median(b: MetricStats, c: MetricStats, bs: number[] | undefined, cs: number[] | undefined): Verdict {
+  const { baseline, current, delta } = pct(b.p50, c.p50);
+  if (!bs || !cs) return { baseline, current, delta, significant: null, test: 'needs results.jsonl', worse: null };
+  if (bs.length === 0 || cs.length === 0) return { baseline, current, delta, significant: null, test: 'no ok jobs on one side', worse: null };
+  const { p } = mannWhitney(bs, cs);
+  // No p-value with samples on both sides means every value is the same: no change at all.
+  if (p === null) return { baseline, current, delta, significant: false, test: 'all values equal', worse: null };
+  return { baseline, current, delta, significant: p < ALPHA, test: `mann-whitney ${fmtP(p)}`, worse: null };
+}
+
+function p95(b: MetricStats, c: MetricStats, bs: number[] | undefined, cs: number[] | undefined, seed: number): Verdict {
+  // summary.json files written before p95 existed have none: unknown, not 0.
+  const { baseline, current, delta } = pct(b.p95 ?? null, c.p95 ?? null);
+  return { baseline, current, delta, ...bootstrapVerdict(bs, cs, atQuantile(0.95), seed, baseline) };
+}
+
+function perJob(baseline: number | null, current: number | null, bs: number[] | undefined, cs: number[] | undefined, seed: number): Verdict {
+  // With per-job samples the means come from them (ok jobs with a known value), so the number
+  // shown and the number tested are the same; a bare summary gives a total ÷ jobs estimate.
+  if (bs && cs) {
+    baseline = bs.length ? mean(Float64Array.from(bs)) : null;
+    current = cs.length ? mean(Float64Array.from(cs)) : null;
+  }
+  const d = pct(baseline, current);
+  return { ...d, ...bootstrapVerdict(bs, cs, mean, seed, d.baseline) };
+}
+
+function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, stat: Parameters<typeof bootstrapDiff>[2], seed: number, baseline: number | null) {
+  if (!bs || !cs) return { significant: null, test: 'needs results.jsonl', worse: null };
+  const ci = bootstrapDiff(bs, cs, stat, { seed });
+  if (!ci) return { significant: null, test: 'no ok jobs on one side', worse: null };
+  const scale = baseline ? 100 / baseline : null;
+  const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${signed(ci[0] * scale)}, ${signed(ci[1] * scale)}] %`;
+  return { significant: ci[0] > 0 || ci[1] < 0, test: `bootstrap ${text}`, worse: null };
+}
+
+function pct(baseline: number | null, current: number | null) {
+  const delta = baseline === null || current === null || baseline === 0 ? null : ((current - baseline) / baseline) * 100;
+  return { baseline, current, delta };
+}
+
+function tokensPerJob(g: GroupSummary): number | null {
+  return g.ok > 0 && (g.native_tokens_prompt || g.native_tokens_completion) ? (g.native_tokens_prompt + g.native_tokens_completion) / g.ok : null;
+}
+
+function costPerJob(g: GroupSummary): number | null {
+  const priced = g.ok - Math.min(g.ok, g.cost_pending);
+  return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
+}
+
+/** Direction, once the verdict is in: is this change the bad kind? */
+function withDirection(row: CompareRow): CompareRow {
+  if (row.delta === null || row.delta === 0) return { ...row, worse: row.delta === null ? null : false };
+  return { ...row, worse: METRIC_INFO[row.metric].worse === 'up' ? row.delta > 0 : row.delta < 0 };
+}
+
+export function formatDelta(metric: CompareMetric, delta: number | null): string {
+  if (delta === null) return '-';
+  return `${signed(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : ' %'}`;
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+const fmtP = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
+
+/** FNV-1a, for a stable per-metric seed. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,73 @@
+// Read one side of a comparison: a run folder (summary.json plus the per-job samples from
+// results.jsonl, so significance is tested on the real distributions) or a bare summary.json
+// (counts and percentiles only: latency, token and cost significance are then unavailable).
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { summarize } from '../aggregate.js';
+import { ConfigError } from '../errors.js';
+import { readJsonl, RESULTS_FILE } from '../report/journal.js';
+import { SUMMARY_FILE } from '../report/write.js';
+import type { GroupSummary, JobResult, RunSummary } from '../types.js';
+
+/** Per-job values of one group, from ok rows only (as in summary.json). */
+export interface Samples {
+  latency_ms: number[];
+  ttft_ms: number[];
+  /** Native prompt + completion tokens. */
+  tokens: number[];
+  cost_usd: number[];
+}
+
+export interface CompareSide {
+  /** What the user passed. */
+  path: string;
+  /** The run folder (or the folder holding summary.json): where compare.md goes by default. */
+  dir: string;
+  summary: RunSummary;
+  /** Keyed by groupKey; null when only summary.json was given. */
+  samples: Map<string, Samples> | null;
+}
+
+export const groupKey = (g: Pick<GroupSummary, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
+
+export async function readSide(path: string): Promise<CompareSide> {
+  if (!existsSync(path)) throw new ConfigError(`${path} does not exist: expected a run folder or a summary.json file.`);
+  if (statSync(path).isDirectory()) {
+    const rowsFile = join(path, RESULTS_FILE);
+    const summaryFile = join(path, SUMMARY_FILE);
+    if (!existsSync(summaryFile) && !existsSync(rowsFile)) throw new ConfigError(`${path} is not a run folder: it has neither ${SUMMARY_FILE} nor ${RESULTS_FILE}.`);
+    const samples = new Map<string, Samples>();
+    const rows: JobResult[] = [];
+    const keepRows = !existsSync(summaryFile);
+    for await (const row of readJsonl<JobResult>(rowsFile)) {
+      if (keepRows) rows.push(row);
+      if (row.status !== 'ok') continue;
+      const key = groupKey(row);
+      let s = samples.get(key);
+      if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] }));
+      if (row.latency_ms !== null) s.latency_ms.push(row.latency_ms);
+      if (row.ttft_ms !== null) s.ttft_ms.push(row.ttft_ms);
+      if (row.native_tokens_prompt !== null || row.native_tokens_completion !== null) s.tokens.push((row.native_tokens_prompt ?? 0) + (row.native_tokens_completion ?? 0));
+      if (row.cost_usd !== null) s.cost_usd.push(row.cost_usd);
+    }
+    // A run killed before its end has rows but no summary: summarise them the same way.
+    const summary = keepRows
+      ? summarize(rows, { run_id: rows[0]?.run_id ?? basename(path), suite: '?', started_at: '', finished_at: '', status: 'interrupted' })
+      : await readSummary(summaryFile);
+    return { path, dir: path, summary, samples: existsSync(rowsFile) ? samples : null };
+  }
+  return { path, dir: join(path, '..'), summary: await readSummary(path), samples: null };
+}
+
+async function readSummary(file: string): Promise<RunSummary> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  const s = parsed as Partial<RunSummary>;
+  if (!s || !Array.isArray(s.groups) || typeof s.overall !== 'object') throw new ConfigError(`${file} is not an agent-lab summary.json (no groups/overall).`);
+  return s as RunSummary;
+}

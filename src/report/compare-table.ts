@@ -1,0 +1,20 @@
+// The comparison as a terminal table, with the gate verdict under it. Pure: returns a string.
+import type { Comparison } from '../compare/compare.js';
+import { COMPARE_HEADERS, compareCells } from './compare-format.js';
+import { formatTable, type Column } from './format-table.js';
+
+const RIGHT = new Set(['baseline', 'current', 'delta']);
+
+export function renderCompareTable(c: Comparison): string {
+  const columns: Column[] = COMPARE_HEADERS.map((header) => ({ header, align: RIGHT.has(header) ? 'right' : 'left' }));
+  const lines = [`baseline ${c.baseline.run_id} (${c.baseline.path}) → current ${c.current.run_id} (${c.current.path})`];
+  const table = c.rows.length ? formatTable(columns, c.rows.map(compareCells)) : 'No model × system prompt is in both runs: nothing to compare.\n';
+  const tail: string[] = [];
+  if (c.only_baseline.length) tail.push(`only in the baseline: ${c.only_baseline.join(', ')}`);
+  if (c.only_current.length) tail.push(`only in the current run: ${c.only_current.join(', ')}`);
+  tail.push(...c.notes);
+  if (c.rules.length === 0) tail.push('no --fail-on rules: report only.');
+  else if (c.failures.length === 0) tail.push(`gate passed: no significant change crosses ${c.rules.map((r) => r.text).join(', ')}.`);
+  else tail.push(`gate FAILED (${c.failures.length}):`, ...c.failures.map((f) => `  ${f}`));
+  return `${lines.join('\n')}\n${table}${tail.map((t) => `${t}\n`).join('')}`;
+}
