@@ -61,6 +61,15 @@ program
   .option('--retry-errors', 'with --resume: run failed jobs again too')
   .option('--force', 'with --resume: accept a suite that changed since the run')
   .option('--max-cost <usd>', 'stop before spending more than this (USD)', num('max-cost'))
+  .option('--no-preflight', 'do not check the models and params against /models first')
+  .option('--strict-params', 'a param a model does not list is an error (and provider.require_parameters: true is sent)')
+  .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
+  .option('--expect-tokens <n>', 'expected completion tokens per job, for the low cost estimate (default 256)', int('expect-tokens'))
+  .option('--json', 'with --dry-run: the plan as JSON')
+  .option('--baseline <dir>', 'at the end, compare with this run folder (or summary.json); writes compare.md')
+  .option('--fail-on <rules>', 'with --baseline: exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%"')
+  .option('--history <file>', 'append this run to <file> (default: <output_dir>/history.jsonl)')
+  .option('--no-history', 'do not append this run to the history file')
   .option('-v, --verbose', 'debug logging (same as --log-level debug)')
   .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
   .action(async (suite: string, opts: Record<string, unknown>) => {
@@ -86,10 +95,153 @@ program
         retryErrors: Boolean(opts.retryErrors),
         force: Boolean(opts.force),
         maxCost: opts.maxCost as number | undefined,
+        preflight: opts.preflight !== false,
+        strictParams: Boolean(opts.strictParams),
+        dryRun: Boolean(opts.dryRun),
+        expectTokens: opts.expectTokens as number | undefined,
+        json: Boolean(opts.json),
+        baseline: opts.baseline as string | undefined,
+        failOn: opts.failOn as string | undefined,
+        history: opts.history as string | false | undefined,
       },
       env,
     );
     process.exitCode = report.exitCode;
+  });
+
+program
+  .command('plan')
+  .description('What a run would send and cost: matrix size, estimated prompt tokens, cost range. Sends no chat request.')
+  .argument('<suite>', 'suite YAML file')
+  .option('--mock', 'price against the built-in simulator\'s model list')
+  .option('-c, --config <file>', 'config file (default: ./agent-lab.config.yaml if present)')
+  .option('--base-url <url>', 'API base URL (default: https://openrouter.ai/api/v1, env OPENROUTER_BASE_URL)')
+  .option('--models <ids>', 'only these models (comma-separated)', list)
+  .option('--tasks <ids>', 'only these tasks (comma-separated)', list)
+  .option('--prompts <ids>', 'only these system prompts (comma-separated)', list)
+  .option('--max-tokens <n>', 'override max_tokens', int('max-tokens'))
+  .option('--param <key=value>', 'override any request field (repeatable; value is JSON)', param)
+  .option('--strict-params', 'a param a model does not list is an error')
+  .option('--expect-tokens <n>', 'expected completion tokens per job, for the low estimate (default 256)', int('expect-tokens'))
+  .option('--json', 'the plan as JSON')
+  .action(async (suite: string, opts: Record<string, unknown>) => {
+    const params: Params = { ...((opts.param as Params) ?? {}) };
+    if (opts.maxTokens !== undefined) params.max_tokens = opts.maxTokens;
+    const { runSuite } = await import('./run.js');
+    const report = await runSuite(
+      {
+        suitePath: suite,
+        configPath: opts.config as string | undefined,
+        mock: Boolean(opts.mock),
+        baseUrl: opts.baseUrl as string | undefined,
+        filter: { models: opts.models as string[], tasks: opts.tasks as string[], prompts: opts.prompts as string[] },
+        params,
+        strictParams: Boolean(opts.strictParams),
+        dryRun: true,
+        expectTokens: opts.expectTokens as number | undefined,
+        json: Boolean(opts.json),
+      },
+      processEnv(),
+    );
+    process.exitCode = report.exitCode;
+  });
+
+program
+  .command('models')
+  .description('List the models of the endpoint (GET /models), filtered and sorted; or show one in full.')
+  .argument('[id]', 'show this model (id or canonical slug) in full')
+  .option('--search <text>', 'every word must occur in the id, name or canonical slug')
+  .option('--free', 'only free models')
+  .option('--supports <names>', 'only models supporting all of these (reasoning, tools, structured_outputs, or any parameter)')
+  .option('--max-price <in/out>', 'max USD per million tokens, input/output (e.g. 1/4, /10, 0.5/)')
+  .option('--min-context <n>', 'only models with at least this context length', int('min-context'))
+  .addOption(new Option('--sort <key>', 'sort order').choices(['price', 'context', 'name', 'newest']))
+  .option('--json', 'JSON for scripts')
+  .option('--csv', 'CSV for scripts')
+  .option('--refresh', 'ignore the 5-minute disk cache')
+  .option('--mock', 'list the built-in simulator\'s models')
+  .option('-c, --config <file>', 'config file (for base_url)')
+  .option('--base-url <url>', 'API base URL (default: https://openrouter.ai/api/v1, env OPENROUTER_BASE_URL)')
+  .action(async (id: string | undefined, opts: Record<string, unknown>) => {
+    const { modelsCommand } = await import('./commands/models.js');
+    process.exitCode = await modelsCommand(id, opts as Parameters<typeof modelsCommand>[1], processEnv());
+  });
+
+program
+  .command('resume')
+  .description('Continue a stopped, interrupted or killed run: same suite, filters and options (from <dir>/run.json).')
+  .argument('<dir>', 'the run folder (holds run.json and results.jsonl)')
+  .option('--retry-errors', 'run failed jobs again too')
+  .option('--force', 'accept a suite that changed since the run')
+  .option('--base-url <url>', 'API base URL (default: as the run had it)')
+  .option('-j, --concurrency <n>', 'requests in flight at once (default: as the run had it)', int('concurrency'))
+  .option('--max-cost <usd>', 'stop before spending more than this (USD)', num('max-cost'))
+  .option('-v, --verbose', 'debug logging (same as --log-level debug)')
+  .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
+  .action(async (dir: string, opts: Record<string, unknown>) => {
+    const env = withSignals(processEnv());
+    const [{ resumeOptions }, { runSuite }] = await Promise.all([import('./commands/resume.js'), import('./run.js')]);
+    const options = await resumeOptions(
+      dir,
+      {
+        retryErrors: Boolean(opts.retryErrors),
+        force: Boolean(opts.force),
+        baseUrl: opts.baseUrl as string | undefined,
+        concurrency: opts.concurrency as number | undefined,
+        maxCost: opts.maxCost as number | undefined,
+        logLevel: opts.verbose ? 'debug' : (opts.logLevel as 'info' | undefined),
+      },
+      env.cwd,
+    );
+    process.exitCode = (await runSuite(options, env)).exitCode;
+  });
+
+program
+  .command('compare')
+  .description('Compare two runs per model × system prompt: pass rate, latency, TTFT, tokens, cost, error rate, with significance.')
+  .argument('<baseline>', 'baseline run folder (or its summary.json)')
+  .argument('<current>', 'current run folder (or its summary.json)')
+  .option('--fail-on <rules>', 'exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%,p95_latency>+20%"')
+  .option('--out <file>', 'write compare.md here (default: inside <current>)')
+  .option('--json', 'print the comparison as JSON')
+  .action(async (baseline: string, current: string, opts: Record<string, unknown>) => {
+    const { runCompareCommand } = await import('./commands/compare.js');
+    process.exitCode = await runCompareCommand({ baseline, current, failOn: opts.failOn as string | undefined, out: opts.out as string | undefined, json: Boolean(opts.json) }, processEnv());
+  });
+
+program
+  .command('history')
+  .description('The trend of past runs from the history file: cost, latency, pass rate per model × system prompt.')
+  .option('--history <file>', 'the history file (default: <output_dir>/history.jsonl)')
+  .option('-c, --config <file>', 'config file (for output_dir)')
+  .option('--suite <name>', 'only this suite')
+  .option('--model <id>', 'only this model (slug or label)')
+  .option('--since <date>', 'only runs finished at or after this date/time (e.g. 2026-11-01)')
+  .option('--json', 'the entries as JSON')
+  .option('--html <file>', 'write a self-contained trend page (charts) to <file>')
+  .action(async (opts: Record<string, unknown>) => {
+    const { runHistoryCommand } = await import('./commands/history.js');
+    process.exitCode = await runHistoryCommand(
+      {
+        history: opts.history as string | undefined,
+        configPath: opts.config as string | undefined,
+        suite: opts.suite as string | undefined,
+        model: opts.model as string | undefined,
+        since: opts.since as string | undefined,
+        json: Boolean(opts.json),
+        html: opts.html as string | undefined,
+      },
+      processEnv(),
+    );
+  });
+
+program
+  .command('report')
+  .description('Rebuild report.html in a run folder from its summary.json and results.jsonl.')
+  .argument('<dir>', 'the run folder')
+  .action(async (dir: string) => {
+    const { runReportCommand } = await import('./commands/report.js');
+    process.exitCode = await runReportCommand({ dir }, processEnv());
   });
 
 program

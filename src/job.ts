@@ -48,7 +48,12 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
     if (outcome.ok || n >= deps.retry.max_attempts || !retryable(outcome, deps.retry)) break;
     const delay = outcome.retry_after_ms ?? backoff(n, deps.retry, deps.random);
     if (deps.now() + delay - firstSend > deps.retry.max_retry_time_ms) break;
-    if (!(await sleep(delay, deps.signal))) break;
+    if (!(await sleep(delay, deps.signal))) {
+      // Interrupted while waiting to retry: the job never got its answer, so it is recorded as
+      // aborted (a plain resume runs it again) rather than as the failure it was retrying.
+      outcome = { ...outcome, ok: false, error_kind: 'aborted', error_message: `aborted while waiting to retry (last attempt: ${outcome.error_kind}: ${outcome.error_message})` };
+      break;
+    }
   }
   return toRow(job, deps.run_id, outcome, attempts, round(firstSend - queuedAt), startedAt);
 }
@@ -115,10 +120,14 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     native_tokens_cached: null,
     cost_usd: null,
     cost_usage_usd: usage?.cost ?? null,
+    cost_estimate_usd: null,
     spent_usd: null,
     cost_source: attempts.some((a) => a.generation_id) ? 'pending' : 'none',
     or_latency_ms: null,
     or_generation_time_ms: null,
+    // Filled in by checks/apply.ts once the row (and later its cost) is known.
+    checks: [],
+    passed: null,
   };
 }
 

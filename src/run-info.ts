@@ -19,6 +19,18 @@ export interface RunInfo {
   mock: boolean;
   filter: unknown;
   cli_params: unknown;
+  /** The rest of the command line, so `agent-lab resume DIR` runs the same command again. */
+  invocation?: Invocation;
+}
+
+export interface Invocation {
+  /** Absolute path of the config file used, or null when there was none. */
+  config_path: string | null;
+  base_url?: string;
+  concurrency?: number;
+  max_cost?: number;
+  log_level?: string;
+  save_responses: boolean;
 }
 
 export function runInfo(input: {
@@ -29,6 +41,7 @@ export function runInfo(input: {
   options: { mock?: boolean; filter?: unknown; params?: unknown };
   jobs: number;
   version: string;
+  invocation?: Invocation;
 }): RunInfo {
   return {
     agent_lab_version: input.version,
@@ -41,6 +54,7 @@ export function runInfo(input: {
     mock: Boolean(input.options.mock),
     filter: input.options.filter ?? {},
     cli_params: input.options.params ?? {},
+    ...(input.invocation ? { invocation: input.invocation } : {}),
   };
 }
 

@@ -9,12 +9,20 @@ import { createLogger, type Logger, type LogLevel } from './log.js';
 import { expandMatrix, unknownFilterNames, type MatrixFilter } from './matrix.js';
 import { createProgress } from './progress.js';
 import { createClient } from './provider/client.js';
-import { openJournal, scanJournal } from './report/journal.js';
+import { alreadyDone, openJournal, scanJournal } from './report/journal.js';
 import { renderResponse } from './report/markdown.js';
 import { renderSummaryTable } from './report/table.js';
 import { finalize, prepareOutDir, RUN_FILE, writeAtomic } from './report/write.js';
-import { readRunInfo, runInfo } from './run-info.js';
+import { readRunInfo, runInfo, type Invocation } from './run-info.js';
 import { runJobs } from './runner.js';
+import { afterRun, planAfterRun } from './after-run.js';
+import { withChecks } from './checks/apply.js';
+import { budgetFor, budgetSkippedRow } from './budget.js';
+import { loadCatalog, type Catalog } from './catalog.js';
+import { buildPlan, DEFAULT_EXPECT_TOKENS, estimateSummary, nativeCostEstimate, type RunPlan } from './estimate.js';
+import { preflight, reportPreflight } from './preflight.js';
+import { renderPlanJson, renderPlanTable } from './report/plan-table.js';
+import { summarize } from './aggregate.js';
 import type { Job, Params, RunStatus, RunSummary } from './types.js';
 import { VERSION } from './version.js';
 
@@ -38,8 +46,24 @@ export interface RunOptions {
   /** Resume even though the suite changed. */
   force?: boolean;
   maxCost?: number;
+  /** Check the matrix against /models first (default true; `--no-preflight`). */
+  preflight?: boolean;
+  /** Params a model does not list are errors, and provider.require_parameters: true is sent. */
+  strictParams?: boolean;
+  /** Print the plan (matrix, estimated tokens, cost range) and send nothing. */
+  dryRun?: boolean;
+  /** Expected completion tokens per job for the low estimate. */
+  expectTokens?: number;
+  /** With dryRun: the plan as JSON. */
+  json?: boolean;
   /** Extra options for the built-in simulator (tests and the benchmark). */
   mockOptions?: Record<string, unknown>;
+  /** Compare against this run folder (or summary.json) at the end; its gate can make the exit code 3. */
+  baseline?: string;
+  /** --fail-on rules for the baseline comparison, e.g. `pass_rate<-5pp,cost>+10%`. */
+  failOn?: string;
+  /** History file (default <output_dir>/history.jsonl); false: do not append. */
+  history?: string | false;
 }
 
 export interface RunReport {
@@ -47,21 +71,38 @@ export interface RunReport {
   status: RunStatus;
   outDir: string;
   summary: RunSummary;
+  /** The pre-run estimate (null with --no-preflight). */
+  plan?: RunPlan | null;
 }
 
 export async function runSuite(options: RunOptions, env: Env): Promise<RunReport> {
-  const { config } = await loadConfig(options.configPath, env.cwd);
+  const { config, path: configPath } = await loadConfig(options.configPath, env.cwd);
   const loaded = await loadSuite(resolve(env.cwd, options.suitePath));
   const suite = resolveSuite(loaded, config);
   const settings = resolveSettings(config, env.env, flagsOf(options), suite);
-  const apiKey = options.mock ? null : requireKey(settings, env);
+  // A plan sends no chat request, and /models needs no key.
+  const apiKey = options.mock || options.dryRun ? null : requireKey(settings, env);
   const logger = createLogger(env.stderr, settings.log_level as LogLevel, [apiKey]);
 
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  const jobs = expandMatrix(suite, options.params ?? {}, filter);
+  const jobs = expandMatrix(suite, strictParams(options), filter);
   if (jobs.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+  const after = planAfterRun(options, env.cwd, settings.output_dir);
+
+  // Preflight: the matrix against /models, before any folder is made or request sent.
+  const catalog: Catalog | null = options.preflight === false ? null : await loadCatalog({ mock: options.mock, baseUrl: settings.base_url }, env);
+  if (catalog) reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
+  const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
+  const plan = catalog ? buildPlan(jobs, catalog.pricingOf, expectTokens, env.date()) : null;
+  if (options.dryRun) {
+    if (!plan) throw new ConfigError('A plan needs the prices from /models: drop --no-preflight.');
+    env.stdout.write(options.json ? renderPlanJson(plan) : renderPlanTable(plan));
+    const now = env.date().toISOString();
+    return { exitCode: EXIT.ok, status: 'ok', outDir: '', plan, summary: summarize([], { run_id: '', suite: suite.name, started_at: now, finished_at: now, status: 'ok' }) };
+  }
+  const budget = settings.max_cost === null ? null : budgetFor(settings.max_cost, jobs, catalog ? catalog.pricingOf : null, env.date);
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const previous = options.resume ? await readRunInfo(outDir) : null;
@@ -70,16 +111,12 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   }
   await prepareOutDir(outDir);
   const journal0 = options.resume ? await scanJournal(outDir) : null;
-  const done = (job: Job) => {
-    const status = journal0?.last.get(job.job_id);
-    return status === 'ok' || (status === 'error' && !options.retryErrors) || status === 'skipped' ? false : true;
-  };
-  const todo = journal0 ? jobs.filter(done) : jobs;
+  const todo = journal0 ? jobs.filter((job) => !alreadyDone(journal0, job.job_id, Boolean(options.retryErrors))) : jobs;
   if (journal0?.torn) logger.warn(`${journal0.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
   const startedAt = previous?.started_at ?? env.date().toISOString();
-  const info = runInfo({ runId, startedAt, suite, settings, options, jobs: jobs.length, version: VERSION });
+  const info = runInfo({ runId, startedAt, suite, settings, options, jobs: jobs.length, version: VERSION, invocation: invocationOf(options, configPath) });
   await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: 'running' }, null, 2) + '\n');
   logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.length} jobs${journal0 ? ` (${jobs.length - todo.length} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
 
@@ -97,6 +134,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   const progress = createProgress(env.stderr, todo.length, env.now);
   const saveResponse = options.saveResponses ? await responseSaver(outDir) : null;
   let outcome;
+  let skipped: Job[] = [];
   try {
     outcome = await runJobs(todo, {
       client,
@@ -111,12 +149,21 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
       signal: env.signal,
       stopSignal: env.stopSignal,
       onRow: (row, job) => {
-        journal.row(row);
+        // Provisional verdicts for the journal; finalize judges again once costs are in.
+        journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
         saveResponse?.(job, row);
       },
-      onCost: (row) => journal.cost(row),
+      onCost: (row) => journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) }),
+      admit: budget ? (job) => budget.admit(job) : undefined,
+      settle: budget ? (job, row) => budget.settle(job, row) : undefined,
     });
+    // Jobs the cap kept back are rows too (skipped, not failed), so the results say what was not run.
+    if (outcome.status === 'budget') {
+      const at = env.date().toISOString();
+      skipped = todo.slice(outcome.dispatched);
+      for (const job of skipped) journal.row(budgetSkippedRow(job, runId, at, settings.max_cost!));
+    }
   } finally {
     progress.stop();
     await journal.close();
@@ -125,14 +172,32 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   }
   if (outcome.stopReason) logger.error(outcome.stopReason);
 
-  const summary = await finalize(outDir, { run_id: runId, suite: suite.name, started_at: startedAt, finished_at: env.date().toISOString(), status: outcome.status });
+  const checksByTask = new Map(suite.tasks.map((task) => [task.id, task.checks]));
+  const summary = await finalize(
+    outDir,
+    {
+      run_id: runId,
+      suite: suite.name,
+      started_at: startedAt,
+      finished_at: env.date().toISOString(),
+      status: outcome.status,
+      throttles: outcome.throttles,
+      // Estimate vs actual, over the jobs that were sent (the skipped ones cost nothing).
+      estimate: plan ? estimateSummary(skipped.length ? buildPlan(jobs.filter((j) => !skipped.includes(j)), catalog!.pricingOf, expectTokens, env.date()) : plan) : undefined,
+    },
+    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical },
+  );
   await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: outcome.status, finished_at: summary.finished_at, throttles: outcome.throttles }, null, 2) + '\n');
   env.stdout.write(renderSummaryTable(summary));
   env.stdout.write(`results: ${relative(env.cwd, outDir) || '.'}\n`);
-  if (outcome.status === 'interrupted') {
-    env.stderr.write(`Interrupted. Resume with: agent-lab run ${options.suitePath} --resume ${relative(env.cwd, outDir)}${options.mock ? ' --mock' : ''}\n`);
-  }
-  return { exitCode: exitCodeFor(outcome.status, summary), status: outcome.status, outDir, summary };
+  // `agent-lab resume DIR` reads run.json, so the filters, params and flags of this run come back too.
+  const resumeCommand = `agent-lab resume ${relative(env.cwd, outDir) || '.'}`;
+  if (outcome.status === 'interrupted') env.stderr.write(`Interrupted. Resume with: ${resumeCommand}\n`);
+  if (outcome.status === 'stopped') env.stderr.write(`When that is fixed, resume with: ${resumeCommand}\n`);
+  // report.html, the history line and the --baseline comparison (whose gate turns an ok run into exit 3).
+  const { gateFailed } = await afterRun(after, { outDir, summary, suiteSha256: suite.sha256, mock: Boolean(options.mock) }, env, logger);
+  const exitCode = exitCodeFor(outcome.status, summary);
+  return { exitCode: gateFailed && exitCode === EXIT.ok ? EXIT.gate : exitCode, status: outcome.status, outDir, summary };
 }
 
 export function exitCodeFor(status: RunStatus, summary: RunSummary): ExitCode {
@@ -155,6 +220,20 @@ function attribution(settings: Settings): Record<string, string> {
   if (settings.app_url) headers['http-referer'] = settings.app_url;
   if (settings.app_title) headers['x-title'] = settings.app_title;
   return headers;
+}
+
+/** What `agent-lab resume` needs, beyond run.json's suite, filter and params, to run this command again. */
+function invocationOf(options: RunOptions, configPath: string | null): Invocation {
+  const { baseUrl: base_url, concurrency, maxCost: max_cost, logLevel: log_level } = options;
+  return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses) };
+}
+
+/** --strict-params also tells OpenRouter to route only to providers that take every param. */
+function strictParams(options: RunOptions): Params {
+  const params = options.params ?? {};
+  if (!options.strictParams) return params;
+  const provider = typeof params.provider === 'object' && params.provider !== null ? params.provider : {};
+  return { ...params, provider: { ...provider, require_parameters: true } };
 }
 
 function flagsOf(options: RunOptions) {

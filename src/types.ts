@@ -1,5 +1,6 @@
 // The data that flows through the pipeline. Every stage takes and returns these shapes;
 // nothing here does I/O. `null` always means "unknown", never zero.
+import type { Reconciliation } from './reconcile.js';
 
 /** The closed set of reasons a job can fail; recorded on the row as `error_kind`. */
 export const ERROR_KINDS = [
@@ -46,6 +47,26 @@ export interface Job {
   messages: Message[];
   /** Resolved request params (always includes max_tokens). */
   params: Params;
+  /** The task's checks (suite-level first; absent = none). Not part of job_id, so editing a check keeps baselines joinable. */
+  checks?: CheckSpec[];
+}
+
+/** One check from a suite's `checks:`, resolved (a json_schema file is read into `schema`). */
+export type CheckSpec =
+  | { kind: 'contains' | 'not_contains' | 'icontains' | 'equals' | 'starts_with'; value: string }
+  | { kind: 'regex'; pattern: string; flags: string }
+  | { kind: 'is_json' }
+  | { kind: 'json_schema'; schema: Record<string, unknown>; file: string | null }
+  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens'; limit: number };
+export type CheckKind = CheckSpec['kind'];
+
+/** The outcome of one check on one row. */
+export interface CheckResult {
+  /** Readable and unique within a task, e.g. `contains "Canberra"`, `max_latency_ms 2000`. */
+  name: string;
+  pass: boolean;
+  /** Why, in a few words: what was found or measured. */
+  detail: string;
 }
 
 /** Token usage as the stream's inline `usage` object reported it. */
@@ -182,11 +203,17 @@ export interface JobResult {
   native_tokens_cached: number | null;
   cost_usd: number | null;
   cost_usage_usd: number | null;
+  /** Native token counts × the requested model's /models prices: what the listing says it should cost. */
+  cost_estimate_usd: number | null;
   /** Sum of the cost of every attempt, the kept one included. */
   spent_usd: number | null;
   cost_source: CostSource;
   or_latency_ms: number | null;
   or_generation_time_ms: number | null;
+  /** Every check of the task, evaluated on an ok row; [] when the task has none or the job did not finish ok. */
+  checks: CheckResult[];
+  /** All checks passed; null when the task has no checks or the job did not finish ok. */
+  passed: boolean | null;
 }
 
 /** Streaming summary statistics for one metric. */
@@ -197,6 +224,7 @@ export interface MetricStats {
   min: number | null;
   p50: number | null;
   p90: number | null;
+  p95: number | null;
   p99: number | null;
   max: number | null;
 }
@@ -224,6 +252,28 @@ export interface GroupSummary {
   cost_pending: number;
   spent_usd: number | null;
   providers: Record<string, number>;
+  /** Ok jobs that had checks. Errored and skipped jobs are not counted (they are in `errors`). */
+  checked: number;
+  /** Of the checked jobs, how many passed every check. */
+  passed: number;
+  /** passed / checked; null when nothing was checked. */
+  pass_rate: number | null;
+  /** Wilson 95 % interval of pass_rate; null when nothing was checked. */
+  pass_rate_ci95: [number, number] | null;
+}
+
+/** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
+export interface EstimateSummary {
+  /** Expected completion tokens per job at the low end. */
+  expect_tokens: number;
+  jobs: number;
+  low_usd: number | null;
+  high_usd: number | null;
+  /** Sum of the known cost_usd of the same jobs. */
+  actual_usd: number | null;
+  /** Prompt tokens: estimated for the jobs that ran vs native counts reported. */
+  prompt_tokens_estimated: number;
+  prompt_tokens_actual: number | null;
 }
 
 export interface RunSummary {
@@ -232,6 +282,12 @@ export interface RunSummary {
   started_at: string;
   finished_at: string;
   status: RunStatus;
+  /** Times the runner lowered its concurrency after 429s; absent when no run produced this summary. */
+  throttles?: number;
+  /** The pre-run cost estimate next to the actual cost; absent without preflight. */
+  estimate?: EstimateSummary;
+  /** Jobs whose three costs disagree or that another model answered (see reconcile.ts). */
+  reconciliation?: Reconciliation;
   groups: GroupSummary[];
   overall: GroupSummary;
 }

@@ -1,5 +1,7 @@
 // The streaming client against the simulator's fault modes: every failure becomes the right
 // error kind, and each timeout fires within ±10 % of its setting.
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client, type Timeouts } from '../src/provider/client.js';
@@ -114,6 +116,41 @@ describe('timeouts fire within ±10 % of their setting', () => {
     expect(out.error_kind).toBe('timeout');
     expect(out.error_message).toMatch(/ttft_ms/);
     within(out.ended_at - out.sent_at, 300);
+  });
+
+  it('connect_ms catches a host that never completes the handshake', async () => {
+    // A listener whose process is blocked never accepts; once its accept queue is full the
+    // kernel drops new SYNs, so a connect hangs exactly like one to a black-holed host.
+    const child = spawn(process.execPath, ['-e', `
+      const s = require('node:net').createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {
+        process.stdout.write(s.address().port + '\\n');
+        setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 20);
+      });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const fillers: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+      await new Promise((r) => setTimeout(r, 100));
+      // Fill the queue until a connect hangs.
+      for (let i = 0; i < 10; i++) {
+        const socket = connect(port, '127.0.0.1');
+        fillers.push(socket);
+        const hung = await new Promise<boolean>((resolve) => {
+          socket.once('connect', () => resolve(false));
+          setTimeout(() => resolve(true), 200);
+        });
+        if (hung) break;
+      }
+      const c = client({ ...relaxed, connect_ms: 500 }, KEY, `http://127.0.0.1:${port}/api/v1`);
+      const out = await ask(c);
+      await c.close();
+      expect(out.error_kind).toBe('timeout');
+      expect(out.error_message).toMatch(/connect_ms 500/);
+      expect(out.response_started).toBe(false);
+      within(out.ended_at - out.sent_at, 500);
+    } finally {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+    }
   });
 
   it('total_ms bounds a slow but steady stream', async () => {

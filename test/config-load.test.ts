@@ -1,5 +1,7 @@
 // Loading suites and config files: every kind of bad input is reported at file:line:col with
 // its dotted path and a message that says what to do, and all problems come in one error.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, readFile, truncate, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, loadSuite } from '../src/config/load.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import { ConfigError, EXIT, type Issue } from '../src/errors.js';
+import { startMockServer } from '../src/mock/server.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,7 +91,7 @@ describe('loadSuite: a good suite', () => {
     });
     const error = await rejection(loadSuite(file));
     // The anchor's home must itself be a known key; the merge itself works.
-    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, tasks, params, repeats, concurrency, max_cost)']);
+    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, tasks, params, repeats, concurrency, max_cost, checks, gates)']);
     await ws!.write('suite.yaml', `name: s\nmodels:\n  - { id: a/b, params: &shared { temperature: 0, seed: 7 } }\ntasks:\n  - id: t\n    prompt: hi\n    params: { <<: *shared, seed: 8 }\n`);
     expect((await loadSuite(file)).suite.tasks[0]!.params).toEqual({ temperature: 0, seed: 8 });
   });
@@ -401,5 +404,50 @@ describe('loadConfig', () => {
     for (const [key, value] of Object.entries(defaults.timeouts)) expect(text).toContain(`#   ${key}: ${value}`);
     for (const [key, value] of Object.entries(defaults.retry)) expect(text).toContain(`#   ${key}: ${value}`);
     for (const [key, value] of Object.entries(defaults.generation)) expect(text).toContain(`#   ${key}: ${value}`);
+  });
+});
+
+describe('the CLI refuses bad input before any request', () => {
+  const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const KEY = 'sk-or-v1-config-load-cli-key-0000';
+  const cli = (args: string[], cwd: string, baseUrl: string) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: baseUrl } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+
+  it('exits 2 with every problem listed, sends nothing and creates no results folder', async () => {
+    const server = await startMockServer({ apiKey: KEY });
+    try {
+      ws = await workspace({
+        'bad-suite.yaml': 'name: x\nmodels: []\ntasks:\n  - { id: t, prompt: hi, promt: typo }\nparams: { temperature: 3 }\n',
+        'good-suite.yaml': `name: good\n${GOOD_TAIL}`,
+        'bad-config.yaml': 'concurency: 2\ntimeouts: { idle_ms: 0 }\n',
+        'a-file': 'not a folder',
+      });
+      const suite = await cli(['run', 'bad-suite.yaml'], ws.dir, server.url);
+      expect(suite.code).toBe(EXIT.config);
+      expect(suite.stderr).toContain('has 3 problems');
+      expect(suite.stderr).toMatch(/bad-suite\.yaml:2:9 models: /);
+      expect(suite.stderr).toMatch(/bad-suite\.yaml:4:26 tasks\.0\.promt: Unknown key `promt` \(did you mean `prompt`\?\)/);
+      expect(suite.stderr).toMatch(/bad-suite\.yaml:5:24 params\.temperature: /);
+
+      const config = await cli(['run', 'good-suite.yaml', '--config', 'bad-config.yaml'], ws.dir, server.url);
+      expect(config.code).toBe(EXIT.config);
+      expect(config.stderr).toMatch(/did you mean `concurrency`/);
+      expect(config.stderr).toMatch(/timeouts\.idle_ms/);
+
+      // An --out that cannot be created is found before the first request, not after an hour.
+      const out = await cli(['run', 'good-suite.yaml', '--out', 'a-file/run'], ws.dir, server.url);
+      expect(out.code).toBe(EXIT.config);
+      expect(out.stderr).toMatch(/Cannot write to the output folder .*a-file\/run/);
+
+      expect(server.requests).toHaveLength(0);
+      expect(existsSync(ws.path('results'))).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Crash safety: kill -9 in the middle of a run, resume, and check with the simulator's own
 // request log that no finished job was sent again and every job has exactly one ok row.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
@@ -130,7 +130,7 @@ describe('Ctrl-C', () => {
         }, 10);
       });
       expect(result.code).toBe(130);
-      expect(result.stderr).toContain('Resume with: agent-lab run suite.yaml --resume out');
+      expect(result.stderr).toContain('Resume with: agent-lab resume out');
       const rows = await rowsOf(w.path('out/results.jsonl'));
       expect(rows.length).toBeGreaterThanOrEqual(4);
       expect(rows.length).toBeLessThan(40);
@@ -138,9 +138,103 @@ describe('Ctrl-C', () => {
       const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
       expect(summary.status).toBe('interrupted');
       expect(summary.overall.n).toBe(rows.length);
-      const resumed = await cli(['run', 'suite.yaml', '--resume', 'out'], w.dir, env());
-      expect(resumed.code).toBe(0);
+      // The printed command works as printed.
+      const resumed = await cli(['resume', 'out'], w.dir, env());
+      expect(resumed.code, resumed.stderr).toBe(0);
       expect(await rowsOf(w.path('out/results.jsonl'))).toHaveLength(40);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('a second Ctrl-C aborts in-flight jobs at once, still writes everything, and resume runs them again', async () => {
+    // Every first attempt stalls for 20 s (the idle timeout is 60 s): only an abort ends them.
+    const tasks = Array.from({ length: 4 }, (_, i) => `  - { id: s${i}, prompt: "slow ${i} [[mock: fault=stall after=1 ms=20000 times=1]]" }`).join('\n');
+    const w = await workspace({ 'suite.yaml': `name: stall\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\nconcurrency: 4\n`, 'agent-lab.config.yaml': FAST_CONFIG });
+    try {
+      const sent = server.requests.length;
+      let secondAt = 0;
+      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, { ...env(), AGENT_LAB_GRACE_MS: '30000' }, (kill) => {
+        const timer = setInterval(() => {
+          const streaming = server.requests.slice(sent).filter((r) => r.first_token_at !== null);
+          if (streaming.length < 4) return;
+          clearInterval(timer);
+          kill('SIGINT');
+          setTimeout(() => {
+            secondAt = Date.now();
+            kill('SIGINT');
+          }, 300);
+        }, 10);
+      });
+      const exitedAfter = Date.now() - secondAt;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain('Aborting in-flight jobs');
+      // Far sooner than the 30 s grace or the 20 s stall.
+      expect(exitedAfter).toBeLessThan(5000);
+      const rows = await rowsOf(w.path('out/results.jsonl'));
+      expect(rows).toHaveLength(4);
+      expect(rows.map((r) => [r.status, r.error_kind])).toEqual(Array(4).fill(['error', 'aborted']));
+      const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
+      expect(summary).toMatchObject({ status: 'interrupted', overall: { n: 4, errors: 4 } });
+      // Aborted jobs never got an answer: a plain resume (no --retry-errors) runs them again.
+      const before = server.requests.length;
+      const resumed = await cli(['resume', 'out'], w.dir, env());
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(server.requests.length - before).toBe(4);
+      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.status)).toEqual(Array(4).fill('ok'));
+    } finally {
+      await w.cleanup();
+    }
+  });
+});
+
+describe('resume', () => {
+  it('survives a torn last line: the half-written job runs again and no later row is glued to it', async () => {
+    const w = await workspace({ 'suite.yaml': suite(3), 'agent-lab.config.yaml': FAST_CONFIG });
+    try {
+      expect((await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env())).code).toBe(0);
+      const lines = (await readFile(w.path('out/results.jsonl'), 'utf8')).trimEnd().split('\n');
+      const torn = JSON.parse(lines[2]!) as JobResult;
+      // What kill -9 in the middle of a write leaves: half a line, no newline.
+      await writeFile(w.path('out/results.jsonl'), `${lines[0]}\n${lines[1]}\n${lines[2]!.slice(0, 200)}`);
+      const before = server.requests.length;
+      const resumed = await cli(['resume', 'out'], w.dir, env());
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/1 torn line/);
+      expect(server.requests.slice(before).map((r) => r.job)).toEqual([torn.job_id]);
+      const rows = await rowsOf(w.path('out/results.jsonl'));
+      expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+      expect(new Set(rows.map((r) => r.job_id)).size).toBe(3);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('`agent-lab resume DIR` repeats the original filters and params; errors re-run only with --retry-errors', async () => {
+    const w = await workspace({
+      'suite.yaml': `name: filtered\nmodels: [openai/gpt-4o-mini, meta-llama/llama-3.1-8b-instruct]\ntasks:\n  - { id: good, prompt: hello }\n  - { id: flaky, prompt: "hi [[mock: fault=bad_request times=1]]" }\n`,
+      'agent-lab.config.yaml': FAST_CONFIG,
+    });
+    try {
+      const first = await cli(['run', 'suite.yaml', '--out', 'out', '--models', 'openai/gpt-4o-mini', '--max-tokens', '7'], w.dir, env());
+      expect(first.code).toBe(1);
+      const before = server.requests.length;
+      // Nothing to do: the ok job is done and the error is kept without --retry-errors.
+      expect((await cli(['resume', 'out'], w.dir, env())).code).toBe(1);
+      expect(server.requests.length).toBe(before);
+      const retried = await cli(['resume', 'out', '--retry-errors'], w.dir, env());
+      expect(retried.code, retried.stderr).toBe(0);
+      // Only the failed job, and still only the filtered model with the --max-tokens flag.
+      const sent = server.requests.slice(before);
+      expect(sent.map((r) => r.model)).toEqual(['openai/gpt-4o-mini']);
+      const rows = await rowsOf(w.path('out/results.jsonl'));
+      expect(rows.map((r) => [r.task_id, r.model, r.status, r.params.max_tokens])).toEqual([
+        ['good', 'openai/gpt-4o-mini', 'ok', 7],
+        ['flaky', 'openai/gpt-4o-mini', 'ok', 7],
+      ]);
+      const missing = await cli(['resume', 'nowhere'], w.dir, env());
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/not a run folder agent-lab can resume/);
     } finally {
       await w.cleanup();
     }

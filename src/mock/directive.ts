@@ -3,7 +3,7 @@
 // kind may come first without `fault=`) in an `X-Mock-Fault` header or the server-wide option.
 
 export const FAULT_KINDS = [
-  'rate_limit', // 429 JSON error; retry_after=S, reset_ms=N
+  'rate_limit', // 429 JSON error; retry_after=S (seconds), retry_after_date=S (an HTTP date S s ahead), reset_ms=N
   'server', // status=500|502|503|524|529 JSON error
   'auth', // 401
   'credits', // 402
@@ -26,6 +26,8 @@ export interface Fault {
   times: number | null;
   status: number | null;
   retry_after: number | null;
+  /** Send Retry-After as an HTTP date this many seconds ahead (RFC 9110's other form). */
+  retry_after_date: number | null;
   reset_ms: number | null;
   after: number | null;
   ms: number | null;
@@ -42,7 +44,7 @@ export interface Directive {
   reasoning?: number;
 }
 
-const FAULT_NUMBERS = ['times', 'status', 'retry_after', 'reset_ms', 'after', 'ms'] as const;
+const FAULT_NUMBERS = ['times', 'status', 'retry_after', 'retry_after_date', 'reset_ms', 'after', 'ms'] as const;
 const TIMING = ['ttft', 'itl', 'tokens', 'reasoning'] as const;
 const KNOWN_KEYS = new Set<string>(['fault', 'reply', 'model', ...FAULT_NUMBERS, ...TIMING]);
 const BLOCK = /\[\[mock:(.*?)\]\]/gs;
@@ -102,6 +104,7 @@ export function parseDirective(text: string): Directive {
       times: params.times ?? null,
       status: params.status ?? null,
       retry_after: params.retry_after ?? null,
+      retry_after_date: params.retry_after_date ?? null,
       reset_ms: params.reset_ms ?? null,
       after: params.after ?? null,
       ms: params.ms ?? null,

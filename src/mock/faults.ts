@@ -32,6 +32,8 @@ export interface FaultContext {
 export function faultReply(fault: Fault, ctx: FaultContext): ErrorReply | null {
   const headers: Record<string, string> = {};
   if (fault.retry_after !== null) headers['retry-after'] = String(fault.retry_after);
+  // An HTTP date has whole seconds: round up, so a client that honours it waits at least S.
+  if (fault.retry_after_date !== null) headers['retry-after'] = new Date(Math.ceil((ctx.now + fault.retry_after_date * 1000) / 1000) * 1000).toUTCString();
   switch (fault.kind) {
     case 'rate_limit': {
       if (fault.reset_ms !== null) {

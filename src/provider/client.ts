@@ -5,6 +5,8 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from '../log.js';
 import type { ErrorKind, Message, Params, StreamResult } from '../types.js';
 import { kindForStatus, parseErrorBody } from './error-body.js';
+import { preciseConnector } from './connector.js';
+import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -63,15 +65,18 @@ class Timeout extends Error {}
 
 export function createClient(options: ClientOptions): Client {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-  const pool = new Pool(base.origin, {
-    connections: Math.max(1, options.connections),
+  const poolOptions = {
     pipelining: 1,
-    connect: { timeout: options.timeouts.connect_ms },
+    connect: preciseConnector(options.timeouts.connect_ms),
     // Our own timers below measure ttft/idle/total precisely; undici's are a looser backstop.
     headersTimeout: options.timeouts.total_ms + 1000,
     bodyTimeout: options.timeouts.total_ms + 1000,
     keepAliveTimeout: 30_000,
-  });
+  };
+  const pool = new Pool(base.origin, { ...poolOptions, connections: Math.max(1, options.connections) });
+  // /generation lookups get their own connections: on the chat pool they queued behind streams
+  // (and streams behind them), which delayed jobs and showed up as latency.
+  const lookupPool = new Pool(base.origin, { ...poolOptions, connections: Math.max(4, Math.ceil(options.connections / 4)) });
   const path = (rel: string) => `${base.pathname}${rel}`;
   const baseHeaders: Record<string, string> = { ...options.headers };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
@@ -102,7 +107,9 @@ export function createClient(options: ClientOptions): Client {
     const ttft = setTimeout(fire(`no first token within ttft_ms ${timeouts.ttft_ms} ms`), timeouts.ttft_ms);
     let idle: NodeJS.Timeout | null = null;
 
-    const sent_at = now();
+    // Set when undici writes the request to the socket; a request that never got there keeps the call time.
+    const sending: SendState = { sentAt: null };
+    const calledAt = now();
     const outcome = (fields: Partial<AttemptOutcome>): AttemptOutcome => ({
       ok: false,
       http_status: null,
@@ -111,7 +118,7 @@ export function createClient(options: ClientOptions): Client {
       retry_after_ms: null,
       response_started: false,
       stream: null,
-      sent_at,
+      sent_at: sending.sentAt ?? calledAt,
       ended_at: now(),
       ...fields,
     });
@@ -121,28 +128,32 @@ export function createClient(options: ClientOptions): Client {
     try {
       if (signal?.aborted) return outcome({ error_kind: 'aborted', error_message: 'aborted before sending' });
       logger.debug(`→ POST ${path('chat/completions')} model=${request.model} job=${request.jobId ?? '-'}`);
-      const res = await pool.request({ path: path('chat/completions'), method: 'POST', headers, body, signal: controller.signal });
-      status = res.statusCode;
-      if (status < 200 || status >= 300) {
-        clearTimeout(ttft);
-        const text = await res.body.text();
-        const error = parseErrorBody(status, text);
-        logger.debug(`← ${status} model=${request.model}: ${error.message}`);
+      let firstToken = false;
+      const onHeaders = (code: number) => {
+        status = code;
+        if (code >= 300) clearTimeout(ttft);
+        else idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
+      };
+      const onChunk = (chunk: Buffer, at: number) => {
+        started = true;
+        idle?.refresh();
+        reader.feed(chunk, at);
+        if (!firstToken && reader.result.first_token_at !== null) {
+          firstToken = true;
+          clearTimeout(ttft);
+        }
+      };
+      const res = await send(pool, { path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, signal: controller.signal }, sending);
+      if (res.errorText !== null) {
+        const error = parseErrorBody(res.status, res.errorText);
+        logger.debug(`← ${res.status} model=${request.model}: ${error.message}`);
         return outcome({
-          http_status: status,
-          error_kind: kindForStatus(status),
+          http_status: res.status,
+          error_kind: kindForStatus(res.status),
           error_message: error.message,
           retry_after_ms: retryAfterMs(res.headers, Date.now()),
           response_started: true,
         });
-      }
-      idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
-      for await (const chunk of res.body) {
-        const at = now();
-        started = true;
-        idle.refresh();
-        reader.feed(chunk as Uint8Array, at);
-        if (reader.result.first_token_at !== null) clearTimeout(ttft);
       }
       const stream = reader.end();
       const ended_at = now();
@@ -152,7 +163,7 @@ export function createClient(options: ClientOptions): Client {
       }
       return outcome({
         ok: failure === null,
-        http_status: status,
+        http_status: res.status,
         error_kind: failure ? 'stream' : null,
         error_message: failure,
         response_started: true,
@@ -168,7 +179,8 @@ export function createClient(options: ClientOptions): Client {
         return outcome({ http_status: status, error_kind: 'aborted', error_message: 'aborted by the user', response_started: started, stream: partial });
       }
       const kind: ErrorKind = started || status !== null ? 'stream' : networkKind(error);
-      return outcome({ http_status: status, error_kind: kind, error_message: describe(error), response_started: started, stream: partial });
+      const message = error instanceof undiciErrors.ConnectTimeoutError ? `no connection within connect_ms ${timeouts.connect_ms} ms (${describe(error)})` : describe(error);
+      return outcome({ http_status: status, error_kind: kind, error_message: message, response_started: started, stream: partial });
     } finally {
       clearTimeout(total);
       clearTimeout(ttft);
@@ -178,7 +190,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function generation(id: string, signal?: AbortSignal) {
-    const res = await pool.request({
+    const res = await lookupPool.request({
       path: `${path('generation')}?id=${encodeURIComponent(id)}`,
       method: 'GET',
       headers: baseHeaders,
@@ -196,7 +208,7 @@ export function createClient(options: ClientOptions): Client {
     return { status: res.statusCode, body };
   }
 
-  return { chat, generation, close: () => pool.close() };
+  return { chat, generation, close: async () => void (await Promise.all([pool.close(), lookupPool.close()])) };
 }
 
 /** Why a 200 stream still failed, or null when it is a good answer. */

@@ -1,9 +1,9 @@
 // The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
 // generations.jsonl gets its costs when /generation answers. Both are append-only during a
 // run; at the end they are folded into one compacted results.jsonl (one row per job).
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { JobResult } from '../types.js';
+import type { ErrorKind, JobResult } from '../types.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const COSTS_FILE = 'generations.jsonl';
@@ -11,7 +11,7 @@ export const COSTS_FILE = 'generations.jsonl';
 /** The fields applyGeneration fills in: what a cost record carries. */
 const COST_FIELDS = [
   'attempt_log', 'native_tokens_prompt', 'native_tokens_completion', 'native_tokens_reasoning', 'native_tokens_cached',
-  'cost_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms', 'provider',
+  'cost_usd', 'cost_estimate_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms', 'provider',
 ] as const satisfies readonly (keyof JobResult)[];
 type CostRecord = Pick<JobResult, 'job_id' | 'started_at' | (typeof COST_FIELDS)[number]>;
 
@@ -24,8 +24,8 @@ export interface Journal {
 
 export function openJournal(dir: string): Journal {
   // One write per job, handed to the OS at once; libuv batches writes that queue up.
-  const rows = createWriteStream(`${dir}/${RESULTS_FILE}`, { flags: 'a' });
-  const costs = createWriteStream(`${dir}/${COSTS_FILE}`, { flags: 'a' });
+  const rows = appender(`${dir}/${RESULTS_FILE}`);
+  const costs = appender(`${dir}/${COSTS_FILE}`);
   return {
     row: (row) => void rows.write(`${JSON.stringify(row)}\n`),
     cost: (row) => {
@@ -37,6 +37,31 @@ export function openJournal(dir: string): Journal {
       await Promise.all([end(rows), end(costs)]);
     },
   };
+}
+
+/**
+ * Append to a journal file. After a kill -9 mid-write the file may end in half a line; the
+ * first new row must start on a line of its own, or it would be glued to the torn one and lost.
+ */
+function appender(file: string): WriteStream {
+  const torn = endsMidLine(file);
+  const stream = createWriteStream(file, { flags: 'a' });
+  if (torn) stream.write('\n');
+  return stream;
+}
+
+function endsMidLine(file: string): boolean {
+  if (!existsSync(file)) return false;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function end(stream: WriteStream): Promise<void> {
@@ -65,6 +90,8 @@ export async function* readJsonl<T>(file: string, onTorn?: (line: number) => voi
 export interface JournalState {
   /** Status of the last row for each job_id. */
   last: Map<string, JobResult['status']>;
+  /** error_kind of the last row for each job_id. */
+  lastKind: Map<string, ErrorKind | null>;
   /** Line number (1-based) of the last row for each job_id. */
   lastLine: Map<string, number>;
   torn: number;
@@ -72,7 +99,7 @@ export interface JournalState {
 
 /** First pass over results.jsonl: which jobs finished, and how. Keeps no row text. */
 export async function scanJournal(dir: string): Promise<JournalState> {
-  const state: JournalState = { last: new Map(), lastLine: new Map(), torn: 0 };
+  const state: JournalState = { last: new Map(), lastKind: new Map(), lastLine: new Map(), torn: 0 };
   let line = 0;
   const file = `${dir}/${RESULTS_FILE}`;
   if (!existsSync(file)) return state;
@@ -81,14 +108,27 @@ export async function scanJournal(dir: string): Promise<JournalState> {
     line++;
     if (text.trim() === '') continue;
     try {
-      const row = JSON.parse(text) as Pick<JobResult, 'job_id' | 'status'>;
+      const row = JSON.parse(text) as Pick<JobResult, 'job_id' | 'status' | 'error_kind'>;
       state.last.set(row.job_id, row.status);
+      state.lastKind.set(row.job_id, row.error_kind ?? null);
       state.lastLine.set(row.job_id, line);
     } catch {
       state.torn++;
     }
   }
   return state;
+}
+
+/**
+ * Whether a resumed run leaves this job alone: it finished ok, or it failed and only
+ * --retry-errors runs failures again. Jobs that were aborted (Ctrl-C) or skipped (budget) never
+ * got an answer, so they always run again; so do jobs with no row at all.
+ */
+export function alreadyDone(state: JournalState, jobId: string, retryErrors: boolean): boolean {
+  const status = state.last.get(jobId);
+  if (status === 'ok') return true;
+  if (status === 'error') return !retryErrors && state.lastKind.get(jobId) !== 'aborted';
+  return false;
 }
 
 /** The final rows: the last row per job, with its cost record folded in. Streams; keeps costs only. */

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify';
 import { createAggregator } from '../aggregate.js';
 import { ConfigError } from '../errors.js';
-import type { RunStatus, RunSummary } from '../types.js';
+import { withChecks } from '../checks/apply.js';
+import type { CheckSpec, EstimateSummary, JobResult, RunStatus, RunSummary } from '../types.js';
 import { CSV_COLUMNS, csvRecord } from './csv.js';
 import { COSTS_FILE, finalRows, RESULTS_FILE } from './journal.js';
 
@@ -46,21 +47,33 @@ export interface FinalizeMeta {
   started_at: string;
   finished_at: string;
   status: RunStatus;
+  /** Times the runner lowered its concurrency after 429s (rate adaptation). */
+  throttles?: number;
+  /** The plan's cost estimate, to set against the actual cost. */
+  estimate?: EstimateSummary;
+}
+
+export interface FinalizeOptions {
+  canonical?: ReadonlyMap<string, string>;
+  /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
+  checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }
 
 /**
  * Fold the journal into its final form: one results.jsonl row per job (costs merged),
  * results.csv and summary.json — streaming, so a 100k-job run stays flat in memory.
  */
-export async function finalize(dir: string, meta: FinalizeMeta): Promise<RunSummary> {
-  const aggregator = createAggregator();
+export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
+  const aggregator = createAggregator(opts);
   const jsonlTemp = join(dir, `${RESULTS_FILE}.tmp-${process.pid}`);
   const csvTemp = join(dir, `${CSV_FILE}.tmp-${process.pid}`);
   const jsonl = createWriteStream(jsonlTemp);
   const csvFile = createWriteStream(csvTemp);
   const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
   csv.pipe(csvFile);
-  for await (const row of finalRows(dir)) {
+  for await (const journalRow of finalRows(dir)) {
+    // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
+    const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
     aggregator.add(row);
     if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
     if (!csv.write(csvRecord(row))) await drain(csv);

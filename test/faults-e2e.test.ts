@@ -1,0 +1,209 @@
+// A whole run through every fault the simulator can play, with the real client, runner and
+// writers. Each job must end with the right status, error kind and attempt count; retries
+// must wait what the server asked (measured on the simulator's own request log); the run must
+// not crash and must lose no row. Then the run-level stops and rate adaptation.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryEnv } from '../src/env.js';
+import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
+import { runSuite, type RunReport } from '../src/run.js';
+import type { JobResult } from '../src/types.js';
+import { workspace } from './helpers/workspace.js';
+
+const KEY = 'sk-or-v1-faults-e2e-key-0123456789';
+const IDLE_MS = 400;
+const CONFIG = `
+generation: { first_delay_ms: 30, max_wait_ms: 4000 }
+retry: { max_attempts: 4, base_delay_ms: 10, max_delay_ms: 40, max_retry_time_ms: 20000 }
+timeouts: { connect_ms: 2000, ttft_ms: 3000, idle_ms: ${IDLE_MS}, total_ms: 8000 }
+log_level: warn
+`;
+
+/** task id → directive, expected status, error kind, attempts. */
+const CASES: [string, string, 'ok' | 'error', string | null, number][] = [
+  ['plain', '', 'ok', null, 1],
+  ['rl_backoff', 'fault=rate_limit times=2', 'ok', null, 3],
+  ['rl_seconds', 'fault=rate_limit times=1 retry_after=1', 'ok', null, 2],
+  ['rl_date', 'fault=rate_limit times=1 retry_after_date=1', 'ok', null, 2],
+  ['rl_reset', 'fault=rate_limit times=1 reset_ms=800', 'ok', null, 2],
+  ['rl_forever', 'fault=rate_limit', 'error', 'rate_limit', 4],
+  ['s500', 'fault=server status=500 times=1', 'ok', null, 2],
+  ['s502', 'fault=server status=502 times=2', 'ok', null, 3],
+  ['s503', 'fault=server status=503 times=1', 'ok', null, 2],
+  ['s503_forever', 'fault=server status=503', 'error', 'server', 4],
+  ['midstream', 'fault=midstream_error after=2 times=1', 'ok', null, 2],
+  ['midstream_forever', 'fault=midstream_error after=2', 'error', 'stream', 4],
+  ['reset', 'fault=reset after=2 times=1', 'ok', null, 2],
+  ['stall', 'fault=stall after=2 ms=5000 times=1', 'ok', null, 2],
+  ['malformed', 'fault=malformed after=2 times=1', 'ok', null, 2],
+  ['empty', 'fault=empty', 'ok', null, 1],
+  ['gen_late', 'fault=generation_delay ms=1500', 'ok', null, 1],
+  ['gen_never', 'fault=generation_never', 'ok', null, 1],
+  ['bad_request', 'fault=bad_request', 'error', 'bad_request', 1],
+];
+
+function suiteText(name: string, tasks: [string, string][], concurrency: number): string {
+  const lines = tasks.map(([id, directive]) => `  - { id: ${id}, prompt: "task ${id}${directive ? ` [[mock: ${directive}]]` : ''}" }`);
+  return `name: ${name}\nmodels: [openai/gpt-4o-mini]\ntasks:\n${lines.join('\n')}\nparams: { max_tokens: 20 }\nconcurrency: ${concurrency}\n`;
+}
+
+async function run(server: MockServer, suite: string, key = KEY) {
+  const w = await workspace({ 'suite.yaml': suite, 'agent-lab.config.yaml': CONFIG });
+  const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: key, OPENROUTER_BASE_URL: server.url } });
+  const sentBefore = server.requests.length;
+  try {
+    const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
+    const text = await readFile(w.path('out/results.jsonl'), 'utf8');
+    const rows = text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l) as JobResult) : [];
+    const runJson = JSON.parse(await readFile(w.path('out/run.json'), 'utf8'));
+    return { report, rows, runJson, sent: server.requests.slice(sentBefore), out: env.out(), err: env.err() };
+  } finally {
+    await w.cleanup();
+  }
+}
+
+let server: MockServer;
+beforeAll(async () => {
+  server = await startMockServer({ apiKey: KEY, ttftMs: 20, itlMs: 2, tokens: 10, generationDelayMs: 50 });
+});
+afterAll(() => server.close());
+
+describe('a run through every fault', () => {
+  let report: RunReport;
+  let rows: JobResult[];
+  let sent: MockRequestLog[];
+  const byTask = (id: string) => rows.find((r) => r.task_id === id)!;
+  /** The simulator's log entries for one task's job, in arrival order. */
+  const attemptsOf = (id: string) => sent.filter((e) => e.job === byTask(id).job_id);
+
+  beforeAll(async () => {
+    ({ report, rows, sent } = await run(server, suiteText('faults', CASES.map(([id, d]) => [id, d]), CASES.length)));
+  }, 30_000);
+
+  it('loses no row and does not crash: one row per job, exit 1 for the jobs that failed', () => {
+    expect(rows).toHaveLength(CASES.length);
+    expect(new Set(rows.map((r) => r.job_id)).size).toBe(CASES.length);
+    expect(report.status).toBe('ok');
+    expect(report.exitCode).toBe(1);
+    expect(report.summary.overall).toMatchObject({ n: CASES.length, ok: 15, errors: 4 });
+    expect(report.summary.overall.error_kinds).toEqual({ rate_limit: 1, server: 1, stream: 1, bad_request: 1 });
+  });
+
+  for (const [id, directive, status, kind, attempts] of CASES) {
+    it(`${id} (${directive || 'no fault'}) → ${status}${kind ? ` ${kind}` : ''}, ${attempts} attempt(s)`, () => {
+      const row = byTask(id);
+      expect([row.status, row.error_kind, row.attempts]).toEqual([status, kind, attempts]);
+      expect(row.attempt_log).toHaveLength(attempts);
+      // What the client counted is what the server saw: no attempt invented, none hidden.
+      expect(attemptsOf(id)).toHaveLength(attempts);
+      if (status === 'error') expect(row.error_message).toBeTruthy();
+    });
+  }
+
+  it('records every attempt with its kind, status and generation id', () => {
+    expect(byTask('s502').attempt_log.map((a) => [a.error_kind, a.http_status])).toEqual([['server', 502], ['server', 502], [null, 200]]);
+    const mid = byTask('midstream').attempt_log;
+    expect(mid[0]).toMatchObject({ error_kind: 'stream', http_status: 200, generation_id: expect.stringMatching(/^gen-/) });
+    expect(mid[1]!.generation_id).not.toBe(mid[0]!.generation_id);
+    expect(byTask('reset').attempt_log[0]!.error_kind).toBe('stream');
+    expect(byTask('malformed').attempt_log[0]!.error_message).toMatch(/malformed/);
+    expect(byTask('rl_forever')).toMatchObject({ http_status: 429, cost_usd: null, output_text: '' });
+  });
+
+  it('counts the billed failed attempt in spent_usd, and only the kept answer in cost_usd', () => {
+    const row = byTask('midstream');
+    expect(row.cost_source).toBe('generation');
+    const [failed, kept] = row.attempt_log;
+    expect(failed!.cost_usd).toBeGreaterThan(0);
+    expect(row.cost_usd).toBe(kept!.cost_usd);
+    expect(row.spent_usd).toBeCloseTo(failed!.cost_usd! + kept!.cost_usd!, 12);
+  });
+
+  it('waits what Retry-After (seconds or HTTP date) and X-RateLimit-Reset ask, measured on the server', () => {
+    const gap = (id: string) => {
+      const [first, second] = attemptsOf(id);
+      return second!.received_at - first!.end_at!;
+    };
+    // The lower bounds are the contract; the upper ones catch waiting far too long.
+    expect(gap('rl_seconds')).toBeGreaterThanOrEqual(990);
+    expect(gap('rl_seconds')).toBeLessThan(1700);
+    // An HTTP date has whole seconds (rounded up by the simulator): 1 to 2 s.
+    expect(gap('rl_date')).toBeGreaterThanOrEqual(990);
+    expect(gap('rl_date')).toBeLessThan(2700);
+    expect(gap('rl_reset')).toBeGreaterThanOrEqual(780);
+    expect(gap('rl_reset')).toBeLessThan(1500);
+    // Without advice: exponential back-off with full jitter, capped at max_delay_ms (40 ms).
+    if (process.env.SHOW_GAPS) console.log({ seconds: gap('rl_seconds'), date: gap('rl_date'), reset: gap('rl_reset') });
+    const backoff = attemptsOf('rl_backoff');
+    for (let i = 1; i < backoff.length; i++) expect(backoff[i]!.received_at - backoff[i - 1]!.end_at!).toBeLessThan(600);
+  });
+
+  it('records a stalled stream as timeout after idle_ms (±10 %), then retries it', () => {
+    const [stalled] = byTask('stall').attempt_log;
+    expect(stalled!.error_kind).toBe('timeout');
+    expect(stalled!.error_message).toMatch(/idle_ms/);
+    // latency = ttft (20) + 2 tokens (≈2 ms apart) + the silence the client tolerated.
+    const [entry] = attemptsOf('stall');
+    const silence = stalled!.latency_ms! - (entry!.first_token_at! - entry!.received_at) - 2;
+    if (process.env.SHOW_GAPS) console.log({ silence });
+    expect(silence).toBeGreaterThanOrEqual(IDLE_MS * 0.9);
+    expect(silence).toBeLessThanOrEqual(IDLE_MS * 1.1 + 30);
+  });
+
+  it('a zero-token answer is ok with 0 tokens and no made-up speed', () => {
+    expect(byTask('empty')).toMatchObject({ output_text: '', tokens_completion: 0, ttft_ms: null, itl_ms: null, output_tps: null });
+  });
+
+  it('waits out a late /generation, and leaves a missing one pending (never 0)', () => {
+    expect(byTask('gen_late')).toMatchObject({ cost_source: 'generation', cost_usd: expect.any(Number) });
+    expect(byTask('gen_never')).toMatchObject({ cost_source: 'pending', cost_usd: null, native_tokens_prompt: null });
+    expect(report.summary.overall.cost_pending).toBe(1);
+  });
+});
+
+const many = (n: number, directive = '') => Array.from({ length: n }, (_, i): [string, string] => [`t${i}`, directive]);
+
+describe('run-level stops', () => {
+
+  it('a wrong key stops dispatch at once: one message, not a row per job', async () => {
+    const { report, rows, sent, err } = await run(server, suiteText('auth', many(30), 3), 'sk-or-v1-not-the-right-key-000');
+    // Only what was in flight when the first 401 came back.
+    expect(sent.length).toBeLessThanOrEqual(3);
+    expect(rows.length).toBe(sent.length);
+    expect(rows.every((r) => r.error_kind === 'auth' && r.attempts === 1)).toBe(true);
+    expect(report).toMatchObject({ status: 'stopped', exitCode: 1 });
+    expect(err.match(/refused the key/g)).toHaveLength(1);
+    expect(err).toContain('resume with: agent-lab resume out');
+  });
+
+  it('out of credits stops dispatch likewise', async () => {
+    const { report, sent, err } = await run(server, suiteText('credits', many(30, 'fault=credits'), 2));
+    expect(sent.length).toBeLessThanOrEqual(2);
+    expect(sent.every((e) => e.status === 402)).toBe(true);
+    expect(report.status).toBe('stopped');
+    expect(err).toMatch(/out of credits \(HTTP 402\)/);
+  });
+});
+
+describe('rate adaptation', () => {
+  it('lowers concurrency on 429s, never exceeds the limit, and reports how often it throttled', async () => {
+    const tasks = Array.from({ length: 24 }, (_, i): [string, string] => [`r${i}`, 'fault=rate_limit times=1 retry_after=0']);
+    const { report, rows, sent, out, runJson } = await run(server, suiteText('aimd', tasks, 8));
+    expect(rows.every((r) => r.status === 'ok' && r.attempts === 2)).toBe(true);
+    expect(report.summary.throttles).toBeGreaterThanOrEqual(1);
+    expect(runJson.throttles).toBe(report.summary.throttles);
+    expect(out).toContain(`rate limited: concurrency was lowered ${report.summary.throttles} time(s) after 429s`);
+    // The server's view: never more than 8 requests open at once.
+    const events = sent.flatMap((e) => [[e.received_at, 1], [e.end_at!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    let peak = 0;
+    for (const [, d] of events) peak = Math.max(peak, (open += d));
+    expect(peak).toBeLessThanOrEqual(8);
+  });
+
+  it('a clean run reports no throttling', async () => {
+    const { report, out } = await run(server, suiteText('clean', many(4), 4));
+    expect(report.summary.throttles).toBe(0);
+    expect(out).not.toContain('rate limited');
+  });
+});
