@@ -2,6 +2,7 @@
 // summarised while it streams off disk; only the numbers each metric needs are kept.
 import { sum } from './costs.js';
 import type { ErrorKind, GroupSummary, JobResult, MetricStats, RunStatus, RunSummary } from './types.js';
+import { wilson } from './stats/wilson.js';
 
 const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
 type Metric = (typeof METRICS)[number];
@@ -23,6 +24,8 @@ interface Group {
   cost_pending: number;
   spent: number[];
   providers: Record<string, number>;
+  checked: number;
+  passed: number;
 }
 
 export interface Aggregator {
@@ -71,6 +74,8 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     cost_pending: 0,
     spent: [],
     providers: {},
+    checked: 0,
+    passed: 0,
   };
 }
 
@@ -94,6 +99,12 @@ function addTo(g: Group, row: JobResult): void {
   if (row.cost_source === 'pending') g.cost_pending++;
   if (row.spent_usd !== null) g.spent.push(row.spent_usd);
   if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
+  // Only ok rows carry a verdict (passed is null otherwise): an API error is not a wrong
+  // answer, so it stays out of the pass rate and CI can tell exit 1 from exit 3.
+  if (row.status === 'ok' && typeof row.passed === 'boolean') {
+    g.checked++;
+    if (row.passed) g.passed++;
+  }
 }
 
 function summarise(g: Group): GroupSummary {
@@ -115,13 +126,17 @@ function summarise(g: Group): GroupSummary {
     cost_pending: g.cost_pending,
     spent_usd: g.spent.length ? sum(g.spent) : null,
     providers: g.providers,
+    checked: g.checked,
+    passed: g.passed,
+    pass_rate: g.checked ? g.passed / g.checked : null,
+    pass_rate_ci95: wilson(g.passed, g.checked),
   };
 }
 
 /** n, mean ± sd (sample), min/max and linear-interpolated percentiles (type 7, as numpy). */
 export function metricStats(values: number[]): MetricStats {
   const n = values.length;
-  if (n === 0) return { n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p99: null, max: null };
+  if (n === 0) return { n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p95: null, p99: null, max: null };
   const sorted = Float64Array.from(values).sort();
   const mean = sorted.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
@@ -133,6 +148,7 @@ export function metricStats(values: number[]): MetricStats {
     min: r(sorted[0]!),
     p50: r(quantile(sorted, 0.5)),
     p90: r(quantile(sorted, 0.9)),
+    p95: r(quantile(sorted, 0.95)),
     p99: r(quantile(sorted, 0.99)),
     max: r(sorted[n - 1]!),
   };

@@ -36,6 +36,7 @@ export function expandMatrix(suite: ResolvedSuite, cliParams: Params = {}, filte
             repeat,
             messages,
             params,
+            checks: task.checks,
           });
         }
       }

@@ -8,11 +8,11 @@ const meta = { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', statu
 describe('metricStats', () => {
   it('computes percentiles by linear interpolation, mean and sample sd', () => {
     const s = metricStats([4, 1, 3, 2]);
-    expect(s).toEqual({ n: 4, mean: 2.5, sd: 1.291, min: 1, p50: 2.5, p90: 3.7, p99: 3.97, max: 4 });
+    expect(s).toEqual({ n: 4, mean: 2.5, sd: 1.291, min: 1, p50: 2.5, p90: 3.7, p95: 3.85, p99: 3.97, max: 4 });
     expect(quantile([10, 20], 0.25)).toBe(12.5);
   });
   it('reports unknown, not zero, when there is no value', () => {
-    expect(metricStats([])).toEqual({ n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p99: null, max: null });
+    expect(metricStats([])).toEqual({ n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p95: null, p99: null, max: null });
     expect(metricStats([5]).sd).toBeNull();
   });
 });

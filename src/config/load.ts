@@ -5,6 +5,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, formatIssue, type Issue } from '../errors.js';
+import { compileJsonSchema } from '../checks/json-schema.js';
+import { isFileRef } from '../checks/schema.js';
 import { isRecord } from './fields.js';
 import { errorMessage, zodIssues } from './issues.js';
 import { ConfigSchema, SuiteSchema, type AgentLabConfig, type Suite } from './schema.js';
@@ -44,12 +46,14 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
     if (ref.written in files) continue;
     const target = resolve(dir, ref.written);
     const prompt = await readText(target);
-    const what = ref.task ? 'Prompt file' : 'System prompt file';
+    const what = ref.json ? 'JSON Schema file' : ref.task ? 'Prompt file' : 'System prompt file';
     if (!prompt.ok) {
       issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
       continue;
     }
     if (ref.task && prompt.text.trim() === '') issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` is empty: write the prompt in it`));
+    const schemaProblem = ref.json ? jsonSchemaFileProblem(prompt.text) : null;
+    if (schemaProblem) issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${schemaProblem}`));
     files[ref.written] = prompt.text;
     bytesOf.set(ref.written, prompt.bytes);
   }
@@ -91,9 +95,19 @@ function validate(parsed: Parsed, schema: z.ZodType): { issues: Issue[]; data: u
 }
 
 /** Every file a suite names, found in the raw data so they are checked even when the suite has other problems. */
-function references(data: unknown): { written: string; path: FieldPath; task: boolean }[] {
+function references(data: unknown): { written: string; path: FieldPath; task: boolean; json?: true }[] {
   if (!isRecord(data)) return [];
-  const refs: { written: string; path: FieldPath; task: boolean }[] = [];
+  const refs: { written: string; path: FieldPath; task: boolean; json?: true }[] = [];
+  // `- json_schema: { file: x.json }` in the suite's checks and in each task's.
+  const schemaFiles = (checks: unknown, path: FieldPath) => {
+    if (!Array.isArray(checks)) return;
+    checks.forEach((check, index) => {
+      const ref = isRecord(check) ? check.json_schema : undefined;
+      if (isFileRef(ref) && ref.file) refs.push({ written: ref.file, path: [...path, index, 'json_schema', 'file'], task: false, json: true });
+    });
+  };
+  schemaFiles(data.checks, ['checks']);
+  if (Array.isArray(data.tasks)) data.tasks.forEach((task, index) => isRecord(task) && schemaFiles(task.checks, ['tasks', index, 'checks']));
   if (Array.isArray(data.tasks)) {
     data.tasks.forEach((task, index) => {
       if (isRecord(task) && typeof task.prompt_file === 'string' && task.prompt_file) {
@@ -140,6 +154,19 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Why a json_schema file cannot be used, or null: it must be a JSON object that compiles. */
+function jsonSchemaFileProblem(text: string): string | null {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    return `is not JSON: ${(error as Error).message}`;
+  }
+  if (!isRecord(schema)) return 'is not a JSON Schema: expected a JSON object';
+  const compiled = compileJsonSchema(schema);
+  return compiled.ok ? null : `is not a valid JSON Schema: ${compiled.problem}`;
 }
 
 const fileIssue = (file: string, message: string): Issue => ({ file, line: null, column: null, path: '', message });

@@ -2,11 +2,12 @@
 // Settings: defaults < config file < environment < suite < flags (resolveSettings). Pure.
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
-import type { Message, Params } from '../types.js';
+import { toCheckSpecs } from '../checks/spec.js';
+import type { CheckSpec, Message, Params } from '../types.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
-import { ConfigSchema, type AgentLabConfig } from './schema.js';
+import { ConfigSchema, type AgentLabConfig, type Suite } from './schema.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -79,6 +80,8 @@ export interface ResolvedTask {
   /** The task's own messages; the system prompt arm is put in front by the matrix. */
   messages: Message[];
   params: Params;
+  /** The suite's checks, then the task's own (empty when neither has any). */
+  checks?: CheckSpec[];
 }
 
 export interface ResolvedSuite {
@@ -96,6 +99,8 @@ export interface ResolvedSuite {
   /** In the suite's order (JavaScript puts integer-like ids such as `1` first). */
   systemPrompts: ResolvedSystemPrompt[];
   tasks: ResolvedTask[];
+  /** Gate thresholds from the suite's `gates:` (flags override them in run.ts). */
+  gates?: Partial<Record<'min_pass_rate' | 'max_total_cost' | 'max_p95_latency_ms', number>>;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -107,6 +112,8 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     if (text === undefined) throw new Error(`internal: ${written} was not loaded with the suite`);
     return text;
   };
+  const checks = (items: Suite['checks']) => toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>);
+  const suiteChecks = checks(suite.checks);
   const prompts = Object.entries(suite.system_prompts ?? { default: '' }).map(([id, prompt]) => {
     const text = typeof prompt === 'string' ? prompt : fileText(prompt.file);
     return { id, text, sha256: sha256(text) };
@@ -130,7 +137,9 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
         task.messages?.map((m) => ({ ...m })) ??
         [{ role: 'user' as const, content: task.prompt ?? fileText(task.prompt_file ?? '') }],
       params: task.params ?? {},
+      checks: [...suiteChecks, ...checks(task.checks)],
     })),
+    gates: { ...suite.gates },
   };
 }
 

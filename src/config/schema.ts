@@ -1,8 +1,9 @@
 // The suite and config file formats: one zod schema each, the single source of truth for
 // validation, TypeScript types and the editor JSON Schema (schema/suite.schema.json).
 import { z } from 'zod';
-import { bool, forbidden, httpUrl, id, intFrom, isRecord, oneOf, positive, present, text, typeError } from './fields.js';
+import { bool, forbidden, httpUrl, id, intFrom, isRecord, numberIn, oneOf, positive, present, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
+import { CHECK_KEYS, CheckSchema, ChecksSchema } from '../checks/schema.js';
 
 export { ParamsSchema, type ParamsLayer } from './params.js';
 
@@ -40,6 +41,7 @@ export const TaskSchema = z
         .meta({ description: 'A conversation sent as is (the system prompt arm is put in front).' }),
       prompt_file: text('prompt_file').optional().meta({ description: "A file whose content is sent as one user message; relative to the suite's folder." }),
       params: ParamsSchema.optional().meta({ description: 'Params for this task; override suite and model params.' }),
+      checks: ChecksSchema.optional(),
     },
     { error: typeError('Expected a task to be a mapping like { id: capital, prompt: What is the capital of France? }') },
   )
@@ -61,6 +63,18 @@ export const TaskSchema = z
     },
     { when: () => true },
   );
+
+/** Run-level pass/fail thresholds (src/gates.ts); the `run` flags of the same names override them. */
+export const GatesSchema = z
+  .strictObject(
+    {
+      min_pass_rate: numberIn('min_pass_rate', 0, 1).optional().meta({ description: 'Each model × system prompt passes at least this share of its checked jobs (0–1).' }),
+      max_total_cost: positive('max_total_cost', ' of USD').optional().meta({ description: 'The whole run costs at most this many USD.' }),
+      max_p95_latency_ms: positive('max_p95_latency_ms', ' of ms').optional().meta({ description: 'Each model × system prompt has a p95 latency of at most this.' }),
+    },
+    { error: typeError('Expected `gates` to be a mapping like { min_pass_rate: 0.9 }') },
+  )
+  .meta({ description: 'Gates: a failed one makes `run` exit 3.' });
 
 const promptId = z.string().regex(/^\S+$/, { error: 'Expected a system prompt id to be a non-empty string without spaces' });
 const SystemPromptSchema = z.union([z.string(), z.strictObject({ file: text('file') })], {
@@ -89,6 +103,8 @@ export const SuiteSchema = z
       repeats: intFrom('repeats', 1).optional().meta({ description: 'Times each task × model × system prompt is run (default 1).' }),
       concurrency: intFrom('concurrency', 1).optional().meta({ description: 'Requests in flight at once (overrides the config file).' }),
       max_cost: positive('max_cost', ' of USD').optional().meta({ description: 'Stop sending jobs once this many USD are spent.' }),
+      checks: ChecksSchema.optional().meta({ description: "Checks applied to every task, before each task's own checks." }),
+      gates: GatesSchema.optional(),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )
@@ -181,6 +197,8 @@ export function suiteJsonSchema(): object {
     override: ({ zodSchema, jsonSchema }) => {
       // The exactly-one rule is a refinement zod cannot export; say it in JSON Schema terms.
       if (zodSchema === TaskSchema) jsonSchema.oneOf = PROMPT_KEYS.map((key) => ({ required: [key] }));
+      // Likewise a check's one-key rule.
+      if (zodSchema === CheckSchema) jsonSchema.oneOf = CHECK_KEYS.map((key) => ({ required: [key] }));
     },
   });
   const { $schema, ...rest } = schema;

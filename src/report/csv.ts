@@ -1,6 +1,15 @@
 // The CSV contract: a stable column order (pinned by a test) and a flat value per cell.
 // Quoting is csv-stringify's job, not ours.
+import { checkFailuresText, checksPassedText } from '../checks/apply.js';
 import type { JobResult } from '../types.js';
+
+/** Cells computed from a row rather than copied: the checks, flattened. */
+const DERIVED = {
+  /** "3/4"; empty when the job was not checked. */
+  checks_passed: checksPassedText,
+  /** The failed checks' names and reasons. */
+  check_failures: checkFailuresText,
+} as const;
 
 export const CSV_COLUMNS = [
   'run_id', 'job_id', 'task_id', 'model', 'model_label', 'model_served', 'provider',
@@ -10,15 +19,19 @@ export const CSV_COLUMNS = [
   'tokens_prompt', 'tokens_completion', 'tokens_reasoning',
   'native_tokens_prompt', 'native_tokens_completion', 'native_tokens_reasoning', 'native_tokens_cached',
   'cost_usd', 'cost_usage_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms',
+  'checks_passed', 'passed', 'check_failures',
   'params', 'output_text', 'reasoning_text',
-] as const satisfies readonly (keyof JobResult)[];
+] as const satisfies readonly (keyof JobResult | keyof typeof DERIVED)[];
 
 /** One row as CSV cells: unknowns are empty cells (never 0), objects are JSON. */
 export function csvRecord(row: JobResult): (string | number)[] {
   return CSV_COLUMNS.map((column) => {
+    if (column === 'checks_passed' || column === 'check_failures') return DERIVED[column](row);
     const value = row[column];
     if (value === null || value === undefined) return '';
     if (typeof value === 'object') return JSON.stringify(value);
+    // csv-stringify would write true as "1" and false as "": say it in words.
+    if (typeof value === 'boolean') return String(value);
     return value as string | number;
   });
 }

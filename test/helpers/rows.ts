@@ -45,6 +45,8 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     cost_source: 'generation',
     or_latency_ms: 150,
     or_generation_time_ms: 120,
+    checks: [],
+    passed: null,
     ...overrides,
   };
 }

@@ -1,0 +1,24 @@
+// Pure: put a task's check verdicts on its row. Only an ok row is judged — an API error is not
+// a wrong answer, and keeping it out of the pass rate is what keeps exit 1 and exit 3 apart.
+import type { CheckSpec, JobResult } from '../types.js';
+import { evaluateChecks, type EvaluateOptions } from './evaluate.js';
+
+export function withChecks(row: JobResult, specs: readonly CheckSpec[] | undefined, options: EvaluateOptions = { final: true }): JobResult {
+  if (row.status !== 'ok' || !specs?.length) return { ...row, checks: [], passed: null };
+  const checks = evaluateChecks(specs, row, options);
+  return { ...row, checks, passed: checks.every((c) => c.pass) };
+}
+
+/** "3/4", or '' when nothing was checked: the CSV's checks_passed cell. */
+export function checksPassedText(row: Pick<JobResult, 'checks' | 'passed'>): string {
+  if (row.passed === null || !row.checks?.length) return '';
+  return `${row.checks.filter((c) => c.pass).length}/${row.checks.length}`;
+}
+
+/** The failed checks' names and reasons, one cell: `contains "x": not found …; max_tokens 50: …`. */
+export function checkFailuresText(row: Pick<JobResult, 'checks'>): string {
+  return (row.checks ?? [])
+    .filter((c) => !c.pass)
+    .map((c) => `${c.name}: ${c.detail}`)
+    .join('; ');
+}

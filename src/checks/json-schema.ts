@@ -1,0 +1,47 @@
+// JSON Schema validation for the `json_schema` check, by ajv (the reference validator for
+// drafts 07 through 2020-12). A schema is compiled once and cached: a suite's schema is used by
+// every job of its task.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+
+export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
+
+const cache = new WeakMap<object, Compiled>();
+let engines: { draft7: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | null = null;
+
+function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
+  // strictSchema catches a misspelt keyword (`requried`) instead of silently ignoring it;
+  // allErrors lists every violation in the check's detail, not just the first.
+  const options = { allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: true } as const;
+  if (!engines) {
+    engines = { draft7: new Ajv(options), draft2019: new Ajv2019(options), draft2020: new Ajv2020(options) };
+    for (const ajv of Object.values(engines)) formats.default(ajv as Ajv);
+  }
+  const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
+  if (dialect.includes('2020-12')) return engines.draft2020;
+  if (dialect.includes('2019-09')) return engines.draft2019;
+  return engines.draft7;
+}
+
+/** Compile a schema, or say why it is not one. */
+export function compileJsonSchema(schema: Record<string, unknown>): Compiled {
+  const hit = cache.get(schema);
+  if (hit) return hit;
+  let compiled: Compiled;
+  try {
+    compiled = { ok: true, validate: engine(schema).compile(schema) };
+  } catch (error) {
+    compiled = { ok: false, problem: (error as Error).message };
+  }
+  cache.set(schema, compiled);
+  return compiled;
+}
+
+/** ajv's errors as one short line: `/age must be integer; must have required property 'name'`. */
+export function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  if (!errors?.length) return 'does not match the schema';
+  const parts = errors.slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  return parts.join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '');
+}

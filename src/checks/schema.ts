@@ -1,0 +1,111 @@
+// The suite's `checks:` items: each is a one-key mapping such as `- contains: Canberra`.
+// One strict object with every kind optional (so a misspelt kind gets "did you mean"), plus a
+// refinement that exactly one kind is given. A bad regex or JSON Schema fails here, at load
+// time with file:line, instead of failing every job of the run.
+import { z } from 'zod';
+import { intFrom, isRecord, present, text, typeError } from '../config/fields.js';
+import { compileJsonSchema } from './json-schema.js';
+
+/** Every check kind, in the order the README lists them. */
+export const CHECK_KEYS = [
+  'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
+  'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
+] as const;
+
+/** `g` and `y` make RegExp#test stateful; the others are safe. */
+const REGEX_FLAGS = /^[imsuv]*$/;
+
+/** Why a pattern cannot be used, or null when it compiles. */
+export function regexProblem(pattern: string, flags: string): string | null {
+  if (!REGEX_FLAGS.test(flags)) return `Expected regex \`flags\` to be letters from \`imsuv\`, got \`${flags}\` (g and y make matching stateful)`;
+  try {
+    new RegExp(pattern, flags);
+    return null;
+  } catch (error) {
+    return `Invalid regex: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+}
+
+const limit = (name: string, unit: string) => {
+  const error = `Expected \`${name}\` to be a number${unit} greater than 0`;
+  return z.number({ error: present(error) }).gt(0, { error });
+};
+
+const RegexSchema = z
+  .union(
+    [
+      z.string(),
+      z.strictObject({
+        pattern: z.string({ error: present('Expected `pattern` to be a string') }),
+        flags: z.string({ error: present('Expected `flags` to be a string such as `i`') }).optional(),
+      }),
+    ],
+    { error: 'Expected `regex` to be a pattern string or { pattern, flags }' },
+  )
+  .superRefine((value, ctx) => {
+    const pattern = typeof value === 'string' ? value : value.pattern;
+    const problem = regexProblem(pattern, typeof value === 'string' ? '' : (value.flags ?? ''));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: 'The answer matches this JavaScript regular expression (a string, or { pattern, flags }; flags from imsuv).' });
+
+const JsonSchemaRef = z
+  .union(
+    [
+      z.strictObject({ file: text('file').meta({ description: "A JSON file holding the schema; relative to the suite's folder." }) }),
+      z.record(z.string(), z.unknown()),
+    ],
+    { error: 'Expected `json_schema` to be an inline JSON Schema mapping or { file: schema.json }' },
+  )
+  .superRefine((value, ctx) => {
+    if (isFileRef(value)) return;
+    const compiled = compileJsonSchema(value);
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `Invalid JSON Schema: ${compiled.problem}` });
+  })
+  .meta({ description: 'The answer is JSON valid against this JSON Schema (inline, or { file: schema.json }).' });
+
+/** `{ file: x }` and nothing else: a schema file reference rather than an inline schema. */
+export const isFileRef = (value: unknown): value is { file: string } =>
+  isRecord(value) && typeof value.file === 'string' && Object.keys(value).length === 1;
+
+export const CheckSchema = z
+  .strictObject(
+    {
+      contains: text('contains').optional().meta({ description: 'The answer contains this text (case-sensitive).' }),
+      not_contains: text('not_contains').optional().meta({ description: 'The answer does not contain this text.' }),
+      icontains: text('icontains').optional().meta({ description: 'The answer contains this text, ignoring case.' }),
+      equals: z.string({ error: present('Expected `equals` to be a string') }).optional().meta({ description: 'The answer, trimmed, is exactly this text.' }),
+      starts_with: text('starts_with').optional().meta({ description: 'The answer, with leading whitespace trimmed, starts with this text.' }),
+      regex: RegexSchema.optional(),
+      is_json: z.literal(true, { error: present('Expected `is_json` to be true (leave the check out otherwise)') }).optional().meta({ description: 'The answer parses as JSON (a ```json fence around it is accepted).' }),
+      json_schema: JsonSchemaRef.optional(),
+      max_latency_ms: limit('max_latency_ms', ' of ms').optional().meta({ description: 'latency_ms is at most this.' }),
+      max_ttft_ms: limit('max_ttft_ms', ' of ms').optional().meta({ description: 'ttft_ms is at most this.' }),
+      max_cost_usd: limit('max_cost_usd', ' of USD').optional().meta({ description: "The job's cost_usd (from /generation) is at most this; unknown cost fails." }),
+      max_tokens: intFrom('max_tokens', 1).optional().meta({ description: 'Completion tokens are at most this.' }),
+    },
+    { error: typeError('Expected a check to be a one-key mapping like { contains: Canberra }') },
+  )
+  .superRefine(
+    (check, ctx) => {
+      if (!isRecord(check)) return;
+      const given = CHECK_KEYS.filter((key) => check[key] !== undefined);
+      // With only unknown keys, the "Unknown key … did you mean" issue already says what is wrong.
+      if (given.length === 0 && !ctx.issues.some((issue) => issue.code === 'unrecognized_keys')) ctx.addIssue({ code: 'custom', path: [], message: `A check needs one of ${CHECK_KEYS.map((k) => `\`${k}\``).join(', ')}` });
+      if (given.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [given[1]!],
+          params: { at: 'key' },
+          message: `A check is a one-key mapping, and this one has ${given.map((k) => `\`${k}\``).join(' and ')}: write each as its own list item`,
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+export const ChecksSchema = z
+  .array(CheckSchema, { error: typeError('Expected `checks` to be a list of one-key mappings like - contains: Canberra') })
+  .meta({ description: 'Checks on each answer; a job passes when all pass. Kinds: ' + CHECK_KEYS.join(', ') + '.' });
+
+export type CheckInput = z.infer<typeof CheckSchema>;
