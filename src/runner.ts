@@ -20,8 +20,11 @@ export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
   onRow: (row: JobResult, job: Job) => void;
   /** The row again once /generation has answered (or given up) for it. */
   onCost: (row: JobResult) => void;
-  /** Reserve a job's worst-case cost before dispatch; false = the budget is spent. */
-  admit?: (job: Job) => boolean;
+  /**
+   * Reserve a job's worst-case cost before dispatch (budget.ts): `go`; `wait` until an in-flight
+   * reservation settles and ask again; `stop` (or false): the cap is reached, skip the rest.
+   */
+  admit?: (job: Job) => boolean | 'go' | 'wait' | 'stop';
   /** Return a job's reservation once its real cost is known. */
   settle?: (job: Job, row: JobResult) => void;
 }
@@ -66,6 +69,9 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
     },
   };
 
+  // Only the HTTP request takes a lookup slot; the waits between tries do not, or a few dozen
+  // sleeping lookups would hold every slot and the costs would trail the run by seconds.
+  const gated: Pick<Client, 'generation'> = { generation: (id, signal) => lookups(() => deps.client.generation(id, signal)) };
   const lookupCost = (job: Job, row: JobResult) => {
     const ids = row.attempt_log.map((a) => a.generation_id).filter((id): id is string => id !== null);
     if (!deps.generation.enabled || ids.length === 0) {
@@ -73,22 +79,32 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
       return;
     }
     const opts = { now: deps.now, logger: deps.logger, signal: deps.signal };
-    const work = lookups(async () => {
+    const work = (async () => {
       const found = new Map<string, GenerationStats | null>();
-      await Promise.all(ids.map(async (id) => found.set(id, await fetchGeneration(deps.client, id, deps.generation, opts))));
+      await Promise.all(ids.map(async (id) => found.set(id, await fetchGeneration(gated, id, deps.generation, opts))));
       const costed = applyGeneration(row, found);
       deps.settle?.(job, costed);
       deps.onCost(costed);
-    }).catch((error: unknown) => deps.logger.error(`cost lookup for ${job.job_id} failed: ${String(error)}`));
+    })().catch((error: unknown) => deps.logger.error(`cost lookup for ${job.job_id} failed: ${String(error)}`));
     pendingCosts.add(work);
-    void work.finally(() => pendingCosts.delete(work));
+    void work.finally(() => {
+      pendingCosts.delete(work);
+      // A settled cost can free budget for a job waiting on admission.
+      wake?.();
+    });
   };
 
   const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
   for (const job of jobs) {
     while (!stopped() && limit.activeCount + limit.pendingCount >= limit.concurrency) await slotFreed();
     if (stopped()) break;
-    if (deps.admit && !deps.admit(job)) {
+    let verdict = deps.admit ? deps.admit(job) : true;
+    while (verdict === 'wait' && !stopped() && inFlight.size + pendingCosts.size > 0) {
+      await slotFreed();
+      verdict = deps.admit!(job);
+    }
+    if (stopped()) break;
+    if (verdict !== true && verdict !== 'go') {
       state.status = 'budget';
       state.stopReason = 'the cost cap would be crossed by the next job; the rest were skipped';
       break;

@@ -204,9 +204,9 @@ describe('accounting', () => {
     expect(PROMPT.length).toBe(46);
     const out = await chat(fast, body(PROMPT));
     expect(out.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 3, total_tokens: 18, is_byok: false });
-    // 15 × 0.00000015 + 3 × 0.0000006
-    expect(out.usage!.cost).toBe(0.00000405);
-    expect(out.usage!.cost_details).toEqual({ upstream_inference_cost: 0.00000405, upstream_inference_prompt_cost: 0.00000225, upstream_inference_completions_cost: 0.0000018 });
+    // The amount charged, on the native counts (20 prompt, 4 completion): 20 × 0.00000015 + 4 × 0.0000006
+    expect(out.usage!.cost).toBe(0.0000054);
+    expect(out.usage!.cost_details).toEqual({ upstream_inference_cost: 0.0000054, upstream_inference_prompt_cost: 0.000003, upstream_inference_completions_cost: 0.0000024 });
     const id = out.events[0]!.id as string;
 
     const early = await generation(fast, id);
@@ -416,7 +416,7 @@ describe('faults fail the first `times` attempts of an identical request, then i
     const prompt = 'Price check [[mock: reply="alpha beta gamma" fault=cost_mismatch]]';
     expect(prompt.length).toBe(66);
     const out = await chat(fast, body(prompt));
-    expect(out.usage!.cost).toBe(0.0000048); // 20 × 0.00000015 + 3 × 0.0000006
+    expect(out.usage!.cost).toBe(0.00000615); // 25 × 0.00000015 + 4 × 0.0000006 (native counts)
     await sleep(150);
     const { json } = await generation(fast, out.events[0]!.id as string);
     expect(json.data.total_cost).toBe(0.0000123); // 2 × (25 × 0.00000015 + 4 × 0.0000006)

@@ -1,6 +1,11 @@
 // `agent-lab models [id]`: list, filter and sort the endpoint's models, or show one in detail.
 // Options are checked before anything is fetched, so a typo costs no request.
 import type { Dispatcher } from 'undici';
+import { modelsCacheDir } from '../catalog.js';
+import { loadConfig } from '../config/load.js';
+import { resolveSettings, type Settings } from '../config/resolve.js';
+import type { Env } from '../env.js';
+import { VERSION } from '../version.js';
 import { ConfigError } from '../errors.js';
 import { fetchModels } from '../provider/models-fetch.js';
 import { filterModels, SORT_KEYS, sortModels, suggestModels, type ModelFilter, type SortKey } from '../provider/models.js';
@@ -20,6 +25,8 @@ export interface ModelsCommandOptions {
   json?: boolean;
   csv?: boolean;
   refresh?: boolean;
+  /** false: no disk cache (the simulator). */
+  cache?: boolean;
   baseUrl: string;
   cacheDir: string;
   headers?: Record<string, string>;
@@ -41,6 +48,7 @@ export async function runModelsCommand(opts: ModelsCommandOptions, io: CommandIo
     baseUrl: opts.baseUrl,
     cacheDir: opts.cacheDir,
     refresh: opts.refresh,
+    cache: opts.cache,
     headers: opts.headers,
     dispatcher: opts.dispatcher,
   });
@@ -105,4 +113,33 @@ function sortFrom(sort: string | undefined): SortKey | null {
     throw new ConfigError(`Expected \`--sort\` to be one of ${SORT_KEYS.join(', ')}, got \`${sort}\``);
   }
   return sort as SortKey;
+}
+
+/** The command as the CLI calls it: base URL from flag/env/config, the cache folder, --mock. */
+export async function modelsCommand(
+  id: string | undefined,
+  opts: Omit<ModelsCommandOptions, 'id' | 'baseUrl' | 'cacheDir'> & { mock?: boolean; baseUrl?: string; config?: string },
+  env: Env,
+): Promise<number> {
+  const { config } = await loadConfig(opts.config, env.cwd);
+  const settings = resolveSettings(config, env.env, opts.baseUrl === undefined ? {} : { base_url: opts.baseUrl });
+  const io: CommandIo = { stdout: (s) => env.stdout.write(s), stderr: (s) => env.stderr.write(s) };
+  const headers = attributionHeaders(settings);
+  if (!opts.mock) return runModelsCommand({ ...opts, id, baseUrl: settings.base_url, cacheDir: modelsCacheDir(env), headers }, io);
+  const { startMockServer } = await import('../mock/server.js');
+  const server = await startMockServer({});
+  try {
+    // The simulator's port changes every time: a cache file for it would only be litter.
+    return await runModelsCommand({ ...opts, id, baseUrl: server.url, cacheDir: modelsCacheDir(env), headers, cache: false }, io);
+  } finally {
+    await server.close();
+  }
+}
+
+/** /models needs no key (wire reference §4), so none is sent; only the app attribution. */
+function attributionHeaders(settings: Settings): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': `agent-lab/${VERSION}` };
+  if (settings.app_url) headers['http-referer'] = settings.app_url;
+  if (settings.app_title) headers['x-title'] = settings.app_title;
+  return headers;
 }

@@ -9,7 +9,9 @@
 //                                   native_tokens_reasoning = reasoning tokens emitted
 //   cost = prompt × pricing.prompt + completion × pricing.completion
 //          (+ reasoning × pricing.internal_reasoning when priced)
-//   usage.cost applies it to the usage counts, /generation total_cost to the native counts.
+//   usage.cost and /generation total_cost both apply it to the native counts: both are "the
+//   amount charged" (wire reference §2, §3), and they agree on a real clean run, so a test of
+//   the cost reconciliation sees them disagree only when a fault (cost_mismatch) says so.
 import Big from 'big.js';
 import type { MockPricing } from './catalog.js';
 
@@ -41,7 +43,7 @@ export function price(pricing: MockPricing, c: Counts): Priced {
 
 /** The 2026 inline usage object (wire reference §2), as JSON text for the final chunk. */
 export function usageJson(pricing: MockPricing, c: Counts): string {
-  const cost = price(pricing, c);
+  const cost = price(pricing, nativeCounts(c));
   const total = cost.total.toNumber();
   return JSON.stringify({
     prompt_tokens: c.prompt,

@@ -16,6 +16,8 @@ export interface FetchModelsOptions {
   ttlMs?: number;
   /** Ignore the cache (it is still rewritten). */
   refresh?: boolean;
+  /** false: neither read nor write the cache (a throwaway endpoint such as the simulator's). */
+  cache?: boolean;
   headers?: Record<string, string>;
   dispatcher?: Dispatcher;
   now?: () => number;
@@ -41,7 +43,8 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedMode
   const now = opts.now ?? Date.now;
   const base = opts.baseUrl.replace(/\/+$/, '');
   const file = cacheFile(opts.cacheDir, base);
-  if (!opts.refresh) {
+  const useCache = opts.cache !== false;
+  if (useCache && !opts.refresh) {
     const cached = await readCache(file, base);
     const age = cached ? now() - Date.parse(cached.fetched_at) : Infinity;
     if (cached && age >= 0 && age < (opts.ttlMs ?? MODELS_TTL_MS)) {
@@ -57,7 +60,7 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedMode
     throw new AgentLabError(`${(error as Error).message}; received from ${redact(`${base}/models`, opts.headers)}`, EXIT.jobs_failed);
   }
   const fetchedAt = new Date(now()).toISOString();
-  await writeCache(file, { base_url: base, fetched_at: fetchedAt, body });
+  if (useCache) await writeCache(file, { base_url: base, fetched_at: fetchedAt, body });
   return { models, fromCache: false, fetchedAt };
 }
 

@@ -1,0 +1,133 @@
+// Pure: the cost cap. Before a job is dispatched its worst case is reserved; a job is never
+// dispatched when spent + reserved + its reservation would pass the cap. When the job's real
+// cost is known the reservation is replaced by it. Exact decimals (big.js) throughout, so a
+// cap of $0.01 is not crossed by float noise.
+import Big from 'big.js';
+import { ConfigError } from './errors.js';
+import { reservationFor } from './estimate.js';
+import type { Pricing } from './provider/pricing.js';
+import type { Job, JobResult } from './types.js';
+import { WARN } from './warnings.js';
+
+/** `go`: reserved, dispatch it. `wait`: would fit once in-flight reservations settle. `stop`: can never fit. */
+export type Admission = 'go' | 'wait' | 'stop';
+
+export interface Budget {
+  admit(job: Job): Admission;
+  /** The job's charge so far; called again when a better-known cost arrives, it replaces the last. */
+  settle(job: Job, row: JobResult): void;
+  readonly cap: Big;
+  /** Settled charges. */
+  spent(): Big;
+  /** Worst cases still held for jobs whose cost is not known yet. */
+  reserved(): Big;
+}
+
+export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): Budget {
+  const cap = new Big(capUsd);
+  const held = new Map<string, Big>();
+  const charged = new Map<string, Big>();
+  let spent = new Big(0);
+  let reserved = new Big(0);
+  return {
+    cap,
+    admit(job) {
+      const need = reservationOf(job);
+      if (spent.plus(reserved).plus(need).lte(cap)) {
+        held.set(job.job_id, need);
+        reserved = reserved.plus(need);
+        return 'go';
+      }
+      // Reservations shrink to real costs as jobs finish; until then the job may still fit.
+      return spent.plus(need).lte(cap) && reserved.gt(0) ? 'wait' : 'stop';
+    },
+    settle(job, row) {
+      const reservation = held.get(job.job_id);
+      const charge = chargeOf(row, reservation ?? new Big(0));
+      if (reservation) {
+        held.delete(job.job_id);
+        reserved = reserved.minus(reservation);
+      }
+      spent = spent.minus(charged.get(job.job_id) ?? 0).plus(charge);
+      charged.set(job.job_id, charge);
+    },
+    spent: () => spent,
+    reserved: () => reserved,
+  };
+}
+
+/**
+ * The budget of a run with a cap, or a ConfigError before anything is sent when a price is
+ * unknown: a cap that guesses is no cap. `pricingOf` is null when preflight was skipped.
+ */
+export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((model: string) => Pricing | null) | null, date: () => Date): Budget {
+  if (!pricingOf) throw new ConfigError(WARN.budgetNeedsPreflight());
+  const unknown = [...new Set(jobs.map((j) => j.model))].filter((m) => !pricingOf(m));
+  if (unknown.length) throw new ConfigError(WARN.budgetNeedsPrices(unknown));
+  return createBudget(capUsd, (job) => reservationFor(job, pricingOf(job.model)!, date()));
+}
+
+/**
+ * What a finished job has cost, conservatively: the largest of the costs known for it
+ * (spent_usd covers every attempt, cost_usd the kept one, cost_usage_usd the stream's own
+ * figure). With no figure at all but a billed attempt, the worst case per billed attempt stays
+ * charged; a job with no generation (refused before it started) cost nothing.
+ */
+export function chargeOf(row: JobResult, reservation: Big): Big {
+  const known = [row.spent_usd, row.cost_usd, row.cost_usage_usd].filter((v): v is number => v !== null && Number.isFinite(v));
+  const billed = row.attempt_log.filter((a) => a.generation_id !== null).length || (row.generation_id ? 1 : 0);
+  if (known.length && (billed <= 1 || row.spent_usd !== null)) return known.map((v) => new Big(v)).reduce((a, b) => (a.gt(b) ? a : b));
+  if (billed === 0) return new Big(0);
+  return reservation.times(billed);
+}
+
+/** The row for a job the cap kept from being sent: skipped, not failed. */
+export function budgetSkippedRow(job: Job, runId: string, at: string, capUsd: number): JobResult {
+  return {
+    run_id: runId,
+    job_id: job.job_id,
+    task_id: job.task_id,
+    model: job.model,
+    model_label: job.model_label,
+    model_served: null,
+    provider: null,
+    system_prompt_id: job.system_prompt_id,
+    system_prompt_sha256: job.system_prompt_sha256,
+    repeat: job.repeat,
+    params: job.params,
+    status: 'skipped',
+    error_kind: 'budget',
+    error_message: `not sent: its worst-case cost would have taken the run past the $${capUsd} cap`,
+    http_status: null,
+    attempts: 0,
+    attempt_log: [],
+    generation_id: null,
+    finish_reason: null,
+    native_finish_reason: null,
+    output_text: '',
+    reasoning_text: '',
+    started_at: at,
+    queue_ms: null,
+    ttft_ms: null,
+    ttfc_ms: null,
+    latency_ms: null,
+    itl_ms: null,
+    output_tps: null,
+    tokens_prompt: null,
+    tokens_completion: null,
+    tokens_reasoning: null,
+    native_tokens_prompt: null,
+    native_tokens_completion: null,
+    native_tokens_reasoning: null,
+    native_tokens_cached: null,
+    cost_usd: null,
+    cost_usage_usd: null,
+    cost_estimate_usd: null,
+    spent_usd: null,
+    cost_source: 'none',
+    or_latency_ms: null,
+    or_generation_time_ms: null,
+    checks: [],
+    passed: null,
+  };
+}

@@ -1,0 +1,34 @@
+// The one catalogue of warning (and preflight error) texts, so every message a user can see
+// before a run is worded once, here, with a hint that depends on the options in use.
+
+export const WARN = {
+  unknownModel: (model: string, near: string[], baseUrl: string) =>
+    `Unknown model \`${model}\` at ${baseUrl}.` +
+    (near.length ? ` Did you mean ${near.map((s) => `\`${s}\``).join(', ')}?` : ' Run `agent-lab models --search <words>` to look for it.'),
+
+  unsupportedParam: (model: string, param: string, strict: boolean) =>
+    strict
+      ? `${model} does not list \`${param}\` in its supported_parameters, and --strict-params is on: OpenRouter would refuse to route it (provider.require_parameters). Remove the param for this model or drop --strict-params.`
+      : `${model} does not list \`${param}\` in its supported_parameters: providers silently ignore unsupported params. Pass --strict-params to make this an error (it also sends provider.require_parameters: true).`,
+
+  maxTokensOverLimit: (model: string, maxTokens: number, limit: number) =>
+    `${model}: max_tokens ${maxTokens} is above the top provider's max_completion_tokens ${limit}; the provider may refuse the request or cut the answer at ${limit}.`,
+
+  overContext: (model: string, promptTokens: number, maxTokens: number, context: number) =>
+    `${model}: an estimated ${promptTokens} prompt tokens + max_tokens ${maxTokens} exceed its context length ${context}; the request may be refused. Lower max_tokens or shorten the prompt.`,
+
+  reasoningUnsupported: (model: string, param: string) =>
+    `${model} lists no reasoning support, but \`${param}\` is set: it will be ignored and no reasoning tokens will be produced.`,
+
+  pricesUnknown: (models: string[]) =>
+    `No usable prices for ${models.map((m) => `\`${m}\``).join(', ')} in /models (missing, or a negative "depends on the routed model" price): cost estimates for them are unknown.`,
+
+  budgetNeedsPrices: (models: string[]) =>
+    `A cost cap needs every model's prices, and /models has none for ${models.map((m) => `\`${m}\``).join(', ')}. Remove those models, or drop --max-cost / max_cost (agent-lab will not guess a price).`,
+
+  budgetNeedsPreflight: () =>
+    'A cost cap needs the prices from /models, which --no-preflight skips. Drop --no-preflight, or drop --max-cost / max_cost.',
+
+  budgetTooSmall: (cap: string, first: string) =>
+    `The cost cap $${cap} is below the worst case of a single job ($${first}): nothing could be sent. Raise --max-cost or lower max_tokens.`,
+} as const;
