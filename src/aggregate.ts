@@ -1,8 +1,9 @@
 // Pure: rows in, summary statistics out. Rows are added one at a time so a 100k-job run is
 // summarised while it streams off disk; only the numbers each metric needs are kept.
 import { sum } from './costs.js';
-import type { ErrorKind, GroupSummary, JobResult, MetricStats, RunStatus, RunSummary } from './types.js';
+import { createReconciler } from './reconcile.js';
 import { wilson } from './stats/wilson.js';
+import type { ErrorKind, EstimateSummary, GroupSummary, JobResult, MetricStats, RunStatus, RunSummary } from './types.js';
 
 const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
 type Metric = (typeof METRICS)[number];
@@ -30,14 +31,17 @@ interface Group {
 
 export interface Aggregator {
   add(row: JobResult): void;
-  finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus }): RunSummary;
+  finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus; estimate?: EstimateSummary }): RunSummary;
 }
 
-export function createAggregator(): Aggregator {
+/** `canonical`: requested id → /models canonical slug, so a dated slug is not taken for a fallback. */
+export function createAggregator(opts: { canonical?: ReadonlyMap<string, string> } = {}): Aggregator {
   const groups = new Map<string, Group>();
   const overall = newGroup('*', '*', '*');
+  const reconciler = createReconciler(opts.canonical);
   return {
     add(row) {
+      reconciler.add(row);
       const key = `${row.model}\u0000${row.system_prompt_id}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
@@ -45,7 +49,10 @@ export function createAggregator(): Aggregator {
       addTo(overall, row);
     },
     finish(meta) {
-      return { ...meta, groups: [...groups.values()].map(summarise), overall: summarise(overall) };
+      const all = summarise(overall);
+      // The estimate made before the run, set against what the same rows really cost.
+      const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt || null } : undefined;
+      return { ...meta, estimate, groups: [...groups.values()].map(summarise), overall: all, reconciliation: reconciler.finish() };
     },
   };
 }

@@ -18,7 +18,7 @@ export const CSV_COLUMNS = [
   'queue_ms', 'ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps',
   'tokens_prompt', 'tokens_completion', 'tokens_reasoning',
   'native_tokens_prompt', 'native_tokens_completion', 'native_tokens_reasoning', 'native_tokens_cached',
-  'cost_usd', 'cost_usage_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms',
+  'cost_usd', 'cost_usage_usd', 'cost_estimate_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms',
   'checks_passed', 'passed', 'check_failures',
   'params', 'output_text', 'reasoning_text',
 ] as const satisfies readonly (keyof JobResult | keyof typeof DERIVED)[];

@@ -41,6 +41,7 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     native_tokens_cached: 0,
     cost_usd: 0.001,
     cost_usage_usd: 0.001,
+    cost_estimate_usd: 0.001,
     spent_usd: 0.001,
     cost_source: 'generation',
     or_latency_ms: 150,
