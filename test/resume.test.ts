@@ -188,6 +188,34 @@ describe('Ctrl-C', () => {
   });
 });
 
+describe('Ctrl-C grace', () => {
+  it('one Ctrl-C waits for in-flight jobs only as long as the grace, then aborts them', async () => {
+    const tasks = Array.from({ length: 2 }, (_, i) => `  - { id: g${i}, prompt: "grace ${i} [[mock: fault=stall after=1 ms=20000 times=1]]" }`).join('\n');
+    const w = await workspace({ 'suite.yaml': `name: grace\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\n`, 'agent-lab.config.yaml': FAST_CONFIG });
+    try {
+      const sent = server.requests.length;
+      let sigintAt = 0;
+      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, { ...env(), AGENT_LAB_GRACE_MS: '800' }, (kill) => {
+        const timer = setInterval(() => {
+          if (server.requests.slice(sent).filter((r) => r.first_token_at !== null).length < 2) return;
+          clearInterval(timer);
+          sigintAt = Date.now();
+          kill('SIGINT');
+        }, 10);
+      });
+      const took = Date.now() - sigintAt;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain('waiting up to 1 s');
+      expect(took).toBeGreaterThanOrEqual(750);
+      expect(took).toBeLessThan(5000);
+      const rows = await rowsOf(w.path('out/results.jsonl'));
+      expect(rows.map((r) => r.error_kind)).toEqual(['aborted', 'aborted']);
+    } finally {
+      await w.cleanup();
+    }
+  });
+});
+
 describe('resume', () => {
   it('survives a torn last line: the half-written job runs again and no later row is glued to it', async () => {
     const w = await workspace({ 'suite.yaml': suite(3), 'agent-lab.config.yaml': FAST_CONFIG });

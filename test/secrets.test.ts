@@ -64,6 +64,16 @@ describe('the API key', () => {
     expect(server.requests.every((r) => r.authorization_present)).toBe(true);
   });
 
+  it('is not written by a resume (run.json records the command, never the key)', async () => {
+    const resumed = await run(['resume', 'out', '--retry-errors', '-v'], ws.dir, { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url });
+    expect(resumed.code).toBe(1);
+    expect(resumed.output).toContain('debug:');
+    expect(resumed.output).not.toContain(KEY);
+    const runJson = await readFile(ws.path('out/run.json'), 'utf8');
+    expect(runJson).toContain('"invocation"');
+    for (const file of await allFiles(ws.path('out'))) expect(await readFile(file, 'utf8'), file).not.toContain(KEY);
+  });
+
   it('is not echoed by an auth failure or a connection error', async () => {
     const wrong = await run(['run', 'suite.yaml', '--out', 'out2', '-v'], ws.dir, {
       OPENROUTER_API_KEY: `${KEY}-wrong`,
