@@ -27,6 +27,11 @@ export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
   admit?: (job: Job) => boolean | 'go' | 'wait' | 'stop';
   /** Return a job's reservation once its real cost is known. */
   settle?: (job: Job, row: JobResult) => void;
+  /**
+   * Rows of an earlier run (being resumed) whose cost never arrived, because that run was killed
+   * while it waited for /generation: looked up again and handed to onCost. Nothing is re-sent.
+   */
+  recoverCosts?: JobResult[];
 }
 
 export interface RunnerOutcome {
@@ -72,10 +77,11 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
   // Only the HTTP request takes a lookup slot; the waits between tries do not, or a few dozen
   // sleeping lookups would hold every slot and the costs would trail the run by seconds.
   const gated: Pick<Client, 'generation'> = { generation: (id, signal) => lookups(() => deps.client.generation(id, signal)) };
-  const lookupCost = (job: Job, row: JobResult) => {
+  // `job` is null for a recovered row: it was never admitted in this run, so nothing to settle.
+  const lookupCost = (job: Job | null, row: JobResult) => {
     const ids = row.attempt_log.map((a) => a.generation_id).filter((id): id is string => id !== null);
     if (!deps.generation.enabled || ids.length === 0) {
-      deps.settle?.(job, row);
+      if (job) deps.settle?.(job, row);
       return;
     }
     const opts = { now: deps.now, logger: deps.logger, signal: deps.signal };
@@ -83,9 +89,9 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
       const found = new Map<string, GenerationStats | null>();
       await Promise.all(ids.map(async (id) => found.set(id, await fetchGeneration(gated, id, deps.generation, opts))));
       const costed = applyGeneration(row, found);
-      deps.settle?.(job, costed);
+      if (job) deps.settle?.(job, costed);
       deps.onCost(costed);
-    })().catch((error: unknown) => deps.logger.error(`cost lookup for ${job.job_id} failed: ${String(error)}`));
+    })().catch((error: unknown) => deps.logger.error(`cost lookup for ${row.job_id} failed: ${String(error)}`));
     pendingCosts.add(work);
     void work.finally(() => {
       pendingCosts.delete(work);
@@ -94,6 +100,7 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
     });
   };
 
+  for (const row of deps.recoverCosts ?? []) lookupCost(null, row);
   const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
   for (const job of jobs) {
     while (!stopped() && limit.activeCount + limit.pendingCount >= limit.concurrency) await slotFreed();

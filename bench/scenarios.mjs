@@ -1,0 +1,117 @@
+// The scenarios of issue 6 and the targets each figure is held to. Plain data, so a reader sees
+// every setting in one place; bench/run.mjs runs them in this order.
+//
+// /generation: the simulator answers 404 for `generationDelay` ms after a stream (OpenRouter
+// takes ~0.5–2 s, wire reference §3.1) and agent-lab first asks `firstDelayMs` after it. The
+// efficiency run uses agent-lab's shipped default (1000 ms) against a 500 ms index delay, so its
+// cost tail is what a user gets; the throughput runs use short delays so the figure is agent-lab's
+// own cost, not a deliberate wait.
+
+const ZERO = { ttft: 0, itl: 0, tokens: 20, generationDelay: 100 };
+const QUICK_COSTS = { firstDelayMs: 150 };
+
+export const SCENARIOS = [
+  {
+    name: 'overhead',
+    describe: '1,000 jobs, zero-delay model, 20 tokens, concurrency 50, /generation included',
+    jobs: 1000,
+    concurrency: 50,
+    server: ZERO,
+    generation: QUICK_COSTS,
+    serverLog: true,
+    timeoutMs: 120_000,
+  },
+  {
+    name: 'efficiency',
+    describe: '400 jobs, TTFT 200 ms, ITL 10 ms, 50 tokens, concurrency 50; timing accuracy from the same run',
+    jobs: 400,
+    concurrency: 50,
+    server: { ttft: 200, itl: 10, tokens: 50, generationDelay: 500 },
+    generation: { firstDelayMs: 1000 },
+    keepRows: true,
+    timeoutMs: 120_000,
+  },
+  {
+    name: 'memory',
+    describe: '100,000 jobs (and 10,000 for the slope), zero-delay model, concurrency 50',
+    jobs: 100_000,
+    smallJobs: 10_000,
+    concurrency: 50,
+    server: ZERO,
+    generation: QUICK_COSTS,
+    timeoutMs: 600_000,
+  },
+  {
+    name: 'startup',
+    describe: '`agent-lab --version` and `--help`, median of 10',
+    runs: 10,
+  },
+  {
+    name: 'scale',
+    describe: '2,000 concurrent streams, TTFT 5 s, 20 tokens at 10 ms',
+    jobs: 2000,
+    concurrency: 2000,
+    server: { ttft: 5000, itl: 10, tokens: 20, generationDelay: 500 },
+    generation: { firstDelayMs: 1000 },
+    serverLog: true,
+    timeoutMs: 180_000,
+  },
+];
+
+/**
+ * Each figure: where it is in a scenario's results, and its bound (`max`, or `equals` a
+ * figure of the same results). No bound: shown for context, not judged.
+ */
+export const TARGETS = [
+  { scenario: 'overhead', figure: 'jobs ok', get: (r) => r.ok, equals: (r) => r.jobs, digits: 0 },
+  { scenario: 'overhead', figure: 'wall', get: (r) => r.wall_ms, max: 1500, unit: 'ms', digits: 0 },
+  { scenario: 'overhead', figure: 'spawn → first request', get: (r) => r.to_first_request_ms, unit: 'ms', digits: 0 },
+  { scenario: 'overhead', figure: 'spawn → last stream end', get: (r) => r.to_last_stream_ms, unit: 'ms', digits: 0 },
+  { scenario: 'overhead', figure: 'tail (costs, final writes)', get: (r) => r.tail_ms, unit: 'ms', digits: 0 },
+  { scenario: 'overhead', figure: 'jobs/s', get: (r) => r.jobs_per_s, digits: 0 },
+  { scenario: 'overhead', figure: 'CPU per job', get: (r) => r.cpu_ms_per_job, max: 1.5, unit: 'ms', digits: 2 },
+  { scenario: 'overhead', figure: 'peak RSS', get: (r) => r.max_rss_mb, unit: 'MB', digits: 0 },
+  { scenario: 'efficiency', figure: 'jobs ok', get: (r) => r.ok, equals: (r) => r.jobs, digits: 0 },
+  { scenario: 'efficiency', figure: 'ideal', get: (r) => r.ideal_ms, unit: 'ms', digits: 0 },
+  { scenario: 'efficiency', figure: 'spawn → last stream end', get: (r) => r.to_last_stream_ms, unit: 'ms', digits: 0 },
+  { scenario: 'efficiency', figure: 'wall / ideal', get: (r) => r.ratio_to_ideal, max: 1.08, unit: '×', digits: 3 },
+  { scenario: 'efficiency', figure: 'cost tail', get: (r) => r.cost_tail_ms, max: 2000, unit: 'ms', digits: 0 },
+  { scenario: 'efficiency', figure: 'costs resolved', get: (r) => r.costs_resolved, equals: (r) => r.jobs, digits: 0 },
+  { scenario: 'efficiency', figure: 'ttft error p50', get: (r) => r.timing_error.ttft.p50, max: 3, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'ttft error p99', get: (r) => r.timing_error.ttft.p99, max: 10, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'ttft error max', get: (r) => r.timing_error.ttft.max, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'latency error p50', get: (r) => r.timing_error.latency.p50, max: 3, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'latency error p99', get: (r) => r.timing_error.latency.p99, max: 10, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'latency error max', get: (r) => r.timing_error.latency.max, unit: 'ms', digits: 2 },
+  { scenario: 'memory', figure: 'jobs ok (100k)', get: (r) => r.large.ok, equals: (r) => r.large.jobs, digits: 0 },
+  { scenario: 'memory', figure: 'peak RSS 10k', get: (r) => r.small.max_rss_mb, unit: 'MB', digits: 0 },
+  { scenario: 'memory', figure: 'peak RSS 100k', get: (r) => r.large.max_rss_mb, max: 150, unit: 'MB', digits: 0 },
+  // The summary keeps 5 timing metrics and 2 costs per ok row, in the row's group and overall:
+  // 14 doubles = 112 B, about 2× that with array growth. More than that is per-job state.
+  { scenario: 'memory', figure: 'RSS growth per job', get: (r) => r.bytes_per_job, max: 256, unit: 'B', digits: 0 },
+  { scenario: 'memory', figure: 'wall 100k', get: (r) => r.large.wall_ms, unit: 'ms', digits: 0 },
+  { scenario: 'memory', figure: 'CPU per job 100k', get: (r) => r.large.cpu_ms_per_job, unit: 'ms', digits: 2 },
+  { scenario: 'startup', figure: '--version median', get: (r) => r['--version'].median_ms, max: 150, unit: 'ms', digits: 0 },
+  { scenario: 'startup', figure: '--help median', get: (r) => r['--help'].median_ms, max: 150, unit: 'ms', digits: 0 },
+  { scenario: 'startup', figure: 'bare node median', get: (r) => r.node_floor_median_ms, unit: 'ms', digits: 0 },
+  { scenario: 'startup', figure: '--version peak RSS', get: (r) => r['--version'].max_rss_mb, unit: 'MB', digits: 0 },
+  { scenario: 'scale', figure: 'jobs ok', get: (r) => r.ok, equals: (r) => r.jobs, digits: 0 },
+  { scenario: 'scale', figure: 'peak open streams', get: (r) => r.peak_open_streams, digits: 0 },
+  { scenario: 'scale', figure: 'wall / ideal', get: (r) => r.ratio_to_ideal, unit: '×', digits: 3 },
+  { scenario: 'scale', figure: 'peak RSS', get: (r) => r.max_rss_mb, unit: 'MB', digits: 0 },
+];
+
+/** One figure judged: pass is true/false against its bound, null when unknown, undefined when unbounded. */
+export function check(target, results) {
+  let value = null;
+  try {
+    value = target.get(results) ?? null;
+  } catch {
+    value = null;
+  }
+  const bound = target.max !== undefined ? target.max : target.equals ? target.equals(results) : undefined;
+  const targetText = target.max !== undefined ? `≤ ${target.max}${target.unit ? ` ${target.unit}` : ''}` : target.equals ? `= ${bound}` : '';
+  let pass;
+  if (bound !== undefined) pass = value === null ? null : target.max !== undefined ? value <= bound : value === bound;
+  return { scenario: target.scenario, figure: target.figure, value, unit: target.unit ?? '', digits: target.digits ?? 1, target: targetText, pass };
+}
