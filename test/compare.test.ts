@@ -112,13 +112,25 @@ describe('compareRuns', () => {
     expect(c.failures).toHaveLength(1);
   });
 
-  it('with a bare summary.json, says latency significance is unavailable and lets the threshold decide', () => {
+  it('with a bare summary.json, says latency significance is unavailable and does not fail on an untested change', () => {
     const current = rows(20, (i) => ({ latency_ms: spread(i, 1500), ttft_ms: spread(i, 300), passed: true }));
     const c = compareRuns(side(baseline, false), side(current), parseFailOn('p50_latency>+20%'));
     const p50 = c.rows.find((r) => r.metric === 'p50_latency')!;
-    expect(p50).toMatchObject({ significant: null, test: 'needs results.jsonl', failed: ['p50_latency>+20%'] });
+    expect(p50).toMatchObject({ significant: null, test: 'needs results.jsonl', failed: [] });
+    expect(p50.delta).toBeCloseTo(50, 0);
     expect(c.notes.join(' ')).toMatch(/significance is unavailable/);
-    expect(c.failures[0]).toMatch(/not tested for significance/);
+    expect(c.failures).toEqual([]);
+    expect(c.untested).toEqual([expect.stringMatching(/latency p50 \+50\.\d % is past p50_latency>\+20% but untested/)]);
+    expect(renderCompareTable(c)).toMatch(/not testable for significance/);
+  });
+
+  it('does not test a p95 on fewer than 20 jobs a side: a p95 of 5 values is their maximum', () => {
+    const few = (centre: number) => rows(5, (i) => ({ latency_ms: spread(i, centre) }));
+    const c = compareRuns(side(few(1000)), side(few(2000)), parseFailOn('p95_latency>+20%,p50_latency>+20%'));
+    expect(c.rows.find((r) => r.metric === 'p95_latency')).toMatchObject({ significant: null, test: expect.stringMatching(/too few jobs for a p95 test/) });
+    // The rank test still works at n = 5 (and a doubling of every value is significant).
+    expect(c.rows.find((r) => r.metric === 'p50_latency')).toMatchObject({ significant: true, failed: ['p50_latency>+20%'] });
+    expect(c.untested).toHaveLength(1);
   });
 
   it('lists groups only one side has and compares the rest', () => {

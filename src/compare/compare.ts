@@ -1,8 +1,10 @@
 // Pure: two runs in, one row per model × system prompt × metric out, each with its delta and
 // whether the change is significant — so noise is not called a regression. Rates use Newcombe's
-// interval for a difference of proportions; medians the Mann-Whitney U test; p95s and per-job
-// means a seeded bootstrap interval. A `--fail-on` rule fails when the change crosses its
-// threshold and is significant (or cannot be tested, with only summary.json: the threshold decides).
+// interval for a difference of proportions; the Mann-Whitney U test for medians and per-job tokens and cost (ranks: valid at small n, and
+// one outlier cannot carry it); a seeded bootstrap interval for p95s, only from MIN_P95_JOBS jobs a
+// side (below that a p95 is the maximum, and any bootstrap of it is overconfident). A `--fail-on`
+// rule fails only on a significant change past its threshold; one that crosses the threshold but
+// cannot be tested (too few jobs, or only summary.json) is listed as untested, never as a failure.
 import { atQuantile, bootstrapDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
@@ -13,6 +15,8 @@ import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
 
 /** Two-sided level below which a test calls a change significant. */
 export const ALPHA = 0.05;
+/** Fewer ok jobs than this on a side: no p95 test. */
+export const MIN_P95_JOBS = 20;
 
 export interface CompareRow {
   model: string;
@@ -44,6 +48,8 @@ export interface Comparison {
   rules: FailRule[];
   /** Every rule failure, one line each; empty when the gate passes. */
   failures: string[];
+  /** Changes past a rule's threshold that could not be tested for significance: not failures. */
+  untested: string[];
   notes: string[];
 }
 
@@ -52,6 +58,7 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
   const curGroups = new Map(cur.summary.groups.map((g) => [groupKey(g), g]));
   const rows: CompareRow[] = [];
   const failures: string[] = [];
+  const untested: string[] = [];
   for (const [key, c] of curGroups) {
     const b = baseGroups.get(key);
     if (!b) continue;
@@ -62,8 +69,12 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
       const row = withDirection(compareMetric(metric, b, c, perJob ? (bs ?? emptySamples()) : null, perJob ? (cs ?? emptySamples()) : null));
       for (const rule of rules) {
         if (rule.metric !== metric || !crosses(rule, row.delta) || row.significant === false) continue;
-        row.failed.push(rule.text);
-        failures.push(`${c.model_label} · ${c.system_prompt_id}: ${METRIC_INFO[metric].label} ${formatDelta(metric, row.delta)} fails ${rule.text}${row.significant === null ? ' (not tested for significance)' : ''}`);
+        const line = `${c.model_label} · ${c.system_prompt_id}: ${METRIC_INFO[metric].label} ${formatDelta(metric, row.delta)}`;
+        if (row.significant === null) untested.push(`${line} is past ${rule.text} but untested (${row.test})`);
+        else {
+          row.failed.push(rule.text);
+          failures.push(`${line} fails ${rule.text} (${row.test})`);
+        }
       }
       rows.push(row);
     }
@@ -71,7 +82,7 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
   const name = (g: GroupSummary) => `${g.model_label} · ${g.system_prompt_id}`;
   const notes: string[] = [];
   if (!base.samples || !cur.samples) {
-    notes.push(`${!base.samples ? 'The baseline' : 'The current run'} is a bare summary.json: latency, TTFT, token and cost significance is unavailable (needs results.jsonl), so --fail-on rules on those metrics are decided by the threshold alone.`);
+    notes.push(`${!base.samples ? 'The baseline' : 'The current run'} is a bare summary.json: latency, TTFT, token and cost significance is unavailable (it needs results.jsonl), so --fail-on rules on those metrics cannot fail; compare run folders for that.`);
   }
   return {
     baseline: sideInfo(base),
@@ -81,6 +92,7 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     only_current: [...curGroups].filter(([k]) => !baseGroups.has(k)).map(([, g]) => name(g)),
     rules,
     failures,
+    untested,
     notes,
   };
 }
@@ -109,9 +121,9 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
     case 'p95_ttft':
       return { ...base, ...p95(b.ttft_ms, c.ttft_ms, bs?.ttft_ms, cs?.ttft_ms, seed) };
     case 'tokens':
-      return { ...base, ...perJob(tokensPerJob(b), tokensPerJob(c), bs?.tokens, cs?.tokens, seed) };
+      return { ...base, ...perJob(tokensPerJob(b), tokensPerJob(c), bs?.tokens, cs?.tokens) };
     case 'cost':
-      return { ...base, ...perJob(costPerJob(b), costPerJob(c), bs?.cost_usd, cs?.cost_usd, seed) };
+      return { ...base, ...perJob(costPerJob(b), costPerJob(c), bs?.cost_usd, cs?.cost_usd) };
   }
 }
 
@@ -128,22 +140,28 @@ function rate(k1: number, n1: number, k2: number, n2: number): Verdict {
 }
 
 function median(b: MetricStats, c: MetricStats, bs: number[] | undefined, cs: number[] | undefined): Verdict {
-  const { baseline, current, delta } = pct(b.p50, c.p50);
-  if (!bs || !cs) return { baseline, current, delta, significant: null, test: 'needs results.jsonl', worse: null };
-  if (bs.length === 0 || cs.length === 0) return { baseline, current, delta, significant: null, test: 'no ok jobs on one side', worse: null };
+  return { ...pct(b.p50, c.p50), ...rankVerdict(bs, cs) };
+}
+
+function rankVerdict(bs: number[] | undefined, cs: number[] | undefined): Pick<Verdict, 'significant' | 'test' | 'worse'> {
+  if (!bs || !cs) return { significant: null, test: 'needs results.jsonl', worse: null };
+  if (bs.length === 0 || cs.length === 0) return { significant: null, test: 'no ok jobs on one side', worse: null };
   const { p } = mannWhitney(bs, cs);
   // No p-value with samples on both sides means every value is the same: no change at all.
-  if (p === null) return { baseline, current, delta, significant: false, test: 'all values equal', worse: null };
-  return { baseline, current, delta, significant: p < ALPHA, test: `mann-whitney ${fmtP(p)}`, worse: null };
+  if (p === null) return { significant: false, test: 'all values equal', worse: null };
+  return { significant: p < ALPHA, test: `mann-whitney ${fmtP(p)}`, worse: null };
 }
 
 function p95(b: MetricStats, c: MetricStats, bs: number[] | undefined, cs: number[] | undefined, seed: number): Verdict {
   // summary.json files written before p95 existed have none: unknown, not 0.
   const { baseline, current, delta } = pct(b.p95 ?? null, c.p95 ?? null);
+  if (bs && cs && Math.min(bs.length, cs.length) < MIN_P95_JOBS) {
+    return { baseline, current, delta, significant: null, test: `n=${Math.min(bs.length, cs.length)}: too few jobs for a p95 test (${MIN_P95_JOBS}+)`, worse: null };
+  }
   return { baseline, current, delta, ...bootstrapVerdict(bs, cs, atQuantile(0.95), seed, baseline) };
 }
 
-function perJob(baseline: number | null, current: number | null, bs: number[] | undefined, cs: number[] | undefined, seed: number): Verdict {
+function perJob(baseline: number | null, current: number | null, bs: number[] | undefined, cs: number[] | undefined): Verdict {
   // With per-job samples the means come from them (ok jobs with a known value), so the number
   // shown and the number tested are the same; a bare summary gives a total ÷ jobs estimate.
   if (bs && cs) {
@@ -151,7 +169,7 @@ function perJob(baseline: number | null, current: number | null, bs: number[] | 
     current = cs.length ? mean(Float64Array.from(cs)) : null;
   }
   const d = pct(baseline, current);
-  return { ...d, ...bootstrapVerdict(bs, cs, mean, seed, d.baseline) };
+  return { ...d, ...rankVerdict(bs, cs) };
 }
 
 function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, stat: Parameters<typeof bootstrapDiff>[2], seed: number, baseline: number | null) {

@@ -11,6 +11,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   else out.push(`- gate: **${c.failures.length ? 'FAILED' : 'passed'}** (${c.rules.map((r) => `\`${r.text}\``).join(', ')})`);
   out.push('');
   if (c.failures.length) out.push('## Failures', '', ...c.failures.map((f) => `- ${md(f)}`), '');
+  if (c.untested.length) out.push('## Past a threshold, not testable', '', ...c.untested.map((u) => `- ${md(u)}`), '');
   if (c.rows.length) {
     out.push(`| ${COMPARE_HEADERS.join(' | ')} |`, `|${COMPARE_HEADERS.map((h) => (['baseline', 'current', 'delta'].includes(h) ? ' ---: ' : ' --- ')).join('|')}|`);
     for (const row of c.rows) out.push(`| ${compareCells(row).map((cell) => (cell === null ? '-' : md(cell))).join(' | ')} |`);
@@ -21,7 +22,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   const notes = [...c.notes];
   if (c.only_baseline.length) notes.push(`Only in the baseline: ${c.only_baseline.join(', ')}.`);
   if (c.only_current.length) notes.push(`Only in the current run: ${c.only_current.join(', ')}.`);
-  notes.push('Significant: pass and error rates by Newcombe\'s 95 % interval for a difference of proportions; p50s by the Mann-Whitney U test (p < 0.05); p95s and per-job tokens and cost by a seeded 95 % bootstrap interval. Timing covers ok jobs only.');
+  notes.push('Significant: pass and error rates by Newcombe\'s 95 % interval for a difference of proportions; p50s and per-job tokens and cost by the Mann-Whitney U test (p < 0.05); p95s by a seeded 95 % bootstrap interval, from 20 jobs a side. Timing covers ok jobs only.');
   out.push(...notes.map((n) => `> ${md(n)}`));
   return `${out.join('\n')}\n`;
 }

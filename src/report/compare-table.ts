@@ -13,6 +13,7 @@ export function renderCompareTable(c: Comparison): string {
   if (c.only_baseline.length) tail.push(`only in the baseline: ${c.only_baseline.join(', ')}`);
   if (c.only_current.length) tail.push(`only in the current run: ${c.only_current.join(', ')}`);
   tail.push(...c.notes);
+  if (c.untested.length) tail.push('past a threshold but not testable for significance (not failures):', ...c.untested.map((u) => `  ${u}`));
   if (c.rules.length === 0) tail.push('no --fail-on rules: report only.');
   else if (c.failures.length === 0) tail.push(`gate passed: no significant change crosses ${c.rules.map((r) => r.text).join(', ')}.`);
   else tail.push(`gate FAILED (${c.failures.length}):`, ...c.failures.map((f) => `  ${f}`));

@@ -13,13 +13,13 @@ const COLUMNS: Column[] = [
   { header: 'ok/n', align: 'right' },
   { header: 'pass', align: 'right' },
   { header: 'latency p50', align: 'right' },
-  { header: 'Δ', align: 'right' },
+  { header: 'Δ p50', align: 'right' },
   { header: 'latency p95', align: 'right' },
   { header: 'ttft p50', align: 'right' },
   { header: 'tokens in/out', align: 'right' },
   { header: 'cost $', align: 'right' },
   { header: 'cost/job $', align: 'right' },
-  { header: 'Δ', align: 'right' },
+  { header: 'Δ cost/job', align: 'right' },
 ];
 
 export function renderHistoryTable(entries: HistoryEntry[]): string {
