@@ -1,0 +1,211 @@
+// report.html and the history page in a real headless browser: Debian's chromium driven by
+// playwright-core (no browser download). The page must load offline with no console error and no
+// request beyond itself, draw every chart, and show the numbers summary.json has.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarize } from '../src/aggregate.js';
+import { memoryEnv } from '../src/env.js';
+import { chartJsSource } from '../src/report/html-write.js';
+import { renderRunHtml } from '../src/report/html.js';
+import { runSuite } from '../src/run.js';
+import type { GroupSummary, RunSummary } from '../src/types.js';
+import { row } from './helpers/rows.js';
+import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const SKIP_NOTE = `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+const SUITE = `
+name: html
+models: [openai/gpt-4o-mini, meta-llama/llama-3.1-8b-instruct]
+system_prompts: { terse: Answer briefly., none: '' }
+tasks:
+  - { id: a, prompt: "Say hello", checks: [{ max_tokens: 25 }] }
+  - { id: b, prompt: "Name a colour" }
+  - { id: c, prompt: "Count to three" }
+params: { max_tokens: 40 }
+repeats: 2
+concurrency: 12
+`;
+
+let ws: Workspace;
+let context: BrowserContext;
+let profile: string;
+let summary: RunSummary;
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
+  // Two runs, so the history page has a trend to draw.
+  await runSuite({ suitePath: 'suite.yaml', out: 'run1', mock: true, params: { seed: 1 } }, memoryEnv({ cwd: ws.dir }));
+  const report = await runSuite({ suitePath: 'suite.yaml', out: 'run', mock: true, params: { seed: 2 } }, memoryEnv({ cwd: ws.dir }));
+  summary = JSON.parse(await readFile(ws.path('run/summary.json'), 'utf8')) as RunSummary;
+  expect(report.summary.overall.n).toBe(24);
+  profile = await mkdtemp(join(tmpdir(), 'agent-lab-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+  await ws?.cleanup();
+});
+
+interface Loaded {
+  page: Page;
+  problems: string[];
+  requests: string[];
+}
+
+/** Open a file, recording every console error, page error, failed request and request made. */
+async function open(file: string): Promise<Loaded> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)));
+  page.on('pageerror', (e) => void problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => void problems.push(`requestfailed: ${r.url()}`));
+  page.on('request', (r) => void requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-charts="ready"]', { timeout: 15_000 });
+  return { page, problems, requests };
+}
+
+/** Size and painted pixels of each chart canvas, and whether Chart.js owns it. */
+async function charts(page: Page) {
+  return page.$$eval('canvas', (canvases) =>
+    canvases.map((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+      const chart = (globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart.getChart(canvas);
+      return { id: canvas.id, width: canvas.clientWidth, height: canvas.clientHeight, painted, chart: Boolean(chart) };
+    }),
+  );
+}
+
+const near = (shown: number, actual: number, tolerance: number) => Math.abs(shown - actual) <= tolerance;
+
+describe.skipIf(!HAVE_CHROMIUM)('report.html in Chromium', () => {
+  it('is written at the end of the run and is self-contained (Chart.js inlined, no external reference)', async () => {
+    const html = await readFile(ws.path('run/report.html'), 'utf8');
+    expect(html).toContain((await chartJsSource()).slice(0, 200));
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/i);
+  });
+
+  it('loads with no console error and no request beyond itself, and draws every chart', async () => {
+    const { page, problems, requests } = await open(ws.path('run/report.html'));
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(ws.path('run/report.html')).href]);
+    const drawn = await charts(page);
+    expect(drawn.map((c) => c.id).sort()).toEqual(['chart-cost', 'chart-cost-job', 'chart-latency', 'chart-pass', 'chart-ttft']);
+    for (const c of drawn) {
+      expect(c.chart, c.id).toBe(true);
+      expect(c.width, c.id).toBeGreaterThan(100);
+      expect(c.height, c.id).toBeGreaterThan(100);
+      expect(c.painted, c.id).toBeGreaterThan(500);
+    }
+    await page.close();
+  });
+
+  it('shows the numbers summary.json has', async () => {
+    const { page } = await open(ws.path('run/report.html'));
+    const table = await page.$$eval('#summary tbody tr', (trs) =>
+      trs.map((tr) => ({
+        group: tr.getAttribute('data-group'),
+        cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field'), { value: td.getAttribute('data-value'), text: td.textContent }])),
+      })),
+    );
+    expect(table).toHaveLength(summary.groups.length + 1);
+    const check = (g: GroupSummary, cells: Record<string, { value: string | null; text: string | null }>) => {
+      expect(cells.ok!.text).toBe(`${g.ok}/${g.n}`);
+      for (const [field, stats] of [['latency_ms', g.latency_ms], ['ttft_ms', g.ttft_ms]] as const) {
+        for (const q of ['p50', 'p95'] as const) {
+          const cell = cells[`${field}.${q}`]!;
+          expect(Number(cell.value)).toBe(stats[q]);
+          // Shown to 0.1 ms.
+          expect(near(parseFloat(cell.text!), stats[q]!, 0.05 + 1e-9), `${field}.${q} ${cell.text} vs ${stats[q]}`).toBe(true);
+        }
+      }
+      expect(Number(cells.cost_usd!.value)).toBe(g.cost_usd);
+      // Shown to three significant digits.
+      expect(near(parseFloat(cells.cost_usd!.text!), g.cost_usd!, g.cost_usd! * 0.005)).toBe(true);
+      expect(cells.native_tokens!.text).toBe(`${g.native_tokens_prompt}/${g.native_tokens_completion}`);
+      expect(Number(cells.pass_rate!.value)).toBe(g.pass_rate);
+      expect(cells.pass_rate!.text).toContain(`${(g.pass_rate! * 100).toFixed(1)} %`);
+      expect(cells.pass_rate!.text).toContain(`${g.passed}/${g.checked}`);
+    };
+    for (const g of summary.groups) {
+      const line = table.find((t) => t.group === `${g.model}|${g.system_prompt_id}`);
+      expect(line, `${g.model}|${g.system_prompt_id}`).toBeDefined();
+      check(g, line!.cells);
+    }
+    check(summary.overall, table.at(-1)!.cells);
+    await page.close();
+  });
+
+  it('agent-lab report DIR rebuilds the same page', async () => {
+    const before = await readFile(ws.path('run/report.html'), 'utf8');
+    await rm(ws.path('run/report.html'));
+    const r = await cli(['report', 'run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/report: run\/report\.html/);
+    expect(await readFile(ws.path('run/report.html'), 'utf8')).toBe(before);
+  });
+
+  it('agent-lab history --html draws cost and latency over time', async () => {
+    const r = await cli(['history', '--html', 'trend.html']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/history page: trend\.html \(2 run\(s\)\)/);
+    const { page, problems, requests } = await open(ws.path('trend.html'));
+    expect(problems).toEqual([]);
+    expect(requests).toHaveLength(1);
+    const drawn = await charts(page);
+    expect(drawn.map((c) => c.id).sort()).toEqual(['chart-cost', 'chart-latency', 'chart-latency-p95']);
+    for (const c of drawn) expect(c.chart && c.painted > 500, c.id).toBe(true);
+    // 2 runs × 4 model × prompt lines.
+    expect(await page.$$eval('#history tbody tr', (trs) => trs.length)).toBe(8);
+    await page.close();
+  });
+
+  it('keeps hostile text inert and says when per-job data is a sample', async () => {
+    const label = '</script><script>window.pwned=1</script><!--';
+    const rows = Array.from({ length: 30 }, (_, i) => row({ job_id: `j${i}`, model_label: label, latency_ms: 100 + i, passed: i % 2 === 0 }));
+    const s = summarize(rows, { run_id: 'r', suite: 'evil', started_at: 'a', finished_at: 'b', status: 'ok' });
+    const file = ws.path('evil.html');
+    await writeFile(file, renderRunHtml({ summary: s, sample: rows.slice(0, 10), totalRows: 30, chartJs: await chartJsSource() }));
+    const { page, problems } = await open(file);
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.$eval('#summary tbody tr td', (td) => td.textContent)).toBe(label);
+    expect(await page.$eval('#sample-note', (p) => p.textContent)).toMatch(/an even sample of 10 of 30 jobs/);
+    await page.close();
+  });
+});
+
+// Without the browser (a user's clone), say why instead of passing silently.
+if (!HAVE_CHROMIUM) it.skip(SKIP_NOTE, () => {});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
