@@ -124,6 +124,19 @@ concurrency: 3
     expect(stderr).toContain('the cost cap would be crossed');
   });
 
+  it('a resume with a higher cap sends only the skipped jobs', async () => {
+    const first = await run(SUITE, { maxCost: CAP });
+    const sentBefore = first.rows.filter((r) => r.status === 'ok').length;
+    server.requests.length = 0;
+    const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
+    const report = await runSuite({ suitePath: `s${n}.yaml`, resume: first.outDir, maxCost: 1 }, env);
+    expect(report.exitCode).toBe(0);
+    expect(server.requests).toHaveLength(20 - sentBefore);
+    const rows = (await readFile(`${first.outDir}/results.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    expect(rows.filter((r) => r.status === 'ok')).toHaveLength(20);
+    expect(rows).toHaveLength(20);
+  });
+
   it('refuses a budget without prices (--no-preflight) before anything is sent', async () => {
     const error = await refused(SUITE, { maxCost: CAP, preflight: false });
     expect(error.exitCode).toBe(2);
