@@ -17,6 +17,8 @@ export interface Budget {
   /** The job's charge so far; called again when a better-known cost arrives, it replaces the last. */
   settle(job: Job, row: JobResult): void;
   readonly cap: Big;
+  /** Count money spent before this run started (a resumed run's earlier rows). */
+  charge(usd: Big): void;
   /** Settled charges. */
   spent(): Big;
   /** Worst cases still held for jobs whose cost is not known yet. */
@@ -50,6 +52,9 @@ export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): 
       }
       spent = spent.minus(charged.get(job.job_id) ?? 0).plus(charge);
       charged.set(job.job_id, charge);
+    },
+    charge(usd) {
+      spent = spent.plus(usd);
     },
     spent: () => spent,
     reserved: () => reserved,

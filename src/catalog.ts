@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from './env.js';
+import { AgentLabError } from './errors.js';
 import { fetchModels, type FetchedModels } from './provider/models-fetch.js';
 import type { ModelInfo } from './provider/models.js';
 import type { Pricing } from './provider/pricing.js';
@@ -57,7 +58,13 @@ export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'
       await server.close();
     }
   } else {
-    fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers });
+    try {
+      fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers });
+    } catch (error) {
+      // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
+      if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message} (pass --no-preflight to run without checking models and prices)`, error.exitCode);
+      throw error;
+    }
   }
   return catalogOf(fetched, baseUrl);
 }

@@ -29,6 +29,6 @@ export const WARN = {
   budgetNeedsPreflight: () =>
     'A cost cap needs the prices from /models, which --no-preflight skips. Drop --no-preflight, or drop --max-cost / max_cost.',
 
-  budgetTooSmall: (cap: string, first: string) =>
-    `The cost cap $${cap} is below the worst case of a single job ($${first}): nothing could be sent. Raise --max-cost or lower max_tokens.`,
+  budgetStopped: (spent: string, cap: string, skipped: number) =>
+    `cost cap: $${spent} spent of $${cap}; ${skipped} job(s) not sent (their worst case would not fit). They are rows with status skipped; resume with a higher --max-cost to run them, or lower max_tokens to shrink the worst case.`,
 } as const;

@@ -48,6 +48,14 @@ describe('createBudget', () => {
     expect(createBudget(0.05, each('0.1')).admit(job())).toBe('stop');
   });
 
+  it('counts money spent before the run (a resumed folder) against the cap', () => {
+    const b = createBudget(0.25, each('0.1'));
+    b.charge(new Big('0.1'));
+    expect(b.admit(job({ job_id: 'a' }))).toBe('go');
+    expect(b.admit(job({ job_id: 'b' }))).toBe('wait');
+    expect(b.spent().toFixed()).toBe('0.1');
+  });
+
   it('a second settle of the same job replaces its first charge', () => {
     const b = createBudget(1, each('0.5'));
     const a = job({ job_id: 'a' });

@@ -137,6 +137,24 @@ concurrency: 3
     expect(rows).toHaveLength(20);
   });
 
+  it('a resume with the same cap counts what the folder already spent, and sends nothing more', async () => {
+    const first = await run(SUITE, { maxCost: CAP });
+    server.requests.length = 0;
+    const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
+    const report = await runSuite({ suitePath: `s${n}.yaml`, resume: first.outDir, maxCost: CAP }, env);
+    expect(report.exitCode).toBe(4);
+    expect(server.requests).toHaveLength(0);
+    expect(env.err()).toMatch(/cost cap: \$0\.0000\d+ spent of \$0\.0001; \d+ job\(s\) not sent/);
+  });
+
+  it('a /models the endpoint cannot serve fails the preflight with a way out', async () => {
+    const name = `s${++n}`;
+    await ws.write(`${name}.yaml`, `name: ${name}\nmodels: [openai/gpt-4o-mini]\ntasks: [{ id: t, prompt: hi }]\n`);
+    const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${server.url}/nowhere`, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
+    await expect(runSuite({ suitePath: `${name}.yaml`, out: `out-${name}` }, env)).rejects.toThrow(/^Preflight: The model list request to .* failed with HTTP 404.*--no-preflight/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses a budget without prices (--no-preflight) before anything is sent', async () => {
     const error = await refused(SUITE, { maxCost: CAP, preflight: false });
     expect(error.exitCode).toBe(2);

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveSettings, type Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
 import { VERSION } from '../version.js';
+import { WARN } from '../warnings.js';
 import { ConfigError } from '../errors.js';
 import { fetchModels } from '../provider/models-fetch.js';
 import { filterModels, SORT_KEYS, sortModels, suggestModels, type ModelFilter, type SortKey } from '../provider/models.js';
@@ -58,9 +59,7 @@ export async function runModelsCommand(opts: ModelsCommandOptions, io: CommandIo
     const id = opts.id.trim();
     const model = models.find((m) => m.id === id) ?? models.find((m) => m.canonical_slug === id);
     if (!model) {
-      const near = suggestModels(id, models.map((m) => m.id));
-      const hint = near.length ? ` Did you mean ${near.map((s) => `\`${s}\``).join(', ')}?` : ' Run `agent-lab models --search <words>` to look for it.';
-      throw new ConfigError(`Unknown model \`${id}\` at ${opts.baseUrl}.${hint}`);
+      throw new ConfigError(WARN.unknownModel(id, suggestModels(id, models.map((m) => m.id)), opts.baseUrl));
     }
     io.stdout(opts.json ? renderModelsJson([model]) : opts.csv ? renderModelsCsv([model]) : renderModelDetail(model));
     return 0;
