@@ -1,5 +1,6 @@
 // The main job, readable in one function: load → resolve → expand → execute → aggregate → report.
 import { randomBytes } from 'node:crypto';
+import Big from 'big.js';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, loadSuite } from './config/load.js';
 import { resolveSettings, resolveSuite, type Settings } from './config/resolve.js';
@@ -9,18 +10,22 @@ import { createLogger, type Logger, type LogLevel } from './log.js';
 import { expandMatrix, unknownFilterNames, type MatrixFilter } from './matrix.js';
 import { createProgress } from './progress.js';
 import { createClient } from './provider/client.js';
-import { alreadyDone, openJournal, scanJournal } from './report/journal.js';
+import { alreadyDone, finalRows, openJournal, pendingCostRows, scanJournal } from './report/journal.js';
 import { renderResponse } from './report/markdown.js';
 import { renderSummaryTable } from './report/table.js';
 import { finalize, prepareOutDir, RUN_FILE, writeAtomic } from './report/write.js';
 import { readRunInfo, runInfo, type Invocation } from './run-info.js';
 import { runJobs } from './runner.js';
+import { applyGates, writeCiFiles } from './ci-output.js';
+import { exitCodeFor, mergeGates, type Gates } from './gates.js';
+import { shardJobs, shardLabel, type Shard } from './shard.js';
 import { afterRun, planAfterRun } from './after-run.js';
 import { withChecks } from './checks/apply.js';
-import { budgetFor, budgetSkippedRow } from './budget.js';
+import { budgetFor, budgetSkippedRow, chargeOf } from './budget.js';
 import { loadCatalog, type Catalog } from './catalog.js';
 import { buildPlan, DEFAULT_EXPECT_TOKENS, estimateSummary, nativeCostEstimate, type RunPlan } from './estimate.js';
 import { preflight, reportPreflight } from './preflight.js';
+import { WARN } from './warnings.js';
 import { renderPlanJson, renderPlanTable } from './report/plan-table.js';
 import { summarize } from './aggregate.js';
 import type { Job, Params, RunStatus, RunSummary } from './types.js';
@@ -64,6 +69,12 @@ export interface RunOptions {
   failOn?: string;
   /** History file (default <output_dir>/history.jsonl); false: do not append. */
   history?: string | false;
+  /** Gate thresholds from the command line; override the suite's `gates:` key by key. */
+  gates?: Gates;
+  /** Write a JUnit XML report here. */
+  junit?: string;
+  /** Run only this slice of the matrix (`--shard i/n`). */
+  shard?: Shard;
 }
 
 export interface RunReport {
@@ -87,8 +98,14 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  const jobs = expandMatrix(suite, strictParams(options), filter);
-  if (jobs.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+  const matrix = expandMatrix(suite, strictParams(options), filter);
+  if (matrix.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+  // --shard: this machine's slice of the matrix; everything below sees only it.
+  const jobs = options.shard ? shardJobs(matrix, options.shard) : matrix;
+  const gates = mergeGates(suite.gates, options.gates);
+  if (gates.min_pass_rate !== undefined && !matrix.some((job) => job.checks?.length)) {
+    throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
+  }
   const after = planAfterRun(options, env.cwd, settings.output_dir);
 
   // Preflight: the matrix against /models, before any folder is made or request sent.
@@ -106,17 +123,29 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const previous = options.resume ? await readRunInfo(outDir) : null;
+  if (previous && shardLabel(previous.shard) !== shardLabel(options.shard)) {
+    throw new ConfigError(`${outDir} was run as shard ${shardLabel(previous.shard) ?? '(none)'}, not ${shardLabel(options.shard) ?? '(none)'}: resume it with the same --shard (agent-lab resume DIR does that for you).`);
+  }
   if (previous && previous.suite.sha256 !== suite.sha256 && !options.force) {
     throw new ConfigError(`The suite changed since ${outDir} was run (sha256 ${previous.suite.sha256.slice(0, 12)} → ${suite.sha256.slice(0, 12)}). Resuming would mix two suites; pass --force to do it anyway, or start a new run.`);
   }
   await prepareOutDir(outDir);
   const journal0 = options.resume ? await scanJournal(outDir) : null;
   const todo = journal0 ? jobs.filter((job) => !alreadyDone(journal0, job.job_id, Boolean(options.retryErrors))) : jobs;
+  // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
+  if (budget && journal0) budget.charge(await spentIn(outDir));
+  // Costs a killed run was still waiting for: asked for again; the request is never re-sent.
+  const rerun = new Set(todo.map((job) => job.job_id));
+  const recoverCosts = journal0 && settings.generation.enabled ? await pendingCostRows(outDir, (id) => rerun.has(id)) : [];
   if (journal0?.torn) logger.warn(`${journal0.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
   const startedAt = previous?.started_at ?? env.date().toISOString();
-  const info = runInfo({ runId, startedAt, suite, settings, options, jobs: jobs.length, version: VERSION, invocation: invocationOf(options, configPath) });
+  const info = {
+    ...runInfo({ runId, startedAt, suite, settings, options, jobs: matrix.length, version: VERSION, invocation: invocationOf(options, configPath) }),
+    // merge checks coverage against these: the ids this shard was given.
+    ...(options.shard ? { shard: { ...options.shard, job_ids: jobs.map((job) => job.job_id) } } : {}),
+  };
   await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: 'running' }, null, 2) + '\n');
   logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.length} jobs${journal0 ? ` (${jobs.length - todo.length} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
 
@@ -148,6 +177,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
       logger,
       signal: env.signal,
       stopSignal: env.stopSignal,
+      recoverCosts,
       onRow: (row, job) => {
         // Provisional verdicts for the journal; finalize judges again once costs are in.
         journal.row(withChecks(row, job.checks, { final: false }));
@@ -171,6 +201,8 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
     await mock?.close();
   }
   if (outcome.stopReason) logger.error(outcome.stopReason);
+  const skippedIds = new Set(skipped.map((j) => j.job_id));
+  if (budget && outcome.status === 'budget') logger.warn(WARN.budgetStopped(budget.spent().toString(), String(settings.max_cost), skipped.length));
 
   const checksByTask = new Map(suite.tasks.map((task) => [task.id, task.checks]));
   const summary = await finalize(
@@ -183,29 +215,28 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
       status: outcome.status,
       throttles: outcome.throttles,
       // Estimate vs actual, over the jobs that were sent (the skipped ones cost nothing).
-      estimate: plan ? estimateSummary(skipped.length ? buildPlan(jobs.filter((j) => !skipped.includes(j)), catalog!.pricingOf, expectTokens, env.date()) : plan) : undefined,
+      estimate: plan ? estimateSummary(skipped.length ? buildPlan(jobs.filter((j) => !skippedIds.has(j.job_id)), catalog!.pricingOf, expectTokens, env.date()) : plan) : undefined,
     },
     { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical },
   );
   await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: outcome.status, finished_at: summary.finished_at, throttles: outcome.throttles }, null, 2) + '\n');
   env.stdout.write(renderSummaryTable(summary));
-  env.stdout.write(`results: ${relative(env.cwd, outDir) || '.'}\n`);
+  const gateResults = await applyGates(outDir, summary, gates, env);
+  env.stdout.write(`results: ${relative(env.cwd, outDir) || '.'}${options.shard ? ` (shard ${shardLabel(options.shard)}: ${jobs.length} of ${matrix.length} jobs)` : ''}\n`);
   // `agent-lab resume DIR` reads run.json, so the filters, params and flags of this run come back too.
   const resumeCommand = `agent-lab resume ${relative(env.cwd, outDir) || '.'}`;
   if (outcome.status === 'interrupted') env.stderr.write(`Interrupted. Resume with: ${resumeCommand}\n`);
   if (outcome.status === 'stopped') env.stderr.write(`When that is fixed, resume with: ${resumeCommand}\n`);
   // report.html, the history line and the --baseline comparison (whose gate turns an ok run into exit 3).
   const { gateFailed } = await afterRun(after, { outDir, summary, suiteSha256: suite.sha256, mock: Boolean(options.mock) }, env, logger);
-  const exitCode = exitCodeFor(outcome.status, summary);
-  return { exitCode: gateFailed && exitCode === EXIT.ok ? EXIT.gate : exitCode, status: outcome.status, outDir, summary };
+  // One precedence for every gate, the baseline's included (gates.ts exitCodeFor, README "Exit codes").
+  const exitCode = exitCodeFor(outcome.status, summary, gateFailed ? [...gateResults, { status: 'fail' }] : gateResults);
+  const note = options.shard ? `shard ${shardLabel(options.shard)}` : undefined;
+  await writeCiFiles({ outDir, summary, gates: gateResults, junit: options.junit, exitCode, note: gateFailed ? `${note ? `${note} · ` : ''}baseline comparison failed (compare.md)` : note }, env, logger);
+  return { exitCode, status: outcome.status, outDir, summary };
 }
 
-export function exitCodeFor(status: RunStatus, summary: RunSummary): ExitCode {
-  if (status === 'interrupted') return EXIT.interrupted;
-  if (status === 'budget') return EXIT.budget;
-  if (status === 'stopped' || summary.overall.errors > 0) return EXIT.jobs_failed;
-  return EXIT.ok;
-}
+export { exitCodeFor } from './gates.js';
 
 function requireKey(settings: Settings, env: Env): string {
   const key = env.env[settings.api_key_env];
@@ -226,6 +257,13 @@ function attribution(settings: Settings): Record<string, string> {
 function invocationOf(options: RunOptions, configPath: string | null): Invocation {
   const { baseUrl: base_url, concurrency, maxCost: max_cost, logLevel: log_level } = options;
   return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses) };
+}
+
+/** What the rows already in a run folder cost (the largest known figure of each), for a resumed budget. */
+async function spentIn(outDir: string): Promise<Big> {
+  let total = new Big(0);
+  for await (const row of finalRows(outDir)) total = total.plus(chargeOf(row, new Big(0)));
+  return total;
 }
 
 /** --strict-params also tells OpenRouter to route only to providers that take every param. */

@@ -138,16 +138,10 @@ describe('a run through every fault', () => {
     for (let i = 1; i < backoff.length; i++) expect(backoff[i]!.received_at - backoff[i - 1]!.end_at!).toBeLessThan(600);
   });
 
-  it('records a stalled stream as timeout after idle_ms (±10 %), then retries it', () => {
+  it('records a stalled stream as timeout (idle_ms), then retries it', () => {
     const [stalled] = byTask('stall').attempt_log;
     expect(stalled!.error_kind).toBe('timeout');
     expect(stalled!.error_message).toMatch(/idle_ms/);
-    // latency = ttft (20) + 2 tokens (≈2 ms apart) + the silence the client tolerated.
-    const [entry] = attemptsOf('stall');
-    const silence = stalled!.latency_ms! - (entry!.first_token_at! - entry!.received_at) - 2;
-    if (process.env.SHOW_GAPS) console.log({ silence });
-    expect(silence).toBeGreaterThanOrEqual(IDLE_MS * 0.9);
-    expect(silence).toBeLessThanOrEqual(IDLE_MS * 1.1 + 30);
   });
 
   it('a zero-token answer is ok with 0 tokens and no made-up speed', () => {
@@ -162,6 +156,22 @@ describe('a run through every fault', () => {
 });
 
 const many = (n: number, directive = '') => Array.from({ length: n }, (_, i): [string, string] => [`t${i}`, directive]);
+
+describe('a stalled stream', () => {
+  it('is aborted and recorded as timeout within ±10 % of idle_ms', async () => {
+    // A run of its own: in the big run above, 18 other jobs share the event loop and the timing
+    // would measure the load as much as the timer.
+    const { rows, sent } = await run(server, suiteText('stall', [['stall_alone', 'fault=stall after=2 ms=5000 times=1']], 1));
+    const [stalled, kept] = rows[0]!.attempt_log;
+    expect([stalled!.error_kind, kept!.error_kind, rows[0]!.status]).toEqual(['timeout', null, 'ok']);
+    // The attempt's latency is ttft + 2 tokens (2 ms apart) + the silence the client tolerated.
+    const entry = sent[0]!;
+    const silence = stalled!.latency_ms! - (entry.first_token_at! - entry.received_at) - 2;
+    if (process.env.SHOW_GAPS) console.log({ silence });
+    expect(silence).toBeGreaterThanOrEqual(IDLE_MS * 0.9);
+    expect(silence).toBeLessThanOrEqual(IDLE_MS * 1.1 + 50);
+  });
+});
 
 describe('run-level stops', () => {
 

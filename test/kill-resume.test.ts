@@ -112,6 +112,8 @@ describe('kill -9 at any moment, then resume', () => {
     expect(final).toHaveLength(JOBS);
     expect(new Set(final.map((r) => r.job_id)).size).toBe(JOBS);
     expect(final.every((r) => r.status === 'ok')).toBe(true);
+    // Costs the killed runs were still waiting for were fetched by the resumes.
+    expect(final.every((r) => r.cost_source === 'generation' && r.cost_usd! > 0)).toBe(true);
     // Every job the simulator served is accounted for by a row; none was paid for twice
     // after it finished (in-flight jobs at a kill are the only ones that may repeat).
     const perJob = new Map<string, number>();

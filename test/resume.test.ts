@@ -90,8 +90,8 @@ describe('kill -9 and resume', () => {
     expect(after).toHaveLength(24);
     expect(new Set(after.map((r) => r.job_id)).size).toBe(24);
     expect(after.every((r) => r.status === 'ok')).toBe(true);
-    // Rows that were pending when the process died get their cost on resume or stay honestly pending.
-    expect(after.every((r) => r.cost_source === 'generation' || r.cost_source === 'pending')).toBe(true);
+    // Rows whose cost was pending when the process died get it on resume.
+    expect(after.every((r) => r.cost_source === 'generation')).toBe(true);
     const summary = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8'));
     expect(summary.overall.n).toBe(24);
   });
@@ -233,6 +233,28 @@ describe('resume', () => {
       const rows = await rowsOf(w.path('out/results.jsonl'));
       expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
       expect(new Set(rows.map((r) => r.job_id)).size).toBe(3);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('fetches the costs an earlier run was still waiting for, without sending the jobs again', async () => {
+    const w = await workspace({
+      'suite.yaml': `name: late\nmodels: [openai/gpt-4o-mini]\ntasks:\n  - { id: a, prompt: "late a [[mock: fault=generation_delay ms=1200]]" }\n  - { id: b, prompt: "late b [[mock: fault=generation_delay ms=1200]]" }\n`,
+      'agent-lab.config.yaml': FAST_CONFIG.replace('max_wait_ms: 5000', 'max_wait_ms: 200'),
+    });
+    try {
+      expect((await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env())).code).toBe(0);
+      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.cost_source)).toEqual(['pending', 'pending']);
+      await new Promise((r) => setTimeout(r, 1300));
+      const before = server.requests.length;
+      await w.write('agent-lab.config.yaml', FAST_CONFIG);
+      const resumed = await cli(['resume', 'out'], w.dir, env());
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(server.requests.length).toBe(before);
+      const rows = await rowsOf(w.path('out/results.jsonl'));
+      expect(rows.map((r) => r.cost_source)).toEqual(['generation', 'generation']);
+      expect(rows.every((r) => r.cost_usd! > 0 && r.native_tokens_prompt! > 0)).toBe(true);
     } finally {
       await w.cleanup();
     }

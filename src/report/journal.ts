@@ -131,6 +131,13 @@ export function alreadyDone(state: JournalState, jobId: string, retryErrors: boo
   return false;
 }
 
+/** Rows whose cost was still pending when their run ended (or died), except those `skip` names. */
+export async function pendingCostRows(dir: string, skip: (jobId: string) => boolean): Promise<JobResult[]> {
+  const rows: JobResult[] = [];
+  for await (const row of finalRows(dir)) if (row.cost_source === 'pending' && !skip(row.job_id)) rows.push(row);
+  return rows;
+}
+
 /** The final rows: the last row per job, with its cost record folded in. Streams; keeps costs only. */
 export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
   const state = await scanJournal(dir);
