@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
 import { redactor } from './log.js';
+import { parseShard } from './shard.js';
 import type { Params } from './types.js';
 import { VERSION } from './version.js';
 
@@ -25,6 +26,31 @@ const num = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`Expected \`${name}\` to be a number`);
   return n;
+};
+const rate = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`Expected \`${name}\` to be a share from 0 to 1, like 0.9`);
+  return n;
+};
+const above0 = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`Expected \`${name}\` to be a number greater than 0`);
+  return n;
+};
+const shard = (value: string) => {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+/** --min-pass-rate and friends: on `run` and on `merge`. */
+const gatesOf = (opts: Record<string, unknown>) => {
+  const gates: Record<string, number> = {};
+  if (opts.minPassRate !== undefined) gates.min_pass_rate = opts.minPassRate as number;
+  if (opts.maxTotalCost !== undefined) gates.max_total_cost = opts.maxTotalCost as number;
+  if (opts.maxP95LatencyMs !== undefined) gates.max_p95_latency_ms = opts.maxP95LatencyMs as number;
+  return gates;
 };
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const param = (value: string, previous: Params = {}) => {
@@ -70,6 +96,11 @@ program
   .option('--fail-on <rules>', 'with --baseline: exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%"')
   .option('--history <file>', 'append this run to <file> (default: <output_dir>/history.jsonl)')
   .option('--no-history', 'do not append this run to the history file')
+  .option('--min-pass-rate <r>', 'gate: exit 3 unless every model × system prompt passes this share of its checked jobs (0–1)', rate('min-pass-rate'))
+  .option('--max-total-cost <usd>', 'gate: exit 3 if the run costs more than this (USD)', above0('max-total-cost'))
+  .option('--max-p95-latency-ms <ms>', 'gate: exit 3 if any model × system prompt has a p95 latency above this', above0('max-p95-latency-ms'))
+  .option('--junit <file>', 'also write a JUnit XML report (one testcase per job, failed checks as failures)')
+  .option('--shard <i/n>', 'run only slice i of n of the matrix (by job_id); combine the shards with `agent-lab merge`', shard)
   .option('-v, --verbose', 'debug logging (same as --log-level debug)')
   .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
   .action(async (suite: string, opts: Record<string, unknown>) => {
@@ -103,6 +134,9 @@ program
         baseline: opts.baseline as string | undefined,
         failOn: opts.failOn as string | undefined,
         history: opts.history as string | false | undefined,
+        gates: gatesOf(opts),
+        junit: opts.junit as string | undefined,
+        shard: opts.shard as { index: number; count: number } | undefined,
       },
       env,
     );
@@ -194,6 +228,21 @@ program
       env.cwd,
     );
     process.exitCode = (await runSuite(options, env)).exitCode;
+  });
+
+program
+  .command('merge')
+  .description('Combine the run folders of the shards of one suite (`run --shard i/n`) into one; checks they cover the matrix exactly once.')
+  .argument('<dirs...>', 'the shard run folders')
+  .requiredOption('-o, --out <dir>', 'write the merged run here')
+  .option('--min-pass-rate <r>', 'gate on the merged results, as on `run`', rate('min-pass-rate'))
+  .option('--max-total-cost <usd>', 'gate on the merged results, as on `run`', above0('max-total-cost'))
+  .option('--max-p95-latency-ms <ms>', 'gate on the merged results, as on `run`', above0('max-p95-latency-ms'))
+  .option('--junit <file>', 'also write a JUnit XML report of the merged results')
+  .action(async (dirs: string[], opts: Record<string, unknown>) => {
+    const { mergeCommand } = await import('./commands/merge.js');
+    const env = processEnv();
+    process.exitCode = await mergeCommand({ dirs, out: opts.out as string, gates: gatesOf(opts), junit: opts.junit as string | undefined }, env);
   });
 
 program

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from './config/resolve.js';
 import { ConfigError } from './errors.js';
 import { RUN_FILE } from './report/write.js';
+import type { ShardInfo } from './shard.js';
 
 export interface RunInfo {
   agent_lab_version: string;
@@ -21,6 +22,8 @@ export interface RunInfo {
   cli_params: unknown;
   /** The rest of the command line, so `agent-lab resume DIR` runs the same command again. */
   invocation?: Invocation;
+  /** Present when the run was one shard of the matrix (`--shard i/n`); matrix_size is the whole matrix's. */
+  shard?: ShardInfo;
 }
 
 export interface Invocation {

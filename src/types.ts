@@ -288,8 +288,28 @@ export interface RunSummary {
   estimate?: EstimateSummary;
   /** Jobs whose three costs disagree or that another model answered (see reconcile.ts). */
   reconciliation?: Reconciliation;
+  /** Gate verdicts (src/gates.ts); absent when no gate was set. */
+  gates?: GateResult[];
+  /** Set by `agent-lab merge`: the shard folders this summary combines. */
+  merged_from?: string[];
   groups: GroupSummary[];
   overall: GroupSummary;
+}
+
+export type GateKey = 'min_pass_rate' | 'max_total_cost' | 'max_p95_latency_ms';
+
+/** One gate applied to one scope: the whole run, or a model × system prompt group. */
+export interface GateResult {
+  gate: GateKey;
+  /** `all`, or `model label / system prompt id`. */
+  scope: string;
+  /** `unknown`: the measure is missing (all jobs errored, costs pending) — neither a pass nor a regression. */
+  status: 'pass' | 'fail' | 'unknown';
+  /** The measured value; null when unknown. */
+  actual: number | null;
+  limit: number;
+  /** One line a reader can act on. */
+  message: string;
 }
 
 export type RunStatus = 'ok' | 'failed' | 'interrupted' | 'budget' | 'stopped';
