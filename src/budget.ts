@@ -111,6 +111,7 @@ export function budgetSkippedRow(job: Job, runId: string, at: string, capUsd: nu
     native_finish_reason: null,
     output_text: '',
     reasoning_text: '',
+    reasoning_encrypted: null,
     started_at: at,
     queue_ms: null,
     ttft_ms: null,

@@ -104,6 +104,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     native_finish_reason: s?.native_finish_reason ?? null,
     output_text: s?.content ?? '',
     reasoning_text: s?.reasoning ?? '',
+    reasoning_encrypted: s ? s.reasoning_encrypted : null,
     started_at: startedAt,
     queue_ms: queueMs,
     ttft_ms: round(ttft),

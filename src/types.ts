@@ -185,6 +185,8 @@ export interface JobResult {
   native_finish_reason: string | null;
   output_text: string;
   reasoning_text: string;
+  /** `reasoning.encrypted` items seen in the stream: reasoning happened but is not readable (noted, never decoded). */
+  reasoning_encrypted: number | null;
   /** Wall-clock ISO time the request was sent. */
   started_at: string;
   /** Time spent waiting for a concurrency slot before the request was sent. */

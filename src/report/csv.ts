@@ -16,7 +16,7 @@ export const CSV_COLUMNS = [
   'system_prompt_id', 'system_prompt_sha256', 'repeat', 'status', 'error_kind', 'error_message',
   'http_status', 'attempts', 'generation_id', 'finish_reason', 'native_finish_reason', 'started_at',
   'queue_ms', 'ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps',
-  'tokens_prompt', 'tokens_completion', 'tokens_reasoning',
+  'tokens_prompt', 'tokens_completion', 'tokens_reasoning', 'reasoning_encrypted',
   'native_tokens_prompt', 'native_tokens_completion', 'native_tokens_reasoning', 'native_tokens_cached',
   'cost_usd', 'cost_usage_usd', 'cost_estimate_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms',
   'checks_passed', 'passed', 'check_failures',

@@ -25,6 +25,7 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     native_finish_reason: 'stop',
     output_text: 'hello',
     reasoning_text: '',
+    reasoning_encrypted: 0,
     started_at: '2026-01-01T00:00:00.000Z',
     queue_ms: 0,
     ttft_ms: 100,
