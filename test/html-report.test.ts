@@ -83,15 +83,25 @@ async function open(file: string): Promise<Loaded> {
   return { page, problems, requests };
 }
 
+/** The bits of a DOM canvas the test reads (the project compiles without the DOM library). */
+interface Canvas {
+  id: string;
+  width: number;
+  height: number;
+  clientWidth: number;
+  clientHeight: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+
 /** Size and painted pixels of each chart canvas, and whether Chart.js owns it. */
 async function charts(page: Page) {
   return page.$$eval('canvas', (canvases) =>
     canvases.map((c) => {
-      const canvas = c as HTMLCanvasElement;
+      const canvas = c as unknown as Canvas;
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
-      const chart = (globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart.getChart(canvas);
+      const chart = (globalThis as unknown as { Chart: { getChart(c: Canvas): unknown } }).Chart.getChart(canvas);
       return { id: canvas.id, width: canvas.clientWidth, height: canvas.clientHeight, painted, chart: Boolean(chart) };
     }),
   );

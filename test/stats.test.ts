@@ -1,7 +1,8 @@
 // The statistics behind `compare`, checked against published values: Newcombe (1998) Table II for
 // the difference of proportions, scipy.stats.mannwhitneyu for the rank test.
 import { describe, expect, it } from 'vitest';
-import { atQuantile, bootstrapDiff, mean, mulberry32 } from '../src/stats/bootstrap.js';
+import { quantile } from '../src/aggregate.js';
+import { bootstrapQuantileDiff, mulberry32, resampledQuantile } from '../src/stats/bootstrap.js';
 import { mannWhitney } from '../src/stats/mann-whitney.js';
 import { newcombe } from '../src/stats/newcombe.js';
 import { normalSf } from '../src/stats/normal.js';
@@ -63,31 +64,52 @@ describe('mannWhitney', () => {
   });
 });
 
-describe('bootstrapDiff', () => {
+describe('bootstrapQuantileDiff', () => {
   const normalish = (seed: number, n: number, centre: number) => {
     const rand = mulberry32(seed);
     return Array.from({ length: n }, () => centre * (0.8 + 0.4 * (rand() + rand() + rand()) / 3));
   };
 
+  it('takes the quantile of a resample without sorting it, exactly as sorting would', () => {
+    const sorted = Float64Array.from(normalish(4, 37, 100)).sort();
+    for (const q of [0, 0.5, 0.95, 0.99, 1]) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const fast = resampledQuantile(sorted, new Uint32Array(sorted.length), q, mulberry32(seed));
+        const rand = mulberry32(seed);
+        const resample = Float64Array.from(sorted, () => sorted[Math.floor(rand() * sorted.length)]!).sort();
+        expect(fast).toBe(quantile(resample, q));
+      }
+    }
+  });
+
   it('is deterministic for a seed', () => {
     const a = normalish(1, 50, 100);
     const b = normalish(2, 50, 100);
-    expect(bootstrapDiff(a, b, atQuantile(0.95), { seed: 7 })).toEqual(bootstrapDiff(a, b, atQuantile(0.95), { seed: 7 }));
+    expect(bootstrapQuantileDiff(a, b, 0.95, { seed: 7 })).toEqual(bootstrapQuantileDiff(a, b, 0.95, { seed: 7 }));
   });
 
   it('covers 0 for two samples from one distribution and excludes it for a 30 % shift', () => {
     const a = normalish(1, 60, 100);
-    const same = bootstrapDiff(a, normalish(2, 60, 100), atQuantile(0.95))!;
+    const same = bootstrapQuantileDiff(a, normalish(2, 60, 100), 0.95)!;
     expect(same[0]).toBeLessThan(0);
     expect(same[1]).toBeGreaterThan(0);
-    const shifted = bootstrapDiff(a, normalish(3, 60, 130), atQuantile(0.95))!;
+    const shifted = bootstrapQuantileDiff(a, normalish(3, 60, 130), 0.95)!;
     expect(shifted[0]).toBeGreaterThan(0);
-    const means = bootstrapDiff(a, normalish(3, 60, 130), mean)!;
-    expect(means[0]).toBeGreaterThan(20);
-    expect(means[1]).toBeLessThan(40);
+    // The medians differ by about 30 (100 → 130).
+    const medians = bootstrapQuantileDiff(a, normalish(3, 60, 130), 0.5)!;
+    expect(medians[0]).toBeGreaterThan(20);
+    expect(medians[1]).toBeLessThan(40);
+  });
+
+  it('thins a large sample (seeded) and stays deterministic', () => {
+    const big = normalish(5, 30_000, 100);
+    const r1 = bootstrapQuantileDiff(big, normalish(6, 30_000, 100), 0.95, { resamples: 200 });
+    expect(r1).toEqual(bootstrapQuantileDiff(big, normalish(6, 30_000, 100), 0.95, { resamples: 200 }));
+    expect(r1![0]).toBeLessThan(1);
+    expect(r1![1]).toBeGreaterThan(-1);
   });
 
   it('is unknown for an empty sample', () => {
-    expect(bootstrapDiff([], [1], mean)).toBeNull();
+    expect(bootstrapQuantileDiff([], [1], 0.5)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 // side (below that a p95 is the maximum, and any bootstrap of it is overconfident). A `--fail-on`
 // rule fails only on a significant change past its threshold; one that crosses the threshold but
 // cannot be tested (too few jobs, or only summary.json) is listed as untested, never as a failure.
-import { atQuantile, bootstrapDiff, mean } from '../stats/bootstrap.js';
+import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
 import type { GroupSummary, MetricStats } from '../types.js';
@@ -158,23 +158,23 @@ function p95(b: MetricStats, c: MetricStats, bs: number[] | undefined, cs: numbe
   if (bs && cs && Math.min(bs.length, cs.length) < MIN_P95_JOBS) {
     return { baseline, current, delta, significant: null, test: `n=${Math.min(bs.length, cs.length)}: too few jobs for a p95 test (${MIN_P95_JOBS}+)`, worse: null };
   }
-  return { baseline, current, delta, ...bootstrapVerdict(bs, cs, atQuantile(0.95), seed, baseline) };
+  return { baseline, current, delta, ...bootstrapVerdict(bs, cs, 0.95, seed, baseline) };
 }
 
 function perJob(baseline: number | null, current: number | null, bs: number[] | undefined, cs: number[] | undefined): Verdict {
   // With per-job samples the means come from them (ok jobs with a known value), so the number
   // shown and the number tested are the same; a bare summary gives a total ÷ jobs estimate.
   if (bs && cs) {
-    baseline = bs.length ? mean(Float64Array.from(bs)) : null;
-    current = cs.length ? mean(Float64Array.from(cs)) : null;
+    baseline = bs.length ? mean(bs) : null;
+    current = cs.length ? mean(cs) : null;
   }
   const d = pct(baseline, current);
   return { ...d, ...rankVerdict(bs, cs) };
 }
 
-function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, stat: Parameters<typeof bootstrapDiff>[2], seed: number, baseline: number | null) {
+function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, q: number, seed: number, baseline: number | null) {
   if (!bs || !cs) return { significant: null, test: 'needs results.jsonl', worse: null };
-  const ci = bootstrapDiff(bs, cs, stat, { seed });
+  const ci = bootstrapQuantileDiff(bs, cs, q, { seed });
   if (!ci) return { significant: null, test: 'no ok jobs on one side', worse: null };
   const scale = baseline ? 100 / baseline : null;
   const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${signed(ci[0] * scale)}, ${signed(ci[1] * scale)}] %`;

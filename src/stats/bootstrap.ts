@@ -1,5 +1,5 @@
-// A seeded percentile-bootstrap interval for the difference of a statistic (p95, mean …) between
-// two samples, current − baseline. Seeded, so the same two runs always give the same verdict and
+// A seeded percentile-bootstrap interval for the difference of a quantile (p95 …) between two
+// samples, current − baseline. Seeded, so the same two runs always give the same verdict and
 // tests are deterministic. Tail quantiles have no simple closed-form interval; resampling gives
 // one without assuming a shape, which latency never has.
 import { quantile } from '../aggregate.js';
@@ -14,42 +14,61 @@ export interface BootstrapOptions {
   maxSample?: number;
 }
 
-export type Statistic = (sorted: Float64Array) => number;
-
-/** Statistic of a sorted sample: a quantile (type 7, as in summary.json) or the mean. */
-export const atQuantile = (q: number): Statistic => (sorted) => quantile(sorted, q);
-export const mean: Statistic = (sorted) => sorted.reduce((s, v) => s + v, 0) / sorted.length;
-
-/** Interval for stat(current) − stat(baseline); null when either sample is empty. */
-export function bootstrapDiff(baseline: readonly number[], current: readonly number[], stat: Statistic, options: BootstrapOptions = {}): [number, number] | null {
+/** Interval for quantile_q(current) − quantile_q(baseline); null when either sample is empty. */
+export function bootstrapQuantileDiff(baseline: readonly number[], current: readonly number[], q: number, options: BootstrapOptions = {}): [number, number] | null {
   if (baseline.length === 0 || current.length === 0) return null;
   const rand = mulberry32(options.seed ?? 0x5eed);
   const resamples = options.resamples ?? 2000;
   const level = options.level ?? 0.95;
-  const a = thin(baseline, options.maxSample ?? 5000, rand);
-  const b = thin(current, options.maxSample ?? 5000, rand);
-  const bufA = new Float64Array(a.length);
-  const bufB = new Float64Array(b.length);
+  const a = sortedSample(baseline, options.maxSample ?? 10_000, rand);
+  const b = sortedSample(current, options.maxSample ?? 10_000, rand);
+  const countsA = new Uint32Array(a.length);
+  const countsB = new Uint32Array(b.length);
   const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < a.length; i++) bufA[i] = a[Math.floor(rand() * a.length)]!;
-    for (let i = 0; i < b.length; i++) bufB[i] = b[Math.floor(rand() * b.length)]!;
-    diffs[r] = stat(bufB.sort()) - stat(bufA.sort());
-  }
+  for (let r = 0; r < resamples; r++) diffs[r] = resampledQuantile(b, countsB, q, rand) - resampledQuantile(a, countsA, q, rand);
   diffs.sort();
   const tail = (1 - level) / 2;
   return [quantile(diffs, tail), quantile(diffs, 1 - tail)];
 }
 
-/** A seeded subsample without replacement (partial Fisher-Yates); the input when small enough. */
-function thin(values: readonly number[], max: number, rand: () => number): readonly number[] {
-  if (values.length <= max) return values;
+/**
+ * The q-quantile (type 7) of one resample of a sorted sample, in O(n) with no sort: a resample
+ * only says how often each value is drawn, and walking those counts in order finds the two
+ * order statistics the quantile interpolates between.
+ */
+export function resampledQuantile(sorted: Float64Array, counts: Uint32Array, q: number, rand: () => number): number {
+  const n = sorted.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[Math.floor(rand() * n)]!++;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  let seen = 0;
+  let loValue = NaN;
+  for (let i = 0; i < n; i++) {
+    seen += counts[i]!;
+    if (Number.isNaN(loValue) && seen > lo) loValue = sorted[i]!;
+    // seen > hi implies seen > lo, so loValue is set by now.
+    if (seen > hi) return loValue + (sorted[i]! - loValue) * (pos - lo);
+  }
+  return loValue;
+}
+
+/** Sorted copy, first thinned to `max` values without replacement (partial Fisher-Yates) when larger. */
+function sortedSample(values: readonly number[], max: number, rand: () => number): Float64Array {
+  if (values.length <= max) return Float64Array.from(values).sort();
   const copy = [...values];
   for (let i = 0; i < max; i++) {
     const j = i + Math.floor(rand() * (copy.length - i));
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
-  return copy.slice(0, max);
+  return Float64Array.from(copy.slice(0, max)).sort();
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total / values.length;
 }
 
 /** mulberry32: a small, fast, well-mixed 32-bit PRNG; enough for resampling, and seedable. */

@@ -16,19 +16,31 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return { u: 0, p: null };
-  const all = [...a.map((v) => ({ v, first: true })), ...b.map((v) => ({ v, first: false }))].sort((x, y) => x.v - y.v);
-  const n = all.length;
+  // Walk both sorted samples together: each run of equal values shares the mean of the ranks it
+  // spans, and adds t³ − t to the tie correction.
+  const sa = Float64Array.from(a).sort();
+  const sb = Float64Array.from(b).sort();
+  const n = n1 + n2;
   let rankSum = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
-    // Tied values share the mean of the ranks they span (1-based ranks i+1 … j+1).
-    const rank = (i + j + 2) / 2;
-    const t = j - i + 1;
+  let placed = 0;
+  for (let i = 0, j = 0; i < n1 || j < n2; ) {
+    const v = j >= n2 || (i < n1 && sa[i]! <= sb[j]!) ? sa[i]! : sb[j]!;
+    let ta = 0;
+    let tb = 0;
+    while (i < n1 && sa[i] === v) {
+      i++;
+      ta++;
+    }
+    while (j < n2 && sb[j] === v) {
+      j++;
+      tb++;
+    }
+    const t = ta + tb;
+    // 1-based ranks placed+1 … placed+t.
+    rankSum += ta * (placed + (t + 1) / 2);
     tieTerm += t ** 3 - t;
-    for (let k = i; k <= j; k++) if (all[k]!.first) rankSum += rank;
-    i = j + 1;
+    placed += t;
   }
   const u = rankSum - (n1 * (n1 + 1)) / 2;
   const mu = (n1 * n2) / 2;
