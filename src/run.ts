@@ -13,6 +13,7 @@ import { createClient } from './provider/client.js';
 import { alreadyDone, finalRows, openJournal, pendingCostRows, scanJournal } from './report/journal.js';
 import { renderResponse } from './report/markdown.js';
 import { renderSummaryTable } from './report/table.js';
+import { lockRunDir } from './report/lock.js';
 import { finalize, prepareOutDir, RUN_FILE, writeAtomic } from './report/write.js';
 import { readRunInfo, runInfo, type Invocation } from './run-info.js';
 import { runJobs } from './runner.js';
@@ -110,12 +111,15 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
 
   // Preflight: the matrix against /models, before any folder is made or request sent.
   const catalog: Catalog | null = options.preflight === false ? null : await loadCatalog({ mock: options.mock, baseUrl: settings.base_url }, env);
-  if (catalog) reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
+  if (catalog) {
+    logger.debug(`preflight: ${new Set(jobs.map((j) => j.model)).size} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
+    reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
+  }
   const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
   const plan = catalog ? buildPlan(jobs, catalog.pricingOf, expectTokens, env.date()) : null;
   if (options.dryRun) {
     if (!plan) throw new ConfigError('A plan needs the prices from /models: drop --no-preflight.');
-    env.stdout.write(options.json ? renderPlanJson(plan) : renderPlanTable(plan));
+    env.stdout.write(options.json ? renderPlanJson(plan, settings.max_cost) : renderPlanTable(plan, settings.max_cost));
     const now = env.date().toISOString();
     return { exitCode: EXIT.ok, status: 'ok', outDir: '', plan, summary: summarize([], { run_id: '', suite: suite.name, started_at: now, finished_at: now, status: 'ok' }) };
   }
@@ -130,6 +134,8 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
     throw new ConfigError(`The suite changed since ${outDir} was run (sha256 ${previous.suite.sha256.slice(0, 12)} → ${suite.sha256.slice(0, 12)}). Resuming would mix two suites; pass --force to do it anyway, or start a new run.`);
   }
   await prepareOutDir(outDir);
+  // Before the journal is read: a second process on this folder would send the same jobs again.
+  const unlock = await lockRunDir(outDir);
   const journal0 = options.resume ? await scanJournal(outDir) : null;
   const todo = journal0 ? jobs.filter((job) => !alreadyDone(journal0, job.job_id, Boolean(options.retryErrors))) : jobs;
   // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
@@ -233,6 +239,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   const exitCode = exitCodeFor(outcome.status, summary, gateFailed ? [...gateResults, { status: 'fail' }] : gateResults);
   const note = options.shard ? `shard ${shardLabel(options.shard)}` : undefined;
   await writeCiFiles({ outDir, summary, gates: gateResults, junit: options.junit, exitCode, note: gateFailed ? `${note ? `${note} · ` : ''}baseline comparison failed (compare.md)` : note }, env, logger);
+  await unlock();
   return { exitCode, status: outcome.status, outDir, summary };
 }
 

@@ -1,6 +1,7 @@
 // Crash safety: kill -9 in the middle of a run, resume, and check with the simulator's own
 // request log that no finished job was sent again and every job has exactly one ok row.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +234,31 @@ describe('resume', () => {
       const rows = await rowsOf(w.path('out/results.jsonl'));
       expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
       expect(new Set(rows.map((r) => r.job_id)).size).toBe(3);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('refuses a folder another live agent-lab holds, and takes over the lock of a dead one', async () => {
+    const w = await workspace({ 'suite.yaml': suite(2), 'agent-lab.config.yaml': FAST_CONFIG });
+    try {
+      expect((await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env())).code).toBe(0);
+      expect(existsSync(w.path('out/.agent-lab.lock'))).toBe(false);
+      // This test process is alive: as if a run were still going in the folder.
+      await writeFile(w.path('out/.agent-lab.lock'), `${process.pid}\n`);
+      const before = server.requests.length;
+      const busy = await cli(['resume', 'out', '--retry-errors'], w.dir, env());
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(`in use by another agent-lab (pid ${process.pid})`);
+      // A pid that has exited: what kill -9 leaves behind.
+      const dead = spawn(process.execPath, ['-e', '']);
+      await new Promise((r) => dead.on('exit', r));
+      await writeFile(w.path('out/.agent-lab.lock'), `${dead.pid}\n`);
+      await w.write('suite.yaml', suite(3));
+      const taken = await cli(['resume', 'out', '--force'], w.dir, env());
+      expect(taken.code, taken.stderr).toBe(0);
+      expect(server.requests.length - before).toBe(1);
+      expect(existsSync(w.path('out/.agent-lab.lock'))).toBe(false);
     } finally {
       await w.cleanup();
     }
