@@ -156,6 +156,7 @@ program
   .option('--max-tokens <n>', 'override max_tokens', int('max-tokens'))
   .option('--param <key=value>', 'override any request field (repeatable; value is JSON)', param)
   .option('--strict-params', 'a param a model does not list is an error')
+  .option('--max-cost <usd>', 'show how the worst case compares with this cap (USD)', num('max-cost'))
   .option('--expect-tokens <n>', 'expected completion tokens per job, for the low estimate (default 256)', int('expect-tokens'))
   .option('--json', 'the plan as JSON')
   .action(async (suite: string, opts: Record<string, unknown>) => {
@@ -171,6 +172,7 @@ program
         filter: { models: opts.models as string[], tasks: opts.tasks as string[], prompts: opts.prompts as string[] },
         params,
         strictParams: Boolean(opts.strictParams),
+        maxCost: opts.maxCost as number | undefined,
         dryRun: true,
         expectTokens: opts.expectTokens as number | undefined,
         json: Boolean(opts.json),

@@ -118,4 +118,12 @@ describe('buildPlan', () => {
     expect(table).toContain('Nothing was sent.');
     expect(new Big(plan.total.high_usd!).gt(plan.total.low_usd!)).toBe(true);
   });
+
+  it('sets a cost cap against the worst case', () => {
+    const known = buildPlan(jobs.slice(0, 3), pricingOf, 40, AT); // worst $0.00018675 for 3 jobs
+    expect(renderPlanTable(known, 0.001)).toContain('cost cap $0.001: even the worst case ($0.000187) fits.');
+    expect(renderPlanTable(known, 0.00013)).toContain('cost cap $0.00013: the worst case ($0.000187) does not fit; about 2 of 3 jobs fit at the worst case');
+    expect(renderPlanTable(plan, 1)).toContain('a run would be refused, since some prices are unknown');
+    expect(renderPlanTable(known)).not.toContain('cost cap');
+  });
 });

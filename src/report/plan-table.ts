@@ -21,7 +21,8 @@ function cells(r: PlanRow, model: string, prompt: string, mark = ''): (string | 
   return [model, prompt, r.jobs, r.prompt_tokens_per_job, r.prompt_tokens, usd(r.low_usd) + mark, usd(r.high_usd) + mark];
 }
 
-export function renderPlanTable(plan: RunPlan): string {
+/** `capUsd`: the run's --max-cost / max_cost, if any, set against the worst case. */
+export function renderPlanTable(plan: RunPlan, capUsd: number | null = null): string {
   const rows: (string | number)[][] = [];
   for (const model of plan.models) {
     const groups = plan.groups.filter((g) => g.model === model.model);
@@ -37,10 +38,20 @@ export function renderPlanTable(plan: RunPlan): string {
     `Estimates: ${plan.method}.`,
   ];
   if (plan.unknown_prices.length) notes.push(`? unknown prices (not in /models, or a negative "depends on the routed model" price): ${plan.unknown_prices.join(', ')}; the total leaves them out (+?).`);
+  if (capUsd !== null) notes.push(capNote(plan, capUsd));
   notes.push('Nothing was sent.');
   return formatTable(COLUMNS, rows) + notes.map((n) => `${n}\n`).join('');
 }
 
-export function renderPlanJson(plan: RunPlan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+export function renderPlanJson(plan: RunPlan, capUsd: number | null = null): string {
+  return `${JSON.stringify({ ...plan, max_cost: capUsd }, null, 2)}\n`;
+}
+
+function capNote(plan: RunPlan, cap: number): string {
+  const worst = plan.total.high_usd;
+  if (plan.total.incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
+  if (worst <= cap) return `cost cap $${cap}: even the worst case ($${formatUsd(worst)}) fits.`;
+  // Reservations are worst cases: about this many jobs fit before the cap can stop the run.
+  const perJob = worst / plan.jobs;
+  return `cost cap $${cap}: the worst case ($${formatUsd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(cap / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
 }
