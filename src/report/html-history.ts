@@ -41,7 +41,7 @@ export function renderHistoryHtml(entries: HistoryEntry[], chartJs: string, meta
     `<div class="charts">${chartBox('chart-latency', 'latency p50 over time')}${chartBox('chart-latency-p95', 'latency p95 over time')}</div>`,
     '<h2>Runs</h2>',
     lines.length > HISTORY_TABLE_LIMIT ? `<p class="note">The newest ${HISTORY_TABLE_LIMIT} of ${lines.length} lines; the charts use all of them.</p>` : '',
-    `<table id="history"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`,
+    `<div class="wide"><table id="history"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`,
   ].join('\n');
   const points = entries.map((e) => ({
     time: e.time,
@@ -58,7 +58,7 @@ const HISTORY_SCRIPT = String.raw`
   var palette = ['#3b6fd8', '#e07b39', '#2f9e6e', '#c2417f', '#8a63d2', '#b59a1c', '#1f9bb5', '#6b7280'];
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
-  var labels = runs.map(function (r) { return r.time.slice(0, 16).replace('T', ' '); });
+  var labels = runs.map(function (r) { return r.time.slice(0, 19).replace('T', ' '); });
   var keys = [];
   runs.forEach(function (r) { r.groups.forEach(function (g) { if (keys.indexOf(g.key) < 0) keys.push(g.key); }); });
   function line(id, field, unit) {
@@ -76,7 +76,7 @@ const HISTORY_SCRIPT = String.raw`
           };
         })
       },
-      options: { scales: { y: { beginAtZero: true, title: { display: true, text: unit } } } }
+      options: { scales: { y: { beginAtZero: true, title: { display: true, text: unit }, ticks: { callback: function (v) { return v === 0 ? '0' : Number(v).toPrecision(3); } } } } }
     });
   }
   line('chart-cost', 'cost_per_job', 'USD per job');

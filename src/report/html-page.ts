@@ -27,6 +27,7 @@ th{background:#f5f7fa;position:sticky;top:0}th:nth-child(-n+2),td:nth-child(-n+2
 tr.overall td{font-weight:600;border-top:2px solid #c9cfd9}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1.5rem}
 .chart{position:relative;height:320px}
+.wide{overflow-x:auto}
 `;
 
 /** JSON that is safe inside <script>: no `</script`, no `<!--`, no line separators JS chokes on. */

@@ -27,7 +27,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
     `<h1>${escapeHtml(s.suite)}</h1>`,
     `<p class="meta">run <code>${escapeHtml(s.run_id)}</code> · status <b>${escapeHtml(s.status)}</b> · ${escapeHtml(s.started_at)} → ${escapeHtml(s.finished_at)} · ${s.overall.n} jobs</p>`,
     '<h2>Summary</h2>',
-    summaryTable(s),
+    `<div class="wide">${summaryTable(s)}</div>`,
     '<p class="note">Timing covers ok jobs only. An unknown value is shown as -, never as 0. Cost is /generation\'s total_cost; "+?" marks a total that misses jobs whose cost never arrived.</p>',
     '<h2>Latency and time to first token</h2>',
     '<p class="note">Per model × system prompt: the thin bar spans min–max, the thick one p50–p95 (from summary.json, every ok job).</p>',
@@ -102,6 +102,8 @@ const RUN_SCRIPT = String.raw`
   var names = groups.map(function (g) { return g.model_label + ' · ' + g.system_prompt_id; });
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
+  // Tiny dollar amounts read better as 3 significant digits than as 1.0000000E-5.
+  var usd = function (v) { return v === 0 ? '0' : Number(v).toPrecision(3); };
   var range = function (lo, hi) { return lo === null || hi === null || lo === undefined || hi === undefined ? null : [lo, hi]; };
 
   function distribution(id, metric, unit) {
@@ -110,8 +112,9 @@ const RUN_SCRIPT = String.raw`
       data: {
         labels: names,
         datasets: [
-          { label: metric + ' min–max', data: groups.map(function (g) { return range(g[metric].min, g[metric].max); }), grouped: false, barPercentage: 0.3, backgroundColor: '#9aa5b866' },
-          { label: metric + ' p50–p95', data: groups.map(function (g) { return range(g[metric].p50, g[metric].p95 === undefined ? g[metric].p90 : g[metric].p95); }), grouped: false, barPercentage: 0.8, backgroundColor: groups.map(function (_, i) { return color(i, 'cc'); }) }
+          // A higher order is drawn first: the thin min–max bar goes under the p50–p95 one.
+          { label: 'min–max', order: 2, data: groups.map(function (g) { return range(g[metric].min, g[metric].max); }), grouped: false, barPercentage: 0.3, backgroundColor: '#9aa5b888' },
+          { label: 'p50–p95', order: 1, data: groups.map(function (g) { return range(g[metric].p50, g[metric].p95 === undefined ? g[metric].p90 : g[metric].p95); }), grouped: false, barPercentage: 0.8, backgroundColor: groups.map(function (_, i) { return color(i, 'cc'); }) }
         ]
       },
       options: { indexAxis: 'y', scales: { x: { title: { display: true, text: unit }, beginAtZero: true } } }
@@ -123,7 +126,7 @@ const RUN_SCRIPT = String.raw`
   new Chart(document.getElementById('chart-cost'), {
     type: 'bar',
     data: { labels: names, datasets: [{ label: 'total cost, USD', data: groups.map(function (g) { return g.cost_usd; }), backgroundColor: groups.map(function (_, i) { return color(i); }) }] },
-    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: 'USD' } } } }
+    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: 'USD' }, ticks: { callback: usd } } } }
   });
 
   var byGroup = {};
@@ -135,7 +138,7 @@ const RUN_SCRIPT = String.raw`
   new Chart(document.getElementById('chart-cost-job'), {
     type: 'scatter',
     data: { datasets: names.map(function (name, i) { return { label: name, data: byGroup[name] || [], backgroundColor: color(i, 'aa'), pointRadius: 3 }; }) },
-    options: { scales: { x: { title: { display: true, text: 'latency, ms' } }, y: { title: { display: true, text: 'cost per job, USD' } } } }
+    options: { scales: { x: { title: { display: true, text: 'latency, ms' } }, y: { title: { display: true, text: 'cost per job, USD' }, ticks: { callback: usd } } } }
   });
 
   var pass = document.getElementById('chart-pass');
@@ -146,8 +149,8 @@ const RUN_SCRIPT = String.raw`
       data: {
         labels: names,
         datasets: [
-          { label: 'pass rate, %', data: groups.map(function (g) { return pct(g.pass_rate); }), grouped: false, barPercentage: 0.8, backgroundColor: groups.map(function (_, i) { return color(i, '99'); }) },
-          { label: '95 % interval', data: groups.map(function (g) { return g.pass_rate_ci95 ? [pct(g.pass_rate_ci95[0]), pct(g.pass_rate_ci95[1])] : null; }), grouped: false, barPercentage: 0.12, backgroundColor: '#1d2330' }
+          { label: 'pass rate, %', order: 1, data: groups.map(function (g) { return pct(g.pass_rate); }), grouped: false, barPercentage: 0.8, backgroundColor: groups.map(function (_, i) { return color(i, '99'); }) },
+          { label: '95 % interval', order: 0, data: groups.map(function (g) { return g.pass_rate_ci95 ? [pct(g.pass_rate_ci95[0]), pct(g.pass_rate_ci95[1])] : null; }), grouped: false, barPercentage: 0.12, backgroundColor: '#1d2330' }
         ]
       },
       options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } }
