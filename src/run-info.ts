@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from './config/resolve.js';
 import { ConfigError } from './errors.js';
 import { RUN_FILE } from './report/write.js';
+import type { Gates } from './gates.js';
 import type { ShardInfo } from './shard.js';
 
 export interface RunInfo {
@@ -34,6 +35,9 @@ export interface Invocation {
   max_cost?: number;
   log_level?: string;
   save_responses: boolean;
+  /** Gate flags and --junit, so a resumed CI run gates and reports as the first one would have. */
+  gates?: Gates;
+  junit?: string;
 }
 
 export function runInfo(input: {

@@ -148,7 +148,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
   const startedAt = previous?.started_at ?? env.date().toISOString();
   const info = {
-    ...runInfo({ runId, startedAt, suite, settings, options, jobs: matrix.length, version: VERSION, invocation: invocationOf(options, configPath) }),
+    ...runInfo({ runId, startedAt, suite, settings, options, jobs: matrix.length, version: VERSION, invocation: invocationOf({ ...options, junit: options.junit && resolve(env.cwd, options.junit) }, configPath) }),
     // merge checks coverage against these: the ids this shard was given.
     ...(options.shard ? { shard: { ...options.shard, job_ids: jobs.map((job) => job.job_id) } } : {}),
   };
@@ -263,7 +263,8 @@ function attribution(settings: Settings): Record<string, string> {
 /** What `agent-lab resume` needs, beyond run.json's suite, filter and params, to run this command again. */
 function invocationOf(options: RunOptions, configPath: string | null): Invocation {
   const { baseUrl: base_url, concurrency, maxCost: max_cost, logLevel: log_level } = options;
-  return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses) };
+  const ci = { ...(options.gates && Object.keys(options.gates).length ? { gates: options.gates } : {}), ...(options.junit ? { junit: options.junit } : {}) };
+  return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses), ...ci };
 }
 
 /** What the rows already in a run folder cost (the largest known figure of each), for a resumed budget. */

@@ -242,3 +242,13 @@ tasks:
     expect(stdout).toMatch(/^openai\/gpt-4o-mini\s+default\s+4\/5\s+3\/4 75%/m);
   });
 });
+
+describe('json_schema compile cache', () => {
+  it('compiles the same $id schema for two tasks once instead of failing on the duplicate id', () => {
+    const schema = () => ({ $id: 'https://example.com/city.json', type: 'object', required: ['city'] });
+    const a = evaluateChecks([{ kind: 'json_schema', schema: schema(), file: 'a.json' }], row({ output_text: '{"city": "x"}' }))[0]!;
+    const b = evaluateChecks([{ kind: 'json_schema', schema: schema(), file: 'b.json' }], row({ output_text: '{}' }))[0]!;
+    expect(a.pass).toBe(true);
+    expect(b).toMatchObject({ pass: false, detail: "(root) must have required property 'city'" });
+  });
+});

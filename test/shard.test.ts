@@ -169,6 +169,14 @@ concurrency: 4
     expect(again.summary.overall.n).toBe(8);
   });
 
+  it('agent-lab resume brings back the shard, the gate flags and --junit', async () => {
+    await runSuite({ suitePath: 'suite.yaml', out: 'g1', shard: { index: 1, count: 3 }, gates: { max_total_cost: 100 }, junit: 'reports/g1.xml', history: false }, env());
+    const { resumeOptions } = await import('../src/commands/resume.js');
+    const options = await resumeOptions('g1', {}, ws.dir);
+    expect(options).toMatchObject({ shard: { index: 1, count: 3 }, gates: { max_total_cost: 100 }, junit: ws.path('reports/g1.xml') });
+    expect((await runSuite({ ...options, history: false }, env())).exitCode).toBe(EXIT.ok);
+  });
+
   it('the CLI merges, gates the merged results (exit 3) and writes JUnit', async () => {
     const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
     const res = spawnSync(process.execPath, [cli, 'merge', 's1', 's2', 's3', '--out', 'cli-merged', '--min-pass-rate', '0.9', '--junit', 'junit.xml'], { cwd: ws.dir, encoding: 'utf8', env: { PATH: process.env.PATH! } });

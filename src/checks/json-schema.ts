@@ -8,7 +8,9 @@ import formats from 'ajv-formats';
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 
-const cache = new WeakMap<object, Compiled>();
+// Keyed by the schema's text: the same file read for two tasks is compiled once, which also keeps
+// ajv from refusing a second schema with the same `$id`.
+const cache = new Map<string, Compiled>();
 let engines: { draft7: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | null = null;
 
 function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
@@ -27,7 +29,8 @@ function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
 
 /** Compile a schema, or say why it is not one. */
 export function compileJsonSchema(schema: Record<string, unknown>): Compiled {
-  const hit = cache.get(schema);
+  const key = JSON.stringify(schema);
+  const hit = cache.get(key);
   if (hit) return hit;
   let compiled: Compiled;
   try {
@@ -35,7 +38,7 @@ export function compileJsonSchema(schema: Record<string, unknown>): Compiled {
   } catch (error) {
     compiled = { ok: false, problem: (error as Error).message };
   }
-  cache.set(schema, compiled);
+  cache.set(key, compiled);
   return compiled;
 }
 

@@ -27,6 +27,10 @@ export async function resumeOptions(dir: string, flags: ResumeFlags, cwd: string
     filter: (info.filter ?? {}) as MatrixFilter,
     params: (info.cli_params ?? {}) as Params,
     saveResponses: recorded?.save_responses ?? false,
+    // A shard folder resumes as the same shard; its gates and JUnit file come back too.
+    shard: info.shard ? { index: info.shard.index, count: info.shard.count } : undefined,
+    gates: recorded?.gates,
+    junit: recorded?.junit,
     baseUrl: flags.baseUrl ?? recorded?.base_url,
     concurrency: flags.concurrency ?? recorded?.concurrency,
     maxCost: flags.maxCost ?? recorded?.max_cost,
