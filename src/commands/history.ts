@@ -1,5 +1,6 @@
 // `agent-lab history`: read results/history.jsonl (or --history FILE), filter, and print the
 // trend table, JSON, or (with --html FILE) write a self-contained trend page.
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Env } from '../env.js';
@@ -28,6 +29,8 @@ export async function runHistoryCommand(opts: HistoryCommandOptions, env: Env): 
     filter.since = since;
   }
   const file = resolve(env.cwd, opts.history ?? (await defaultHistoryFile(opts.configPath, env.cwd)));
+  // No file yet is not an error (a first cron run has not finished), but say where we looked.
+  if (!existsSync(file)) env.stderr.write(`No history file at ${relative(env.cwd, file) || file} yet: every \`agent-lab run\` appends to it.\n`);
   const entries = filterHistory(await readHistory(file), filter);
   if (opts.html !== undefined) {
     const { writeHistoryHtml } = await import('../report/html-write.js');
