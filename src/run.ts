@@ -124,6 +124,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
     return { exitCode: EXIT.ok, status: 'ok', outDir: '', plan, summary: summarize([], { run_id: '', suite: suite.name, started_at: now, finished_at: now, status: 'ok' }) };
   }
   const budget = settings.max_cost === null ? null : budgetFor(settings.max_cost, jobs, catalog ? catalog.pricingOf : null, env.date);
+  if (plan) logger.info(WARN.estimateLine(plan, settings.max_cost));
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const previous = options.resume ? await readRunInfo(outDir) : null;

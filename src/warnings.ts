@@ -1,6 +1,11 @@
 // The one catalogue of warning (and preflight error) texts, so every message a user can see
 // before a run is worded once, here, with a hint that depends on the options in use.
 
+import type { RunPlan } from './estimate.js';
+import { formatUsd } from './report/table.js';
+
+const usd = (v: number | null) => (v === null ? '?' : `$${formatUsd(v)}`);
+
 export const WARN = {
   unknownModel: (model: string, near: string[], baseUrl: string) =>
     `Unknown model \`${model}\` at ${baseUrl}.` +
@@ -25,6 +30,15 @@ export const WARN = {
 
   budgetNeedsPrices: (models: string[]) =>
     `A cost cap needs every model's prices, and /models has none for ${models.map((m) => `\`${m}\``).join(', ')}. Remove those models, or drop --max-cost / max_cost (agent-lab will not guess a price).`,
+
+  estimateLine: (plan: RunPlan, cap: number | null) => {
+    const t = plan.total;
+    const more = t.incomplete ? '+?' : '';
+    const range = t.low_usd === t.high_usd ? `${usd(t.high_usd)}${more}` : `${usd(t.low_usd)}${more} (${plan.expect_tokens} tokens an answer) to ${usd(t.high_usd)}${more} (every max_tokens)`;
+    return `estimate: ${range} for ${plan.jobs} job(s)` +
+    (cap === null ? '' : `, cap $${cap}`) +
+    '; `agent-lab plan` shows the breakdown';
+  },
 
   budgetNeedsPreflight: () =>
     'A cost cap needs the prices from /models, which --no-preflight skips. Drop --no-preflight, or drop --max-cost / max_cost.',

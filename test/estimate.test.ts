@@ -7,6 +7,7 @@ import { modelsBody } from '../src/mock/models-body.js';
 import { parseModelsBody } from '../src/provider/models.js';
 import { pricingFrom } from '../src/provider/pricing.js';
 import { renderPlanTable } from '../src/report/plan-table.js';
+import { WARN } from '../src/warnings.js';
 import type { Message } from '../src/types.js';
 import { job } from './helpers/jobs.js';
 
@@ -125,5 +126,12 @@ describe('buildPlan', () => {
     expect(renderPlanTable(known, 0.00013)).toContain('cost cap $0.00013: the worst case ($0.000187) does not fit; about 2 of 3 jobs fit at the worst case');
     expect(renderPlanTable(plan, 1)).toContain('a run would be refused, since some prices are unknown');
     expect(renderPlanTable(known)).not.toContain('cost cap');
+  });
+
+  it('sums it up in one log line before a run', () => {
+    const known = buildPlan(jobs.slice(0, 3), pricingOf, 40, AT);
+    expect(WARN.estimateLine(known, 0.5)).toBe('estimate: $0.0000788 (40 tokens an answer) to $0.000187 (every max_tokens) for 3 job(s), cap $0.5; `agent-lab plan` shows the breakdown');
+    expect(WARN.estimateLine(buildPlan(jobs.slice(0, 1), pricingOf, 100, AT), null)).toBe('estimate: $0.0000622 for 1 job(s); `agent-lab plan` shows the breakdown');
+    expect(WARN.estimateLine(plan, null)).toContain('+?');
   });
 });
