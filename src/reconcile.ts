@@ -56,8 +56,13 @@ export function sameModel(requested: string, served: string | null, canonical?: 
   if (slug && (served === slug || undated(served) === undated(slug))) return true;
   // `:free`, `:nitro` and other variants are served as the base model.
   const base = requested.replace(/:[a-z-]+$/, '');
-  return undated(served) === base || undated(served) === undated(base);
+  if (undated(served) === base || undated(served) === undated(base)) return true;
+  // Without the listing (merged shards, old folders), the same words in another order still match:
+  // `anthropic/claude-sonnet-4.5` is served as `anthropic/claude-4.5-sonnet-20250929`.
+  return words(undated(served)) === words(undated(base));
 }
+
+const words = (slug: string) => slug.toLowerCase().split(/[/.\-_]+/).filter(Boolean).sort().join(' ');
 
 export interface Reconciler {
   add(row: FlagInput): void;

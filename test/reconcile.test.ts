@@ -36,8 +36,12 @@ describe('sameModel', () => {
 
   it('uses the canonical slug where the spelling differs, and catches a real fallback', () => {
     const canonical = new Map([['anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-sonnet-20250929']]);
-    expect(sameModel('anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-sonnet-20250929')).toBe(false);
     expect(sameModel('anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-sonnet-20250929', canonical)).toBe(true);
+    // Without the listing, the same words in another order still match; other words do not.
+    expect(sameModel('anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-sonnet-20250929')).toBe(true);
+    expect(sameModel('anthropic/claude-sonnet-4.5', 'anthropic/claude-4.5-haiku-20251001')).toBe(false);
+    expect(sameModel('openai/gpt-4o-mini', 'openai/gpt-4o-2024-08-06')).toBe(false);
+    expect(sameModel('openai/gpt-4.1-mini', 'openai/gpt-4.1-mini-2025-04-14', new Map([['other/x', 'other/x-1']]))).toBe(true);
     expect(sameModel('anthropic/claude-sonnet-4.5', 'x-ai/grok-4-07-09', canonical)).toBe(false);
     expect(sameModel('openai/gpt-4o-mini', 'openai/gpt-4o-2024-08-06')).toBe(false);
   });
