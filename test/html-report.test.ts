@@ -207,7 +207,10 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in Chromium', () => {
 });
 
 // Without the browser (a user's clone), say why instead of passing silently.
-if (!HAVE_CHROMIUM) it.skip(SKIP_NOTE, () => {});
+if (!HAVE_CHROMIUM) {
+  console.warn(`html-report.test.ts skipped: ${SKIP_NOTE}`);
+  it.skip(SKIP_NOTE, () => {});
+}
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
