@@ -114,6 +114,32 @@ describe('runJob', () => {
     expect(row.http_status).toBe(503);
     expect(row.output_text).toBe('');
   });
+  it('an abort during the wait before a retry ends the job as aborted, keeping the real attempt', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    const row = await runJob(job, {
+      client: { chat: async () => (calls++, outcome({ ok: false, http_status: 429, error_kind: 'rate_limit', error_message: 'slow down', retry_after_ms: 60_000, stream: null })) },
+      retry: policy, run_id: 'run', now: () => Date.now(), date: () => new Date(), random: () => 0, signal: controller.signal,
+    }, 0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(calls).toBe(1);
+    expect(row).toMatchObject({ status: 'error', error_kind: 'aborted', http_status: 429, attempts: 1 });
+    expect(row.error_message).toMatch(/waiting to retry.*rate_limit/);
+    expect(row.attempt_log[0]!.error_kind).toBe('rate_limit');
+  });
+
+  it('gives up at once when the server asks for a wait past max_retry_time_ms', async () => {
+    let calls = 0;
+    const row = await runJob(job, {
+      client: { chat: async () => (calls++, outcome({ ok: false, http_status: 429, error_kind: 'rate_limit', error_message: 'daily cap', retry_after_ms: 3_600_000, stream: null })) },
+      retry: policy, run_id: 'run', now: () => Date.now(), date: () => new Date(), random: () => 0,
+    }, 0);
+    expect(calls).toBe(1);
+    expect(row).toMatchObject({ status: 'error', error_kind: 'rate_limit', attempts: 1 });
+  });
+
   it('does not retry a 401', async () => {
     let calls = 0;
     const row = await runJob(job, {
