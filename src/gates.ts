@@ -15,6 +15,8 @@ export type { GateKey, GateResult };
  */
 export function evaluateGates(summary: RunSummary, gates: Gates): GateResult[] {
   const results: GateResult[] = [];
+  // A shard dealt no jobs (n > matrix size) has nothing to gate; the merge gates the whole.
+  if (summary.overall.n === 0) return results;
   const groups = summary.groups.length ? summary.groups : [summary.overall];
   const scopeOf = (g: GroupSummary) => (g === summary.overall ? 'all' : `${g.model_label} / ${g.system_prompt_id}`);
   if (gates.min_pass_rate !== undefined) {

@@ -39,6 +39,7 @@ describe('evaluateGates', () => {
     expect(results[0]!.message).toBe('A / p: pass rate 50% (1/2) < 90%');
     expect(results[3]!).toMatchObject({ actual: 900, message: 'B / p: p95 latency 900 ms > 500 ms' });
     expect(evaluateGates(summary, {})).toEqual([]);
+    expect(evaluateGates(summarize([], meta), { min_pass_rate: 0.9, max_total_cost: 1 })).toEqual([]);
   });
 
   it('is unknown, not passed, when the measure is missing', () => {

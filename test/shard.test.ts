@@ -169,6 +169,13 @@ concurrency: 4
     expect(again.summary.overall.n).toBe(8);
   });
 
+  it('a shard dealt no jobs is an empty ok run, gates and all', async () => {
+    const before = server.requests.length;
+    const empty = await runSuite({ suitePath: 'suite.yaml', out: 'empty', shard: { index: 30, count: 30 }, gates: { min_pass_rate: 0.9 }, history: false }, env());
+    expect(empty).toMatchObject({ exitCode: EXIT.ok, summary: { overall: { n: 0 } } });
+    expect(server.requests.length).toBe(before);
+  });
+
   it('agent-lab resume brings back the shard, the gate flags and --junit', async () => {
     await runSuite({ suitePath: 'suite.yaml', out: 'g1', shard: { index: 1, count: 3 }, gates: { max_total_cost: 100 }, junit: 'reports/g1.xml', history: false }, env());
     const { resumeOptions } = await import('../src/commands/resume.js');
