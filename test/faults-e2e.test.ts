@@ -186,6 +186,22 @@ describe('run-level stops', () => {
     expect(err).toContain('resume with: agent-lab resume out');
   });
 
+  it('after the key is fixed, a plain resume runs every job, the refused ones included', async () => {
+    const w = await workspace({ 'suite.yaml': suiteText('fixed', many(12), 3), 'agent-lab.config.yaml': CONFIG });
+    try {
+      const envWith = (key: string) => memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: key, OPENROUTER_BASE_URL: server.url } });
+      const refused = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, envWith('sk-or-v1-not-the-right-key-000'));
+      expect(refused.status).toBe('stopped');
+      const before = server.requests.length;
+      const resumed = await runSuite({ suitePath: 'suite.yaml', resume: 'out' }, envWith(KEY));
+      expect(resumed).toMatchObject({ status: 'ok', exitCode: 0 });
+      expect(server.requests.length - before).toBe(12);
+      expect(resumed.summary.overall).toMatchObject({ n: 12, ok: 12, errors: 0 });
+    } finally {
+      await w.cleanup();
+    }
+  });
+
   it('out of credits stops dispatch likewise', async () => {
     const { report, sent, err } = await run(server, suiteText('credits', many(30, 'fault=credits'), 2));
     expect(sent.length).toBeLessThanOrEqual(2);

@@ -119,15 +119,19 @@ export async function scanJournal(dir: string): Promise<JournalState> {
   return state;
 }
 
+/** Failures that say nothing about the job itself: the run was stopped around it. */
+const RUN_LEVEL: ReadonlySet<ErrorKind | null> = new Set<ErrorKind | null>(['aborted', 'auth', 'credits']);
+
 /**
  * Whether a resumed run leaves this job alone: it finished ok, or it failed and only
- * --retry-errors runs failures again. Jobs that were aborted (Ctrl-C) or skipped (budget) never
- * got an answer, so they always run again; so do jobs with no row at all.
+ * --retry-errors runs failures again. Jobs that were aborted (Ctrl-C), refused for the key or
+ * the credits (the run stopped; the user fixes it and resumes) or skipped (budget) never got an
+ * answer of their own, so they always run again; so do jobs with no row at all.
  */
 export function alreadyDone(state: JournalState, jobId: string, retryErrors: boolean): boolean {
   const status = state.last.get(jobId);
   if (status === 'ok') return true;
-  if (status === 'error') return !retryErrors && state.lastKind.get(jobId) !== 'aborted';
+  if (status === 'error') return !retryErrors && !RUN_LEVEL.has(state.lastKind.get(jobId) ?? null);
   return false;
 }
 
