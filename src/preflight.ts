@@ -88,7 +88,7 @@ function checkLimits(job: Job, model: ModelInfo, add: (p: PreflightProblem) => v
   }
   // The top provider's window is what the request meets; the model-level one can be larger.
   const context = model.top_provider_context_length ?? model.context_length;
-  const prompt = estimatePromptTokens(job.messages);
+  const prompt = estimatePromptTokens(job.messages, job.params);
   if (context !== null && prompt + maxTokens > context) {
     add({ level: 'warning', code: 'over_context', model: job.model, message: WARN.overContext(job.model, prompt, maxTokens, context) });
   }

@@ -27,6 +27,12 @@ describe('estimatePromptTokens', () => {
     expect(estimatePromptTokens([])).toBe(3);
   });
 
+  it('counts tool and schema definitions as prompt', () => {
+    const tools = [{ type: 'function', function: { name: 'f', parameters: {} } }]; // 61 bytes of JSON → 16
+    expect(JSON.stringify(tools)).toHaveLength(61);
+    expect(estimatePromptTokens([], { tools, max_tokens: 5 })).toBe(3 + 16);
+  });
+
   it('counts bytes, so non-Latin text is not under-counted', () => {
     // 4 characters of 3 bytes each: 12 bytes → 3 tokens, where characters / 4 would give 1.
     expect(estimatePromptTokens([{ role: 'user', content: '東京都庁' }])).toBe(3 + 4 + 3);
