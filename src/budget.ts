@@ -4,7 +4,7 @@
 // cap of $0.01 is not crossed by float noise.
 import Big from 'big.js';
 import { ConfigError } from './errors.js';
-import { reservationFor } from './estimate.js';
+import { estimatePromptTokens, maxTokensOf, reservationFor, type ObservedFactors } from './estimate.js';
 import type { Pricing } from './provider/pricing.js';
 import type { Job, JobResult } from './types.js';
 import { WARN } from './warnings.js';
@@ -69,7 +69,23 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
   if (!pricingOf) throw new ConfigError(WARN.budgetNeedsPreflight());
   const unknown = [...new Set(jobs.map((j) => j.model))].filter((m) => !pricingOf(m));
   if (unknown.length) throw new ConfigError(WARN.budgetNeedsPrices(unknown));
-  return createBudget(capUsd, (job) => reservationFor(job, pricingOf(job.model)!, date()));
+  // Reservations learn from settled rows: a model whose provider adds hidden prompt tokens (or
+  // thinks past max_tokens) gets reservations that cover what it really used.
+  const seen = new Map<string, ObservedFactors>();
+  const budget = createBudget(capUsd, (job) => reservationFor(job, pricingOf(job.model)!, date(), seen.get(job.model)));
+  return {
+    ...budget,
+    settle(job, row) {
+      const f = seen.get(job.model) ?? { prompt: 0, completion: 0 };
+      const prompt = row.native_tokens_prompt ?? row.tokens_prompt;
+      const completion = row.native_tokens_completion ?? row.tokens_completion;
+      const cap = maxTokensOf(job.params);
+      if (prompt !== null) f.prompt = Math.max(f.prompt, prompt / estimatePromptTokens(job.messages, job.params));
+      if (completion !== null && cap) f.completion = Math.max(f.completion, completion / cap);
+      seen.set(job.model, f);
+      budget.settle(job, row);
+    },
+  };
 }
 
 /**

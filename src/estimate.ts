@@ -74,10 +74,22 @@ export function worstCase(pricing: Pricing, prompt: number, completion: number, 
   return plain.gt(thinking) ? plain : thinking;
 }
 
-/** A job's budget reservation: the worst case with the prompt estimate raised by the margin. */
-export function reservationFor(job: Pick<Job, 'messages' | 'params'>, pricing: Pricing, at: Date): Big {
-  const prompt = Math.ceil(estimatePromptTokens(job.messages, job.params) * BUDGET_PROMPT_MARGIN);
-  return worstCase(pricing, prompt, maxTokensOf(job.params) ?? 0, at);
+/** How far real token counts have run past the estimate for a model (1 = not at all). */
+export interface ObservedFactors {
+  /** Largest native prompt tokens / estimated prompt tokens seen. */
+  prompt: number;
+  /** Largest native completion tokens / max_tokens seen (reasoning can run past max_tokens). */
+  completion: number;
+}
+
+/**
+ * A job's budget reservation: the worst case, with the prompt estimate raised by the margin — or
+ * by what this model has really needed, when its hidden template tokens ran past the margin.
+ */
+export function reservationFor(job: Pick<Job, 'messages' | 'params'>, pricing: Pricing, at: Date, seen?: ObservedFactors): Big {
+  const prompt = Math.ceil(estimatePromptTokens(job.messages, job.params) * Math.max(BUDGET_PROMPT_MARGIN, seen?.prompt ?? 0));
+  const completion = Math.ceil((maxTokensOf(job.params) ?? 0) * Math.max(1, seen?.completion ?? 0));
+  return worstCase(pricing, prompt, completion, at);
 }
 
 /** cost_estimate_usd: the row's native (billing) token counts at the requested model's listed prices. */

@@ -99,6 +99,25 @@ describe('budgetFor', () => {
   });
 });
 
+describe('budgetFor learns from settled rows', () => {
+  it('raises the reservation of a model whose real prompt ran past the margin, and of one that overran max_tokens', () => {
+    const b = budgetFor(1, [job()], pricingOf, at);
+    const first = job({ job_id: 'a' });
+    b.admit(first);
+    expect(b.reserved().toFixed()).toBe('0.00006285');
+    // The provider added hidden template tokens: 150 real prompt tokens for 15 estimated (10×).
+    b.settle(first, row({ native_tokens_prompt: 150, native_tokens_completion: 20, cost_usd: 0.00004, spent_usd: 0.00004, cost_usage_usd: 0.00004 }));
+    b.admit(job({ job_id: 'b' }));
+    // 150 × 0.00000015 + 100 × 0.0000006
+    expect(b.reserved().toFixed()).toBe('0.0000825');
+    const c = job({ job_id: 'b' });
+    b.settle(c, row({ native_tokens_prompt: 15, native_tokens_completion: 120, cost_usd: 0.00001, spent_usd: 0.00001, cost_usage_usd: 0.00001 }));
+    b.admit(job({ job_id: 'c' }));
+    // Still 150 prompt tokens, and 120 completion tokens for max_tokens 100.
+    expect(b.reserved().toFixed()).toBe('0.0000945');
+  });
+});
+
 describe('budgetSkippedRow', () => {
   it('is a skipped row of kind budget with every unknown left null', () => {
     const r = budgetSkippedRow(job({ job_id: 'x' }), 'run', '2026-06-01T00:00:00.000Z', 0.5);
