@@ -109,9 +109,9 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
   const seed = hash(`${c.model}\u0000${c.system_prompt_id}\u0000${metric}`);
   switch (metric) {
     case 'pass_rate':
-      return { ...base, ...rate(b.passed ?? 0, b.checked ?? 0, c.passed ?? 0, c.checked ?? 0) };
+      return { ...base, ...rate(b.passed ?? 0, b.checked ?? 0, c.passed ?? 0, c.checked ?? 0, 'no checked jobs on one side') };
     case 'error_rate':
-      return { ...base, ...rate(b.errors, b.n - b.skipped, c.errors, c.n - c.skipped) };
+      return { ...base, ...rate(b.errors, b.n - b.skipped, c.errors, c.n - c.skipped, 'no jobs sent on one side') };
     case 'p50_latency':
       return { ...base, ...median(b.latency_ms, c.latency_ms, bs?.latency_ms, cs?.latency_ms) };
     case 'p50_ttft':
@@ -129,13 +129,13 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
 
 type Verdict = Pick<CompareRow, 'baseline' | 'current' | 'delta' | 'significant' | 'test' | 'worse'>;
 
-function rate(k1: number, n1: number, k2: number, n2: number): Verdict {
+function rate(k1: number, n1: number, k2: number, n2: number, none: string): Verdict {
   const baseline = n1 > 0 ? k1 / n1 : null;
   const current = n2 > 0 ? k2 / n2 : null;
   const delta = baseline === null || current === null ? null : (current - baseline) * 100;
   const ci = newcombe(k1, n1, k2, n2);
   const significant = ci === null ? null : ci[0] > 0 || ci[1] < 0;
-  const test = ci === null ? 'no jobs on one side' : `newcombe [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}] pp`;
+  const test = ci === null ? none : `newcombe [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}] pp`;
   return { baseline, current, delta, significant, test, worse: null };
 }
 
