@@ -160,9 +160,9 @@ describe('resolveSuite', () => {
       { id: 'none', text: '', sha256: sha('') },
     ]);
     expect(r.tasks).toEqual([
-      { id: 'inline', messages: [{ role: 'user', content: 'What?' }], params: {} },
-      { id: 'file', messages: [{ role: 'user', content: 'Prompt from a file.\n' }], params: {} },
-      { id: 'chat', messages: suite.tasks[2]!.messages, params: {} },
+      { id: 'inline', messages: [{ role: 'user', content: 'What?' }], params: {}, checks: [] },
+      { id: 'file', messages: [{ role: 'user', content: 'Prompt from a file.\n' }], params: {}, checks: [] },
+      { id: 'chat', messages: suite.tasks[2]!.messages, params: {}, checks: [] },
     ]);
   });
 
