@@ -135,6 +135,41 @@ describe('agent-lab plan --mock', () => {
   });
 });
 
+describe('run and plan against a listing with a router model (negative sentinel prices)', () => {
+  let server: Server;
+  let base: string;
+  const chats: string[] = [];
+
+  beforeAll(async () => {
+    const body = readFileSync(new URL('./fixtures/models-list.json', import.meta.url));
+    server = createServer((req, res) => {
+      if (req.method === 'POST') chats.push(req.url ?? '');
+      if (req.url === '/api/v1/models') res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      else res.writeHead(500).end('{"error":{"code":500,"message":"not in this test"}}');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    await ws.write('router.yaml', 'name: router\nmodels: [acme/swift-1, openrouter/auto]\ntasks: [{ id: t, prompt: hi }]\nparams: { max_tokens: 100 }\n');
+  });
+  afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+  it('refuses a budget run whose prices are unknown, before any chat request (exit 2)', async () => {
+    const out = await cli(['run', 'router.yaml', '--base-url', base, '--max-cost', '1'], { OPENROUTER_API_KEY: 'sk-or-v1-router-test-0123456789' });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('A cost cap needs every model\'s prices, and /models has none for `openrouter/auto`');
+    expect(chats).toHaveLength(0);
+  });
+
+  it('plans it with ? for the unknown model and an incomplete total', async () => {
+    const out = await cli(['plan', 'router.yaml', '--base-url', base, '--max-cost', '1']);
+    expect(out.code).toBe(0);
+    expect(out.stdout.split('\n').find((l) => l.startsWith('openrouter/auto'))).toMatch(/\?\s+\?$/);
+    expect(out.stdout).toMatch(/\ntotal .*\+\?\s+[\d.]+\+\?\n/);
+    expect(out.stdout).toContain('cost cap $1: a run would be refused, since some prices are unknown');
+    expect(chats).toHaveLength(0);
+  });
+});
+
 const recording = resolve(repoRoot, '../shared/fixtures/openrouter/08-models-list.body.json');
 const haveRecording = existsSync(recording);
 if (!haveRecording) console.log('models CLI conformance: ../shared/fixtures/openrouter not found — skipped (recorded OpenRouter traffic lives outside the repo)');
