@@ -12,6 +12,7 @@ import { compareRuns, type Comparison, type CompareRow } from '../src/compare/co
 import { parseFailOn } from '../src/compare/fail-on.js';
 import { readSide } from '../src/compare/load.js';
 import { memoryEnv } from '../src/env.js';
+import { ConfigError } from '../src/errors.js';
 import { runSuite, type RunReport } from '../src/run.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -117,6 +118,21 @@ describe('run --baseline on the simulator', () => {
     const md = await readFile(ws.path('slow/compare.md'), 'utf8');
     expect(md).toMatch(/gate: \*\*FAILED\*\*/);
     expect(md).toMatch(/\| openai\/gpt-4o-mini \| terse \| cost\/job \| .* \| yes, worse \| .* \| FAIL cost>\+10% \|/);
+  });
+});
+
+describe('run --baseline: bad input is exit 2 before anything is sent', () => {
+  it.each([
+    [{ baseline: 'base', failOn: 'cost>+10pp' }, /in percent: write it as cost>\+10%/],
+    [{ baseline: 'nowhere' }, /The baseline nowhere does not exist/],
+    [{ failOn: 'cost>+10%' }, /`--fail-on` needs `--baseline DIR`/],
+  ])('%j', async (extra, message) => {
+    const env = memoryEnv({ cwd: ws.dir });
+    const error = await runSuite({ suitePath: 'suite.yaml', out: 'never', mock: true, ...extra }, env).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(message);
+    expect(existsSync(ws.path('never'))).toBe(false);
   });
 });
 
