@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { loadConfig, loadSuite } from './config/load.js';
 import { resolveSettings, resolveSuite, type Settings } from './config/resolve.js';
 import type { Env } from './env.js';
-import { ConfigError, EXIT, type ExitCode } from './errors.js';
+import { AgentLabError, ConfigError, EXIT, type ExitCode } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { expandMatrix, unknownFilterNames, type MatrixFilter } from './matrix.js';
 import { createProgress } from './progress.js';
@@ -166,7 +166,13 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
     now: env.now,
     logger,
   });
-  const journal = openJournal(outDir);
+  // A journal that cannot be written (a full disk) stops the run: results that cannot be kept
+  // are not worth paying for.
+  const halt = new AbortController();
+  const journal = openJournal(outDir, (error) => {
+    logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
+    halt.abort();
+  });
   const progress = createProgress(env.stderr, todo.length, env.now);
   const saveResponse = options.saveResponses ? await responseSaver(outDir) : null;
   let outcome;
@@ -183,7 +189,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
       random: Math.random,
       logger,
       signal: env.signal,
-      stopSignal: env.stopSignal,
+      stopSignal: env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal,
       recoverCosts,
       onRow: (row, job) => {
         // Provisional verdicts for the journal; finalize judges again once costs are in.
@@ -206,6 +212,10 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
     await journal.close();
     await client.close();
     await mock?.close();
+  }
+  const lost = journal.failure();
+  if (lost) {
+    throw new AgentLabError(`Could not write the results to ${relative(env.cwd, outDir) || '.'} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${relative(env.cwd, outDir) || '.'}`, EXIT.jobs_failed);
   }
   if (outcome.stopReason) logger.error(outcome.stopReason);
   const skippedIds = new Set(skipped.map((j) => j.job_id));
@@ -265,7 +275,8 @@ function attribution(settings: Settings): Record<string, string> {
 function invocationOf(options: RunOptions, configPath: string | null): Invocation {
   const { baseUrl: base_url, concurrency, maxCost: max_cost, logLevel: log_level } = options;
   const ci = { ...(options.gates && Object.keys(options.gates).length ? { gates: options.gates } : {}), ...(options.junit ? { junit: options.junit } : {}) };
-  return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses), ...ci };
+  const money = { ...(options.strictParams ? { strict_params: true as const } : {}), ...(options.preflight === false ? { preflight: false as const } : {}) };
+  return { config_path: configPath, base_url, concurrency, max_cost, log_level, save_responses: Boolean(options.saveResponses), ...ci, ...money };
 }
 
 /** What the rows already in a run folder cost (the largest known figure of each), for a resumed budget. */

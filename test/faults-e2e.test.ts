@@ -2,9 +2,11 @@
 // writers. Each job must end with the right status, error kind and attempt count; retries
 // must wait what the server asked (measured on the simulator's own request log); the run must
 // not crash and must lose no row. Then the run-level stops and rate adaptation.
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
+import { AgentLabError, EXIT } from '../src/errors.js';
 import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
 import { runSuite, type RunReport } from '../src/run.js';
 import type { JobResult } from '../src/types.js';
@@ -208,6 +210,28 @@ describe('run-level stops', () => {
     expect(sent.every((e) => e.status === 402)).toBe(true);
     expect(report.status).toBe('stopped');
     expect(err).toMatch(/out of credits \(HTTP 402\)/);
+  });
+});
+
+describe('a disk that fills up during the run', () => {
+  it.skipIf(!existsSync('/dev/full'))('stops sending jobs, says so, and does not crash', async () => {
+    const w = await workspace({ 'suite.yaml': suiteText('full', many(20), 2), 'agent-lab.config.yaml': CONFIG });
+    try {
+      // Every write to /dev/full fails with ENOSPC, as on a full disk; the folder itself is fine.
+      await mkdir(w.path('out'));
+      await symlink('/dev/full', w.path('out/results.jsonl'));
+      const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
+      const before = server.requests.length;
+      const error = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AgentLabError);
+      expect((error as AgentLabError).exitCode).toBe(EXIT.jobs_failed);
+      expect((error as Error).message).toMatch(/Could not write the results to out \(.*ENOSPC.*\); no new jobs were sent after that.*agent-lab resume out/);
+      expect(env.err()).toMatch(/cannot write results\.jsonl/);
+      // Only what was in flight when the first row could not be written.
+      expect(server.requests.length - before).toBeLessThanOrEqual(6);
+    } finally {
+      await w.cleanup();
+    }
   });
 });
 
