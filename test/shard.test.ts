@@ -146,6 +146,15 @@ concurrency: 4
     expect(e.out()).toContain('merged 3 folder(s), 24 of 24 jobs');
   });
 
+  it('judges again the rows of a shard killed before it finalized (provisional verdicts)', async () => {
+    const { cp, writeFile } = await import('node:fs/promises');
+    await cp(ws.path('s2'), ws.path('killed'), { recursive: true });
+    const provisional = (await rowsOf('killed')).map((r) => JSON.stringify({ ...r, checks: [], passed: null })).join('\n');
+    await writeFile(ws.path('killed/results.jsonl'), `${provisional}\n`);
+    const merged = await mergeRuns({ dirs: ['s1', 'killed', 's3'], out: 'rejudged' }, env());
+    expect(byKey(merged.summary)).toEqual(byKey(full));
+  });
+
   it('reports a missing shard, writes what it has, and exits 1', async () => {
     const e = env();
     const partial = await mergeRuns({ dirs: ['s1', 's3'], out: 'partial', gates: { min_pass_rate: 0.01 } }, e);

@@ -10,10 +10,13 @@ import { applyGates, writeCiFiles } from '../ci-output.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
 import { exitCodeFor, type Gates } from '../gates.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { finalRows, RESULTS_FILE } from '../report/journal.js';
 import { renderSummaryTable } from '../report/table.js';
-import { finalize, prepareOutDir, RUN_FILE, writeAtomic } from '../report/write.js';
+import { finalize, prepareOutDir, RUN_FILE, writeAtomic, type FinalizeOptions } from '../report/write.js';
+import { loadSuite } from '../config/load.js';
+import { resolveSuite } from '../config/resolve.js';
+import { ConfigSchema } from '../config/schema.js';
 import { readRunInfo, type RunInfo } from '../run-info.js';
 import { coverage, shardLabel, type Coverage } from '../shard.js';
 import type { JobResult, RunStatus, RunSummary } from '../types.js';
@@ -78,7 +81,8 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const finishedAt = order.map((o) => o.info.finished_at ?? o.info.started_at).sort().at(-1)!;
   const runId = `merge-${finishedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
   const suiteName = order[0]!.info.suite.name;
-  const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status });
+  const checksFor = await suiteChecks(order[0]!.info, logger);
+  const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, { checksFor });
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
   const runJson = {
@@ -109,6 +113,24 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const note = `merged from ${order.length} folder(s)${complete ? '' : `, ${cover.missing} job(s) missing`}`;
   await writeCiFiles({ outDir, summary, gates, junit: options.junit, exitCode, note }, env, logger);
   return { exitCode, outDir, summary, coverage: cover };
+}
+
+/**
+ * The suite's checks, when its file is still there and unchanged: a shard that was killed before
+ * it finalized carries only provisional verdicts (`cost pending`), judged again here with the
+ * costs its journal holds. Otherwise the rows keep the verdicts their run gave them.
+ */
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<FinalizeOptions['checksFor']> {
+  if (!existsSync(info.suite.path)) return undefined;
+  try {
+    const loaded = await loadSuite(info.suite.path);
+    if (loaded.sha256 !== info.suite.sha256) return undefined;
+    const byTask = new Map(resolveSuite(loaded, ConfigSchema.parse({})).tasks.map((t) => [t.id, t.checks]));
+    return (row) => byTask.get(row.task_id);
+  } catch (error) {
+    logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
+    return undefined;
+  }
 }
 
 /** The most urgent shard status wins; a merge with gaps is `failed` at best. */
