@@ -38,6 +38,10 @@ export interface Invocation {
   /** Gate flags and --junit, so a resumed CI run gates and reports as the first one would have. */
   gates?: Gates;
   junit?: string;
+  /** --strict-params changes every job's params (provider.require_parameters), so its job ids too. */
+  strict_params?: true;
+  /** --no-preflight: the endpoint may have no /models to check against. */
+  preflight?: false;
 }
 
 export function runInfo(input: {

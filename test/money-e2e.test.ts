@@ -72,6 +72,18 @@ describe('preflight', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('`agent-lab resume` keeps --strict-params (same job ids: nothing is sent again) and --no-preflight', async () => {
+    const { resumeOptions } = await import('../src/commands/resume.js');
+    const first = await run('models: [openai/gpt-4o-mini]\ntasks: [{ id: a, prompt: one }, { id: b, prompt: two }]\n', { strictParams: true, preflight: false });
+    expect(first.rows.every((r) => r.status === 'ok')).toBe(true);
+    server.requests.length = 0;
+    const options = await resumeOptions(first.outDir, {}, ws.dir);
+    expect(options).toMatchObject({ strictParams: true, preflight: false });
+    const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
+    expect((await runSuite(options, env)).exitCode).toBe(0);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('--no-preflight skips the check (the API then refuses the unknown model as a row)', async () => {
     const { rows, report } = await run('models: [openai/gpt-4o-mni]\ntasks: [{ id: t, prompt: hi }]\n', { preflight: false });
     expect(report.exitCode).toBe(1);

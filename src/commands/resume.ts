@@ -31,6 +31,9 @@ export async function resumeOptions(dir: string, flags: ResumeFlags, cwd: string
     shard: info.shard ? { index: info.shard.index, count: info.shard.count } : undefined,
     gates: recorded?.gates,
     junit: recorded?.junit,
+    // Same job ids (strict params are part of each job's params) and the same preflight.
+    strictParams: recorded?.strict_params === true,
+    preflight: recorded?.preflight !== false,
     baseUrl: flags.baseUrl ?? recorded?.base_url,
     concurrency: flags.concurrency ?? recorded?.concurrency,
     maxCost: flags.maxCost ?? recorded?.max_cost,
