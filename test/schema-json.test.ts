@@ -47,6 +47,9 @@ function errors(schema: Json, value: unknown, root: Json = schema, at = '$'): st
       case 'enum':
         if (!(r as unknown[]).includes(value)) out.push(`${at}: not in enum`);
         break;
+      case 'const':
+        if (value !== r) out.push(`${at}: not the constant`);
+        break;
       case 'required':
         if (type(value) === 'object') for (const k of r as string[]) if (!(k in (value as Json))) out.push(`${at}.${k}: required`);
         break;
@@ -140,6 +143,17 @@ describe('schema/suite.schema.json', () => {
     ['a name with a space', { ...base, name: 'a b' }, false],
     ['repeats of 0', { ...base, repeats: 0 }, false],
     ['a system prompt id with a space', { ...base, system_prompts: { 'a b': '' } }, false],
+    ['checks of every kind, suite-level too, and gates', {
+      ...base,
+      checks: [{ max_latency_ms: 1000 }],
+      tasks: [{ id: 't', prompt: 'x', checks: [{ contains: 'a' }, { not_contains: 'b' }, { icontains: 'c' }, { equals: '' }, { starts_with: 'd' }, { regex: '^a' }, { regex: { pattern: 'a', flags: 'i' } }, { is_json: true }, { json_schema: { type: 'object' } }, { json_schema: { file: 's.json' } }, { max_ttft_ms: 1 }, { max_cost_usd: 0.1 }, { max_tokens: 5 }] }],
+      gates: { min_pass_rate: 0.9, max_total_cost: 1, max_p95_latency_ms: 5000 },
+    }, true],
+    ['a check with two kinds', { ...base, tasks: [{ id: 't', prompt: 'x', checks: [{ contains: 'a', icontains: 'b' }] }] }, false],
+    ['a check of no known kind', { ...base, tasks: [{ id: 't', prompt: 'x', checks: [{ contain: 'a' }] }] }, false],
+    ['is_json: false', { ...base, tasks: [{ id: 't', prompt: 'x', checks: [{ is_json: false }] }] }, false],
+    ['a pass rate above 1', { ...base, gates: { min_pass_rate: 90 } }, false],
+    ['an unknown gate', { ...base, gates: { max_cost: 1 } }, false],
   ];
 
   it.each(cases)('agrees with zod on %s', (_, suite, valid) => {
