@@ -11,6 +11,8 @@ export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; p
 // Keyed by the schema's text: the same file read for two tasks is compiled once, which also keeps
 // ajv from refusing a second schema with the same `$id`.
 const cache = new Map<string, Compiled>();
+/** The same object again (every job of a task): skip even the JSON.stringify. */
+const byObject = new WeakMap<object, Compiled>();
 let engines: { draft7: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | null = null;
 
 function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
@@ -29,9 +31,14 @@ function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
 
 /** Compile a schema, or say why it is not one. */
 export function compileJsonSchema(schema: Record<string, unknown>): Compiled {
+  const seen = byObject.get(schema);
+  if (seen) return seen;
   const key = JSON.stringify(schema);
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    byObject.set(schema, hit);
+    return hit;
+  }
   let compiled: Compiled;
   try {
     compiled = { ok: true, validate: engine(schema).compile(schema) };
@@ -39,6 +46,7 @@ export function compileJsonSchema(schema: Record<string, unknown>): Compiled {
     compiled = { ok: false, problem: (error as Error).message };
   }
   cache.set(key, compiled);
+  byObject.set(schema, compiled);
   return compiled;
 }
 
