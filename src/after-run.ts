@@ -51,8 +51,10 @@ export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summar
     }
   }
   if (!plan.baseline) return { gateFailed: false };
-  const [{ compareAndWrite }, { renderCompareTable }] = await Promise.all([import('./compare/write.js'), import('./report/compare-table.js')]);
-  const { comparison, file } = await compareAndWrite({ baseline: plan.baseline, current: run.outDir, rules: plan.rules, cwd: env.cwd });
+  const [{ appendStepSummary, compareAndWrite }, { renderCompareTable }] = await Promise.all([import('./compare/write.js'), import('./report/compare-table.js')]);
+  const { comparison, file, markdown } = await compareAndWrite({ baseline: plan.baseline, current: run.outDir, rules: plan.rules, cwd: env.cwd });
   env.stdout.write(`\n${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
+  const problem = await appendStepSummary(env.env, markdown);
+  if (problem) logger.warn(problem);
   return { gateFailed: comparison.failures.length > 0 };
 }

@@ -4,7 +4,7 @@
 // streamed three times slower). The regression must be flagged and gated (exit 3); the noise not.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,9 +60,9 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -137,13 +137,16 @@ describe('run --baseline: bad input is exit 2 before anything is sent', () => {
 });
 
 describe('agent-lab compare (the CLI)', () => {
-  it('exits 3 on the regression and writes compare.md where --out says', async () => {
-    const r = await cli(['compare', 'base', 'slow', '--fail-on', 'cost>+10%', '--out', 'cmp.md']);
+  it('exits 3 on the regression, writes compare.md where --out says, and adds it to a GitHub job summary', async () => {
+    await writeFile(ws.path('step-summary.md'), '## an earlier step\n');
+    const r = await cli(['compare', 'base', 'slow', '--fail-on', 'cost>+10%', '--out', 'cmp.md'], { GITHUB_STEP_SUMMARY: ws.path('step-summary.md') });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/cost\/job .* yes, worse .* FAIL cost>\+10%/);
     expect(r.stdout).toMatch(/compare: cmp\.md/);
-    expect(await readFile(ws.path('cmp.md'), 'utf8')).toMatch(/^# agent-lab compare/);
+    const md = await readFile(ws.path('cmp.md'), 'utf8');
+    expect(md).toMatch(/^# agent-lab compare/);
+    expect(await readFile(ws.path('step-summary.md'), 'utf8')).toBe(`## an earlier step\n${md}\n`);
   });
 
   it('exits 0 on same-distribution noise', async () => {

@@ -2,7 +2,7 @@
 // --fail-on rule fails. The rules are parsed first, so a typo costs no file reads.
 import { relative, resolve } from 'node:path';
 import { parseFailOn } from '../compare/fail-on.js';
-import { compareAndWrite } from '../compare/write.js';
+import { appendStepSummary, compareAndWrite } from '../compare/write.js';
 import type { Env } from '../env.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { renderCompareTable } from '../report/compare-table.js';
@@ -19,7 +19,7 @@ export interface CompareCommandOptions {
 
 export async function runCompareCommand(opts: CompareCommandOptions, env: Env): Promise<ExitCode> {
   const rules = opts.failOn === undefined ? [] : parseFailOn(opts.failOn);
-  const { comparison, file } = await compareAndWrite({
+  const { comparison, file, markdown } = await compareAndWrite({
     baseline: resolve(env.cwd, opts.baseline),
     current: resolve(env.cwd, opts.current),
     rules,
@@ -28,5 +28,7 @@ export async function runCompareCommand(opts: CompareCommandOptions, env: Env): 
   });
   if (opts.json) env.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   else env.stdout.write(`${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
+  const problem = await appendStepSummary(env.env, markdown);
+  if (problem) env.stderr.write(`agent-lab: ${problem}\n`);
   return comparison.failures.length ? EXIT.gate : EXIT.ok;
 }
