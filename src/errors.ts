@@ -4,11 +4,11 @@
 export const EXIT = {
   /** Every job finished ok. */
   ok: 0,
-  /** The run finished but some jobs failed (API or infrastructure). */
+  /** The run finished but some jobs failed (API or infrastructure), a gate could not be measured, or a merge has gaps. */
   jobs_failed: 1,
   /** Usage, config or suite error: nothing was sent. */
   config: 2,
-  /** A quality, cost or latency gate failed. */
+  /** A quality, cost or latency gate failed on measured values; wins over 1 (see gates.ts exitCodeFor). */
   gate: 3,
   /** The cost cap stopped the run; the remaining jobs were skipped. */
   budget: 4,
