@@ -337,6 +337,13 @@ function withSignals(env: Env): Env {
       abort.abort();
     }
   });
+  // SIGTERM is how cron, CI cancels, systemd and `docker stop` end a run, with a SIGKILL soon
+  // after: no grace, abort in flight at once, but still flush and write the reports.
+  process.on('SIGTERM', () => {
+    process.stderr.write('\nTerminated: aborting in-flight jobs; writing what finished.\n');
+    stop.abort();
+    abort.abort();
+  });
   return { ...env, stopSignal: stop.signal, signal: abort.signal };
 }
 

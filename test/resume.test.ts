@@ -189,6 +189,33 @@ describe('Ctrl-C', () => {
   });
 });
 
+describe('SIGTERM (cron, CI cancel, docker stop)', () => {
+  it('aborts in flight at once, writes the reports and the resume command, exits 130', async () => {
+    const tasks = Array.from({ length: 3 }, (_, i) => `  - { id: k${i}, prompt: "term ${i} [[mock: fault=stall after=1 ms=20000 times=1]]" }`).join('\n');
+    const w = await workspace({ 'suite.yaml': `name: term\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\n`, 'agent-lab.config.yaml': FAST_CONFIG });
+    try {
+      const sent = server.requests.length;
+      let termAt = 0;
+      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env(), (kill) => {
+        const timer = setInterval(() => {
+          if (server.requests.slice(sent).filter((r) => r.first_token_at !== null).length < 3) return;
+          clearInterval(timer);
+          termAt = Date.now();
+          kill('SIGTERM');
+        }, 10);
+      });
+      expect(result.code, result.stderr).toBe(130);
+      expect(Date.now() - termAt).toBeLessThan(5000);
+      expect(result.stderr).toContain('Resume with: agent-lab resume out');
+      const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
+      expect(summary).toMatchObject({ status: 'interrupted', overall: { n: 3 } });
+      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.error_kind)).toEqual(['aborted', 'aborted', 'aborted']);
+    } finally {
+      await w.cleanup();
+    }
+  });
+});
+
 describe('Ctrl-C grace', () => {
   it('one Ctrl-C waits for in-flight jobs only as long as the grace, then aborts them', async () => {
     const tasks = Array.from({ length: 2 }, (_, i) => `  - { id: g${i}, prompt: "grace ${i} [[mock: fault=stall after=1 ms=20000 times=1]]" }`).join('\n');
