@@ -135,29 +135,6 @@ export async function scanJournal(dir: string): Promise<JournalState> {
   return state;
 }
 
-/** Failures that say nothing about the job itself: the run was stopped around it. */
-const RUN_LEVEL: ReadonlySet<ErrorKind | null> = new Set<ErrorKind | null>(['aborted', 'auth', 'credits']);
-
-/**
- * Whether a resumed run leaves this job alone: it finished ok, or it failed and only
- * --retry-errors runs failures again. Jobs that were aborted (Ctrl-C), refused for the key or
- * the credits (the run stopped; the user fixes it and resumes) or skipped (budget) never got an
- * answer of their own, so they always run again; so do jobs with no row at all.
- */
-export function alreadyDone(state: JournalState, jobId: string, retryErrors: boolean): boolean {
-  const status = state.last.get(jobId);
-  if (status === 'ok') return true;
-  if (status === 'error') return !retryErrors && !RUN_LEVEL.has(state.lastKind.get(jobId) ?? null);
-  return false;
-}
-
-/** Rows whose cost was still pending when their run ended (or died), except those `skip` names. */
-export async function pendingCostRows(dir: string, skip: (jobId: string) => boolean): Promise<JobResult[]> {
-  const rows: JobResult[] = [];
-  for await (const row of finalRows(dir)) if (row.cost_source === 'pending' && !skip(row.job_id)) rows.push(row);
-  return rows;
-}
-
 /**
  * The final rows: the last row per job, with its cost record folded in. Streams the rows; of the
  * cost records it keeps only where each one starts in generations.jsonl (the last one per job
