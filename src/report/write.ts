@@ -67,8 +67,9 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   const aggregator = createAggregator(opts);
   const jsonlTemp = join(dir, `${RESULTS_FILE}.tmp-${process.pid}`);
   const csvTemp = join(dir, `${CSV_FILE}.tmp-${process.pid}`);
-  const jsonl = createWriteStream(jsonlTemp);
-  const csvFile = createWriteStream(csvTemp);
+  // 1 MB buffers: with the default 16 KB, finalize spent a quarter of its time waiting on drains.
+  const jsonl = createWriteStream(jsonlTemp, { highWaterMark: 1 << 20 });
+  const csvFile = createWriteStream(csvTemp, { highWaterMark: 1 << 20 });
   const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
   csv.pipe(csvFile);
   for await (const journalRow of finalRows(dir)) {
