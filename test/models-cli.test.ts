@@ -135,6 +135,17 @@ describe('agent-lab plan --mock', () => {
   });
 });
 
+describe('agent-lab run --mock --max-cost', () => {
+  it('exits 4 when the cap is below one job\'s worst case, every job a skipped row, nothing sent', async () => {
+    const out = await cli(['run', 'plan.yaml', '--mock', '--max-cost', '0.00005', '--out', 'capped']);
+    expect(out.code).toBe(4);
+    expect(out.stderr).toContain('cost cap: $0 spent of $0.00005; 4 job(s) not sent');
+    const rows = readFileSync(ws.path('capped/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; error_kind: string });
+    expect(rows.map((r) => `${r.status}/${r.error_kind}`)).toEqual(Array(4).fill('skipped/budget'));
+    expect(out.stdout).toContain('skipped: 4 job(s) not sent');
+  });
+});
+
 describe('run and plan against a listing with a router model (negative sentinel prices)', () => {
   let server: Server;
   let base: string;
