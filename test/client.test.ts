@@ -1,7 +1,8 @@
 // The streaming client against the simulator's fault modes: every failure becomes the right
 // error kind, and each timeout fires within ±10 % of its setting.
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client, type Timeouts } from '../src/provider/client.js';
@@ -83,6 +84,27 @@ describe('status and stream failures map to error kinds', () => {
     await c.close();
     expect(out.error_kind).toBe('network');
     expect(out.response_started).toBe(false);
+  });
+
+  it('reads X-RateLimit-Reset from the error body when the headers have none', async () => {
+    // The free-tier daily cap as a third-party fixture shows it: the limits only in the body.
+    const reset = Date.now() + 4000;
+    const bare = createServer((req, res) => {
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 429, message: 'Rate limit exceeded: free-models-per-day.', metadata: { headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) } } } }));
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = client(relaxed, KEY, `http://127.0.0.1:${(bare.address() as AddressInfo).port}/api/v1`);
+      const out = await ask(c);
+      await c.close();
+      expect(out.error_kind).toBe('rate_limit');
+      expect(out.retry_after_ms).toBeGreaterThan(3000);
+      expect(out.retry_after_ms).toBeLessThanOrEqual(4000);
+    } finally {
+      await new Promise((resolve) => bare.close(resolve));
+    }
   });
 
   it('passes Retry-After through as retry_after_ms', async () => {

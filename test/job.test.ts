@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoff, itl, outputTps, retryable, runJob, toRow } from '../src/job.js';
 import type { AttemptOutcome, ChatRequest } from '../src/provider/client.js';
-import { retryAfterMs } from '../src/provider/retry-after.js';
+import { retryAfterFromMetadata, retryAfterMs } from '../src/provider/retry-after.js';
 import type { Job, StreamResult } from '../src/types.js';
 
 const policy = { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 1000, max_retry_time_ms: 60_000, retry_midstream: true };
@@ -74,6 +74,14 @@ describe('retry policy', () => {
     expect(retryAfterMs({ 'x-ratelimit-reset': String(now + 1500) }, now)).toBe(1500);
     expect(retryAfterMs({ 'x-ratelimit-reset': String(now / 1000 + 3) }, now)).toBe(3000);
     expect(retryAfterMs({}, now)).toBeNull();
+  });
+  it('falls back to the rate-limit headers OpenRouter echoes in error.metadata.headers', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const metadata = { headers: { 'X-RateLimit-Limit': '20', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(now + 2500) } };
+    expect(retryAfterFromMetadata(metadata, now)).toBe(2500);
+    expect(retryAfterFromMetadata({ headers: { 'X-RateLimit-Reset': now + 700 } }, now)).toBe(700);
+    expect(retryAfterFromMetadata({ provider_name: 'Google', raw: 'rate-limited upstream' }, now)).toBeNull();
+    expect(retryAfterFromMetadata(null, now)).toBeNull();
   });
 });
 

@@ -25,3 +25,17 @@ export function retryAfterMs(headers: Record<string, HeaderValue>, nowEpochMs: n
 function first(value: HeaderValue): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * OpenRouter also echoes its rate-limit headers in the error body, `error.metadata.headers`
+ * (wire reference §5.3); read them when the response headers gave no advice.
+ */
+export function retryAfterFromMetadata(metadata: Record<string, unknown> | null, nowEpochMs: number): number | null {
+  const headers = metadata?.headers;
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return null;
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' || typeof value === 'number') lower[name.toLowerCase()] = String(value);
+  }
+  return retryAfterMs(lower, nowEpochMs);
+}
