@@ -167,10 +167,15 @@ export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pr
     if (!acc) map.set(key, (acc = { row: make(), low: new Big(0), high: new Big(0), known: true }));
     return acc;
   };
+  // Jobs of one model with the same prompt size and cap cost the same: price each shape once
+  // (exact decimal arithmetic is the slow part of a 100k-job plan).
+  const shapes = new Map<string, JobEstimate>();
   for (const job of jobs) {
     const pricing = pricingOf(job.model);
     if (!pricing) incomplete = true;
-    const e = estimateJob(job, pricing, expectTokens, at);
+    const shape = `${job.model}\u0000${estimatePromptTokens(job.messages, job.params)}\u0000${maxTokensOf(job.params)}`;
+    let e = shapes.get(shape);
+    if (!e) shapes.set(shape, (e = estimateJob(job, pricing, expectTokens, at)));
     addTo(at_(groups, `${job.model}\u0000${job.system_prompt_id}`, () => emptyRow(job.model, job.model_label, job.system_prompt_id)), e);
     addTo(at_(models, job.model, () => emptyRow(job.model, job.model_label, '*')), e);
     // The total sums what is known and says it is incomplete, rather than hiding every number.
