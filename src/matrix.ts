@@ -23,9 +23,10 @@ export function expandMatrix(suite: ResolvedSuite, cliParams: Params = {}, filte
       const params = jobParams(suite.baseParams, model.params, task.params, cliParams);
       for (const prompt of keep(suite.systemPrompts, filter.prompts)) {
         const messages: Message[] = prompt.text ? [{ role: 'system', content: prompt.text }, ...task.messages] : [...task.messages];
+        const idOf = armJobIds(task.id, model.id, prompt.id, prompt.sha256, messages, params);
         for (let repeat = 0; repeat < suite.repeats; repeat++) {
           jobs.push({
-            job_id: jobId(task.id, model.id, prompt.id, prompt.sha256, messages, params, repeat),
+            job_id: idOf(repeat),
             index: jobs.length,
             task_id: task.id,
             model: model.id,
@@ -69,8 +70,17 @@ export function jobId(
   params: Params,
   repeat: number,
 ): string {
-  const key = JSON.stringify([taskId, model, promptId, promptSha, messages, canonical(params), repeat]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return armJobIds(taskId, model, promptId, promptSha, messages, params)(repeat);
+}
+
+/**
+ * jobId for each repeat of one arm. The key is JSON.stringify([..., repeat]); everything before
+ * the repeat is serialised once per arm, not once per job (100,000 jobs of one arm). The id is a
+ * fresh 16-character string: a slice of the 64-digit hex digest would keep the digest alive too.
+ */
+function armJobIds(taskId: string, model: string, promptId: string, promptSha: string, messages: Message[], params: Params): (repeat: number) => string {
+  const head = JSON.stringify([taskId, model, promptId, promptSha, messages, canonical(params)]).slice(0, -1);
+  return (repeat) => createHash('sha256').update(`${head},${JSON.stringify(repeat)}]`).digest().toString('hex', 0, 8);
 }
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
