@@ -80,6 +80,9 @@ describe('agent-lab models --mock', () => {
       'google/gemini-2.5-flash', 'anthropic/claude-sonnet-4.5',
     ]);
     expect(ids((await cli(['models', '--mock', '--json', '--sort', 'newest'])).stdout)[0]).toBe('mock/echo');
+    const typo = await cli(['models', '--mock', '--json', '--supports', 'reasonin']);
+    expect(ids(typo.stdout)).toEqual([]);
+    expect(typo.stderr).toContain('warning: no model lists `reasonin` (did you mean `reasoning`?)');
   });
 
   it('--csv has the pinned columns and exact per-token prices', async () => {

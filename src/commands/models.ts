@@ -1,5 +1,6 @@
 // `agent-lab models [id]`: list, filter and sort the endpoint's models, or show one in detail.
 // Options are checked before anything is fetched, so a typo costs no request.
+import { closest, distance } from 'fastest-levenshtein';
 import type { Dispatcher } from 'undici';
 import { modelsCacheDir } from '../catalog.js';
 import { loadConfig } from '../config/load.js';
@@ -65,6 +66,13 @@ export async function runModelsCommand(opts: ModelsCommandOptions, io: CommandIo
     return 0;
   }
 
+  // A misspelt --supports name matches nothing and would read as "no model can do this".
+  const listed = new Set(['reasoning', 'tools', 'structured_outputs', ...models.flatMap((m) => m.supported_parameters)]);
+  for (const name of filter.supports ?? []) {
+    if (listed.has(name)) continue;
+    const near = closest(name, [...listed]);
+    io.stderr(`warning: no model lists \`${name}\`${distance(name, near) <= 3 ? ` (did you mean \`${near}\`?)` : ''}\n`);
+  }
   const shown = sort ? sortModels(filterModels(models, filter), sort) : filterModels(models, filter);
   if (opts.json) io.stdout(renderModelsJson(shown));
   else if (opts.csv) io.stdout(renderModelsCsv(shown));
