@@ -52,6 +52,11 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
   let wake: (() => void) | null = null;
   const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
   const state = { status: 'ok' as RunStatus, stopReason: null as string | null, dispatched: 0, throttles: 0, minConcurrency: deps.concurrency };
+  const unreachable = unreachableBreaker(deps.concurrency, (row) => {
+    if (state.status !== 'ok') return;
+    state.status = 'stopped';
+    state.stopReason = `the API could not be reached by the last ${unreachableLimit(deps.concurrency)} jobs in a row (${row.error_message}). Check the network and base_url; no more jobs were sent.`;
+  });
   const aimd = adaptiveConcurrency(limit, deps.concurrency, deps.now, (c) => {
     state.throttles++;
     state.minConcurrency = Math.min(state.minConcurrency, c);
@@ -121,6 +126,7 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
     const task = limit(() => runJob(job, jobDeps, queuedAt)).then((row) => {
       deps.onRow(row, job);
       lookupCost(job, row);
+      unreachable.saw(row);
     });
     inFlight.add(task);
     void task.finally(() => {
@@ -133,6 +139,26 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
   await Promise.all(pendingCosts);
   if (state.status === 'ok' && (deps.stopSignal?.aborted || deps.signal?.aborted)) state.status = 'interrupted';
   return state;
+}
+
+/** Jobs in a row that must fail with `network` (each after its retries) before the run stops. */
+export function unreachableLimit(concurrency: number): number {
+  return Math.max(8, 2 * concurrency);
+}
+
+/**
+ * An endpoint that refuses every connection (a wrong base_url, DNS gone, the network down) fails
+ * every job the same way after minutes of retries: thousands of identical rows by morning. Stop
+ * after enough network failures in a row; any other outcome resets the count.
+ */
+function unreachableBreaker(concurrency: number, trip: (row: JobResult) => void) {
+  let inARow = 0;
+  return {
+    saw(row: JobResult) {
+      inARow = row.error_kind === 'network' ? inARow + 1 : 0;
+      if (inARow >= unreachableLimit(concurrency)) trip(row);
+    },
+  };
 }
 
 /**

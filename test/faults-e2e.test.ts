@@ -204,6 +204,30 @@ describe('run-level stops', () => {
     }
   });
 
+  it('an endpoint that refuses every connection stops the run after max(8, 2 × concurrency) jobs, and resume runs them', async () => {
+    const w = await workspace({ 'suite.yaml': suiteText('down', many(60), 2), 'agent-lab.config.yaml': CONFIG.replace('max_attempts: 4', 'max_attempts: 2') });
+    try {
+      // Port 9 (discard) on loopback: nothing listens, every connect is refused at once.
+      const down = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' } });
+      // No preflight: it would refuse to start against a dead endpoint; this is the network
+      // going away after the start.
+      const report = await runSuite({ suitePath: 'suite.yaml', out: 'out', preflight: false }, down);
+      expect(report).toMatchObject({ status: 'stopped', exitCode: 1 });
+      // 8 in a row trip it; the ones already in flight (concurrency 2) end too.
+      expect(report.summary.overall.n).toBeGreaterThanOrEqual(8);
+      expect(report.summary.overall.n).toBeLessThanOrEqual(10);
+      expect(report.summary.overall.error_kinds).toEqual({ network: report.summary.overall.n });
+      expect(down.err()).toMatch(/could not be reached by the last 8 jobs in a row .*ECONNREFUSED/);
+      // They never reached the API: a plain resume, pointed at the right place, runs them.
+      const up = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
+      const resumed = await runSuite({ suitePath: 'suite.yaml', resume: 'out' }, up);
+      expect(resumed).toMatchObject({ status: 'ok', exitCode: 0 });
+      expect(resumed.summary.overall).toMatchObject({ n: 60, ok: 60 });
+    } finally {
+      await w.cleanup();
+    }
+  });
+
   it('out of credits stops dispatch likewise', async () => {
     const { report, sent, err } = await run(server, suiteText('credits', many(30, 'fault=credits'), 2));
     expect(sent.length).toBeLessThanOrEqual(2);
