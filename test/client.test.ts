@@ -168,6 +168,7 @@ describe('timeouts fire within ±10 % of their setting', () => {
       expect(out.error_kind).toBe('timeout');
       expect(out.error_message).toMatch(/connect_ms 500/);
       expect(out.response_started).toBe(false);
+      if (process.env.SHOW_GAPS) console.log({ connect: out.ended_at - out.sent_at });
       within(out.ended_at - out.sent_at, 500);
     } finally {
       for (const socket of fillers) socket.destroy();
