@@ -1,10 +1,15 @@
 // JSON Schema validation for the `json_schema` check, by ajv (the reference validator for
 // drafts 07 through 2020-12). A schema is compiled once and cached: a suite's schema is used by
 // every job of its task.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
+// ajv is loaded on the first compile, not at import: it is ~130 ms of start-up that every run
+// paid, with or without a json_schema check (bench startup figures, docs/performance.md).
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type formatsPlugin from 'ajv-formats';
+
+const require = createRequire(import.meta.url);
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 
@@ -20,7 +25,11 @@ function engine(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
   // allErrors lists every violation in the check's detail, not just the first.
   const options = { allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: true } as const;
   if (!engines) {
-    engines = { draft7: new Ajv(options), draft2019: new Ajv2019(options), draft2020: new Ajv2020(options) };
+    const { Ajv: Draft7 } = require('ajv') as { Ajv: typeof Ajv };
+    const { Ajv2019: Draft2019 } = require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 };
+    const { Ajv2020: Draft2020 } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+    const formats = require('ajv-formats') as typeof formatsPlugin;
+    engines = { draft7: new Draft7(options), draft2019: new Draft2019(options), draft2020: new Draft2020(options) };
     for (const ajv of Object.values(engines)) formats.default(ajv as Ajv);
   }
   const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';

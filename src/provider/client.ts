@@ -1,7 +1,7 @@
 // The HTTP edge: one undici Pool per endpoint, sized to the concurrency. Sends one
 // streaming attempt and turns whatever happens into an AttemptOutcome; it never throws
 // for a failed request. Retries are job.ts's business, not this file's.
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors } from './undici.js';
 import type { Logger } from '../log.js';
 import type { ErrorKind, Message, Params, StreamResult } from '../types.js';
 import { kindForStatus, parseErrorBody } from './error-body.js';

@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { parseModelsBody, type ModelInfo } from './models.js';
 
