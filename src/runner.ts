@@ -18,7 +18,7 @@ export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
   stopSignal?: AbortSignal;
   /** A job's row, the moment the job ends (before its cost is known). */
   onRow: (row: JobResult, job: Job) => void;
-  /** The row again once /generation has answered (or given up) for it. */
+  /** The row again once /generation has answered (or given up) for it; output and reasoning text are '' here. */
   onCost: (row: JobResult) => void;
   /**
    * Reserve a job's worst-case cost before dispatch (budget.ts): `go`; `wait` until an in-flight
@@ -125,7 +125,7 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
     state.dispatched++;
     const task = limit(() => runJob(job, jobDeps, queuedAt)).then((row) => {
       deps.onRow(row, job);
-      lookupCost(job, row);
+      lookupCost(job, withoutText(row));
       unreachable.saw(row);
     });
     inFlight.add(task);
@@ -187,4 +187,12 @@ function adaptiveConcurrency(limit: { concurrency: number }, max: number, now: (
       }
     },
   };
+}
+
+/**
+ * What a cost lookup holds while it waits (a second or more, hundreds at a time): the row
+ * without the answer text, which no cost consumer reads and which is most of a real row.
+ */
+function withoutText(row: JobResult): JobResult {
+  return row.output_text || row.reasoning_text ? { ...row, output_text: '', reasoning_text: '' } : row;
 }
