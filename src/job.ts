@@ -33,8 +33,12 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
   const startedAt = deps.date().toISOString();
   const attempts: Attempt[] = [];
   let outcome: AttemptOutcome;
+  let firstSentAt: number | null = null;
   for (let n = 1; ; n++) {
     outcome = await deps.client.chat({ model: job.model, messages: job.messages, params: job.params, jobId: job.job_id }, deps.signal);
+    // The client's sent_at is when the request reached the socket: the wait for a slot and a
+    // connection before it is queue time, never latency.
+    firstSentAt ??= outcome.sent_at;
     deps.onAttempt?.(job, outcome, n);
     attempts.push({
       attempt: n,
@@ -55,7 +59,7 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
       break;
     }
   }
-  return toRow(job, deps.run_id, outcome, attempts, round(firstSend - queuedAt), startedAt);
+  return toRow(job, deps.run_id, outcome, attempts, round((firstSentAt ?? firstSend) - queuedAt), startedAt);
 }
 
 /** Whether an attempt's failure is worth another attempt (README "Retries"). */

@@ -189,7 +189,7 @@ export interface JobResult {
   reasoning_encrypted: number | null;
   /** Wall-clock ISO time the request was sent. */
   started_at: string;
-  /** Time spent waiting for a concurrency slot before the request was sent. */
+  /** Time from dispatch until the first request reached the socket (slot, pooled connection, TCP connect). */
   queue_ms: number | null;
   ttft_ms: number | null;
   ttfc_ms: number | null;

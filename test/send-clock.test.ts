@@ -3,9 +3,11 @@
 // /generation lookups must not take the chat connections. Real loopback simulator, one connection.
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../src/job.js';
 import { silentLogger } from '../src/log.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { createClient } from '../src/provider/client.js';
+import type { Job } from '../src/types.js';
 
 const TTFT = 150;
 let server: MockServer;
@@ -52,6 +54,31 @@ describe('the per-attempt clock', () => {
       expect(lookup.status).toBe(404);
       expect(lookupMs).toBeLessThan(TTFT - 20);
       expect((await streaming).ok).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('records the wait for a connection as queue_ms, not as latency', async () => {
+    const c = createClient({ baseUrl: server.url, apiKey: null, headers: {}, connections: 1, timeouts, now: () => performance.now(), logger: silentLogger });
+    const job = (id: string): Job => ({
+      job_id: id, index: 0, task_id: 't', model: 'openai/gpt-4o-mini', model_label: 'mini', system_prompt_id: 'none', system_prompt: '',
+      system_prompt_sha256: '', repeat: 0, messages: [{ role: 'user', content: `question ${id}` }], params: { max_tokens: 20 },
+    });
+    const deps = {
+      client: c,
+      retry: { max_attempts: 1, base_delay_ms: 1, max_delay_ms: 1, max_retry_time_ms: 1000, retry_midstream: false },
+      run_id: 'run', now: () => performance.now(), date: () => new Date(), random: () => 0,
+    };
+    try {
+      const queuedAt = performance.now();
+      const [a, b] = await Promise.all([runJob(job('queue-1'), deps, queuedAt), runJob(job('queue-2'), deps, queuedAt)]);
+      expect(a.status === 'ok' && b.status === 'ok').toBe(true);
+      // One of them waited a whole answer for the only connection: that is queue time.
+      const [first, second] = [a, b].sort((x, y) => x.queue_ms! - y.queue_ms!);
+      expect(second!.queue_ms!).toBeGreaterThanOrEqual(TTFT - 10);
+      expect(second!.latency_ms!).toBeLessThan(TTFT * 1.5);
+      expect(first!.queue_ms!).toBeLessThan(TTFT / 2);
     } finally {
       await c.close();
     }
