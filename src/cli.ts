@@ -2,6 +2,7 @@
 // The command line: commander → Env → command → exit code. The only file that reads
 // process.argv or sets process.exitCode. Commands are imported lazily so `--version` and
 // `--help` start instantly.
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
@@ -109,6 +110,7 @@ program
     if (opts.maxTokens !== undefined) params.max_tokens = opts.maxTokens;
     if (opts.seed !== undefined) params.seed = opts.seed;
     const env = withSignals(processEnv());
+    batchHeap();
     const { runSuite } = await import('./run.js');
     const report = await runSuite(
       {
@@ -216,6 +218,7 @@ program
   .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
   .action(async (dir: string, opts: Record<string, unknown>) => {
     const env = withSignals(processEnv());
+    batchHeap();
     const [{ resumeOptions }, { runSuite }] = await Promise.all([import('./commands/resume.js'), import('./run.js')]);
     const options = await resumeOptions(
       dir,
@@ -321,6 +324,16 @@ program
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+
+/**
+ * A run makes garbage at a steady rate for as long as it lasts; V8's default lets the heap grow to
+ * about 4× what is live before a full collection, which made a 100,000-job run peak at 260 MB with
+ * some 60 MB live. Growing by 60 % instead costs ~9 % more CPU (0.03 ms a job) and keeps the peak
+ * near what the run holds (bench memory scenario, docs/performance.md).
+ */
+function batchHeap(): void {
+  setFlagsFromString('--heap-growing-percent=60');
+}
 
 /** First Ctrl-C: stop dispatching and let in-flight jobs finish (aborted after a grace). Second: abort now. */
 function withSignals(env: Env): Env {
