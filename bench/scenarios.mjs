@@ -83,6 +83,8 @@ export const TARGETS = [
   { scenario: 'efficiency', figure: 'latency error p50', get: (r) => r.timing_error.latency.p50, max: 3, unit: 'ms', digits: 2 },
   { scenario: 'efficiency', figure: 'latency error p99', get: (r) => r.timing_error.latency.p99, max: 10, unit: 'ms', digits: 2 },
   { scenario: 'efficiency', figure: 'latency error max', get: (r) => r.timing_error.latency.max, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'ttft error p99 after wave 1', get: (r) => r.timing_error_after_first_wave.ttft.p99, unit: 'ms', digits: 2 },
+  { scenario: 'efficiency', figure: 'latency error p99 after wave 1', get: (r) => r.timing_error_after_first_wave.latency.p99, unit: 'ms', digits: 2 },
   { scenario: 'memory', figure: 'jobs ok (100k)', get: (r) => r.large.ok, equals: (r) => r.large.jobs, digits: 0 },
   { scenario: 'memory', figure: 'peak RSS 10k', get: (r) => r.small.max_rss_mb, unit: 'MB', digits: 0 },
   { scenario: 'memory', figure: 'peak RSS 100k', get: (r) => r.large.max_rss_mb, max: 150, unit: 'MB', digits: 0 },
