@@ -21,6 +21,8 @@ export interface StreamReader {
 }
 
 const MALFORMED_EXCERPT = 200;
+/** One options object for every decode call, not one per network chunk. */
+const STREAMING = { stream: true } as const;
 
 // The parts of a chunk we read. Nothing is trusted: OpenRouter adds, drops and nulls fields
 // between versions (wire §7.5), so every value is type-checked where it is used.
@@ -179,7 +181,7 @@ export function createStreamReader(): StreamReader {
     feed(chunk, at) {
       if (ended) return;
       now = at;
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, STREAMING);
       if (text !== '') parser.feed(text);
     },
     end() {
