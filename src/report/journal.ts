@@ -142,7 +142,7 @@ export async function scanJournal(dir: string): Promise<JournalState> {
  * ~1 KB per job: 300 MB peak for 100,000 jobs (bench memory scenario).
  */
 export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
-  const state = await scanJournal(dir);
+  const lastLine = await lastLines(dir);
   const costs = await costIndex(`${dir}/${COSTS_FILE}`);
   const file = `${dir}/${RESULTS_FILE}`;
   if (!existsSync(file)) return;
@@ -157,11 +157,29 @@ export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
     } catch {
       continue;
     }
-    if (state.lastLine.get(row.job_id) !== line) continue;
+    if (lastLine.get(row.job_id) !== line) continue;
     const cost = costs.read(`${row.job_id}@${row.started_at}`);
     yield cost ? { ...row, ...cost } : row;
   }
   costs.close();
+}
+
+/** scanJournal's lastLine alone: finalize needs no statuses, and at 100,000 jobs two maps fewer is ~7 MB. */
+async function lastLines(dir: string): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  const file = `${dir}/${RESULTS_FILE}`;
+  if (!existsSync(file)) return last;
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      last.set((JSON.parse(text) as Pick<JobResult, 'job_id'>).job_id, line);
+    } catch {
+      // a torn line: never a last row
+    }
+  }
+  return last;
 }
 
 interface CostIndex {
