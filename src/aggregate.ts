@@ -21,9 +21,12 @@ interface Group {
   native_tokens_prompt: number;
   native_tokens_completion: number;
   native_tokens_reasoning: number;
-  costs: number[];
+  /** Running sums and counts: a sum needs no list (sum() of the list added them in this order too). */
+  cost_total: number;
+  cost_n: number;
   cost_pending: number;
-  spent: number[];
+  spent_total: number;
+  spent_n: number;
   providers: Record<string, number>;
   checked: number;
   passed: number;
@@ -46,9 +49,14 @@ export function createAggregator(opts: { canonical?: ReadonlyMap<string, string>
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
       addTo(group, row);
-      addTo(overall, row);
+      // The overall row keeps counters only; its timing values are the groups' (one copy, not two).
+      addTo(overall, row, false);
     },
     finish(meta) {
+      for (const metric of METRICS) {
+        const lists = [...groups.values()].map((g) => g.values[metric]);
+        overall.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
+      }
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
       const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt || null } : undefined;
@@ -77,23 +85,25 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     native_tokens_prompt: 0,
     native_tokens_completion: 0,
     native_tokens_reasoning: 0,
-    costs: [],
+    cost_total: 0,
+    cost_n: 0,
     cost_pending: 0,
-    spent: [],
+    spent_total: 0,
+    spent_n: 0,
     providers: {},
     checked: 0,
     passed: 0,
   };
 }
 
-function addTo(g: Group, row: JobResult): void {
+function addTo(g: Group, row: JobResult, keepValues = true): void {
   g.n++;
   if (row.status === 'ok') g.ok++;
   else if (row.status === 'skipped') g.skipped++;
   else g.errors++;
   if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
   // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed.
-  if (row.status === 'ok') {
+  if (row.status === 'ok' && keepValues) {
     for (const metric of METRICS) {
       const value = row[metric];
       if (value !== null) g.values[metric].push(value);
@@ -102,9 +112,15 @@ function addTo(g: Group, row: JobResult): void {
   g.native_tokens_prompt += row.native_tokens_prompt ?? 0;
   g.native_tokens_completion += row.native_tokens_completion ?? 0;
   g.native_tokens_reasoning += row.native_tokens_reasoning ?? 0;
-  if (row.cost_usd !== null) g.costs.push(row.cost_usd);
+  if (row.cost_usd !== null) {
+    g.cost_total += row.cost_usd;
+    g.cost_n++;
+  }
   if (row.cost_source === 'pending') g.cost_pending++;
-  if (row.spent_usd !== null) g.spent.push(row.spent_usd);
+  if (row.spent_usd !== null) {
+    g.spent_total += row.spent_usd;
+    g.spent_n++;
+  }
   if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
   // Only ok rows carry a verdict (passed is null otherwise): an API error is not a wrong
   // answer, so it stays out of the pass rate and CI can tell exit 1 from exit 3.
@@ -129,9 +145,9 @@ function summarise(g: Group): GroupSummary {
     native_tokens_prompt: g.native_tokens_prompt,
     native_tokens_completion: g.native_tokens_completion,
     native_tokens_reasoning: g.native_tokens_reasoning,
-    cost_usd: g.costs.length ? sum(g.costs) : null,
+    cost_usd: g.cost_n ? sum([g.cost_total]) : null,
     cost_pending: g.cost_pending,
-    spent_usd: g.spent.length ? sum(g.spent) : null,
+    spent_usd: g.spent_n ? sum([g.spent_total]) : null,
     providers: g.providers,
     checked: g.checked,
     passed: g.passed,
