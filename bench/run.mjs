@@ -278,9 +278,15 @@ const scenarios = {
     let open = 0;
     let peak = 0;
     for (const [, d] of events) peak = Math.max(peak, (open += d));
+    const received = log.map((e) => e.received_at);
+    const firstAt = received.length ? received.reduce((a, b) => Math.min(a, b), Infinity) : null;
+    const lastAt = received.length ? received.reduce((a, b) => Math.max(a, b), -Infinity) : null;
     return {
       ...f,
       peak_open_streams: peak,
+      to_first_request_ms: firstAt === null ? null : firstAt - run.startedAt,
+      // How long it took to get all 2,000 requests to the server: the cost of opening that many connections.
+      dispatch_spread_ms: firstAt === null ? null : lastAt - firstAt,
       server_ms_per_request: t.mean_ms_per_request,
       ideal_ms: ideal,
       to_last_stream_ms: toLastStream,

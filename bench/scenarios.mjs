@@ -99,6 +99,8 @@ export const TARGETS = [
   { scenario: 'startup', figure: '--version peak RSS', get: (r) => r['--version'].max_rss_mb, unit: 'MB', digits: 0 },
   { scenario: 'scale', figure: 'jobs ok', get: (r) => r.ok, equals: (r) => r.jobs, digits: 0 },
   { scenario: 'scale', figure: 'peak open streams', get: (r) => r.peak_open_streams, digits: 0 },
+  { scenario: 'scale', figure: 'spawn → first request', get: (r) => r.to_first_request_ms, unit: 'ms', digits: 0 },
+  { scenario: 'scale', figure: 'first → last request', get: (r) => r.dispatch_spread_ms, unit: 'ms', digits: 0 },
   { scenario: 'scale', figure: 'wall / ideal', get: (r) => r.ratio_to_ideal, unit: '×', digits: 3 },
   { scenario: 'scale', figure: 'peak RSS', get: (r) => r.max_rss_mb, unit: 'MB', digits: 0 },
 ];
