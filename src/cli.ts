@@ -3,11 +3,11 @@
 // process.argv or sets process.exitCode. Commands are imported lazily so `--version` and
 // `--help` start instantly.
 import { setFlagsFromString } from 'node:v8';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
 import { redactor } from './log.js';
-import { parseShard } from './shard.js';
+import { above0, gatesOf, int, list, num, param, rate, shard } from './cli/parsers.js';
 import type { Params } from './types.js';
 import { VERSION } from './version.js';
 
@@ -17,55 +17,6 @@ const program = new Command('agent-lab')
   .showHelpAfterError('(run with --help for usage)')
   // Usage errors exit 2 (like config errors), not commander's default 1, which means "jobs failed".
   .exitOverride();
-
-const int = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`Expected \`${name}\` to be a whole number from 1 and up`);
-  return n;
-};
-const num = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`Expected \`${name}\` to be a number`);
-  return n;
-};
-const rate = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`Expected \`${name}\` to be a share from 0 to 1, like 0.9`);
-  return n;
-};
-const above0 = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`Expected \`${name}\` to be a number greater than 0`);
-  return n;
-};
-const shard = (value: string) => {
-  try {
-    return parseShard(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
-/** --min-pass-rate and friends: on `run` and on `merge`. */
-const gatesOf = (opts: Record<string, unknown>) => {
-  const gates: Record<string, number> = {};
-  if (opts.minPassRate !== undefined) gates.min_pass_rate = opts.minPassRate as number;
-  if (opts.maxTotalCost !== undefined) gates.max_total_cost = opts.maxTotalCost as number;
-  if (opts.maxP95LatencyMs !== undefined) gates.max_p95_latency_ms = opts.maxP95LatencyMs as number;
-  return gates;
-};
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
-const param = (value: string, previous: Params = {}) => {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError('Expected `--param` as key=value (value is JSON, or a plain string)');
-  const raw = value.slice(eq + 1);
-  let parsed: unknown = raw;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    // a plain string
-  }
-  return { ...previous, [value.slice(0, eq)]: parsed };
-};
 
 program
   .command('run')
