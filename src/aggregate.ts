@@ -37,8 +37,18 @@ export interface Aggregator {
   finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus; estimate?: EstimateSummary }): RunSummary;
 }
 
-/** `canonical`: requested id → /models canonical slug, so a dated slug is not taken for a fallback. */
-export function createAggregator(opts: { canonical?: ReadonlyMap<string, string> } = {}): Aggregator {
+export interface AggregatorOptions {
+  /** Requested id → /models canonical slug, so a dated slug is not taken for a fallback. */
+  canonical?: ReadonlyMap<string, string>;
+  /**
+   * The model × system prompt arms in the suite's order (suiteGroupOrder): groups are listed in
+   * it. Rows arrive in the order jobs finish, so without it two runs of one suite could list
+   * their groups differently; groups it does not name follow, as they arrived.
+   */
+  groupOrder?: Iterable<{ model: string; system_prompt_id: string }>;
+}
+
+export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   const groups = new Map<string, Group>();
   const overall = newGroup('*', '*', '*');
   const reconciler = createReconciler(opts.canonical);
@@ -60,9 +70,25 @@ export function createAggregator(opts: { canonical?: ReadonlyMap<string, string>
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
       const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt || null } : undefined;
-      return { ...meta, estimate, groups: [...groups.values()].map(summarise), overall: all, reconciliation: reconciler.finish() };
+      return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
     },
   };
+}
+
+/** The suite's model × system prompt arms in matrix order (models first, then prompts). */
+export function suiteGroupOrder(suite: { models: readonly { id: string }[]; systemPrompts: readonly { id: string }[] }): { model: string; system_prompt_id: string }[] {
+  return suite.models.flatMap((m) => suite.systemPrompts.map((p) => ({ model: m.id, system_prompt_id: p.id })));
+}
+
+function ordered(groups: Map<string, Group>, order: AggregatorOptions['groupOrder']): Group[] {
+  if (!order) return [...groups.values()];
+  const rank = new Map<string, number>();
+  for (const { model, system_prompt_id } of order) {
+    const key = `${model}\u0000${system_prompt_id}`;
+    if (!rank.has(key)) rank.set(key, rank.size);
+  }
+  // Array sort is stable: unranked groups keep their arrival order, after the ranked ones.
+  return [...groups.entries()].sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size)).map(([, g]) => g);
 }
 
 export function summarize(rows: Iterable<JobResult>, meta: Parameters<Aggregator['finish']>[0]): RunSummary {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { suiteGroupOrder } from '../aggregate.js';
 import { applyGates, writeCiFiles } from '../ci-output.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
@@ -81,8 +82,8 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const finishedAt = order.map((o) => o.info.finished_at ?? o.info.started_at).sort().at(-1)!;
   const runId = `merge-${finishedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
   const suiteName = order[0]!.info.suite.name;
-  const checksFor = await suiteChecks(order[0]!.info, logger);
-  const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, { checksFor });
+  const fromSuite = await suiteChecks(order[0]!.info, logger);
+  const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
   const runJson = {
@@ -118,18 +119,20 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
 /**
  * The suite's checks, when its file is still there and unchanged: a shard that was killed before
  * it finalized carries only provisional verdicts (`cost pending`), judged again here with the
- * costs its journal holds. Otherwise the rows keep the verdicts their run gave them.
+ * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
+ * also gives the groups their order, as an unsharded run lists them.
  */
-async function suiteChecks(info: RunInfo, logger: Logger): Promise<FinalizeOptions['checksFor']> {
-  if (!existsSync(info.suite.path)) return undefined;
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'>> {
+  if (!existsSync(info.suite.path)) return {};
   try {
     const loaded = await loadSuite(info.suite.path);
-    if (loaded.sha256 !== info.suite.sha256) return undefined;
-    const byTask = new Map(resolveSuite(loaded, ConfigSchema.parse({})).tasks.map((t) => [t.id, t.checks]));
-    return (row) => byTask.get(row.task_id);
+    if (loaded.sha256 !== info.suite.sha256) return {};
+    const suite = resolveSuite(loaded, ConfigSchema.parse({}));
+    const byTask = new Map(suite.tasks.map((t) => [t.id, t.checks]));
+    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite) };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
-    return undefined;
+    return {};
   }
 }
 

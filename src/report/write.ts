@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify';
-import { createAggregator } from '../aggregate.js';
+import { createAggregator, type AggregatorOptions } from '../aggregate.js';
 import { ConfigError } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
 import type { CheckSpec, EstimateSummary, JobResult, RunStatus, RunSummary } from '../types.js';
@@ -53,8 +53,7 @@ export interface FinalizeMeta {
   estimate?: EstimateSummary;
 }
 
-export interface FinalizeOptions {
-  canonical?: ReadonlyMap<string, string>;
+export interface FinalizeOptions extends AggregatorOptions {
   /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }

@@ -3,6 +3,7 @@
 // files — and one exit code for all of it (gates.ts exitCodeFor).
 import { join, relative } from 'node:path';
 import { afterRun } from '../after-run.js';
+import { suiteGroupOrder } from '../aggregate.js';
 import { applyGates, writeCiFiles } from '../ci-output.js';
 import type { Env } from '../env.js';
 import { buildPlan, estimateSummary } from '../estimate.js';
@@ -39,7 +40,7 @@ export async function finishRun(run: PreparedRun, opened: OpenedRun, executed: E
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical },
+    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite) },
   );
   await writeAtomic(join(outDir, RUN_FILE), JSON.stringify({ ...info, status: outcome.status, finished_at: summary.finished_at, throttles: outcome.throttles }, null, 2) + '\n');
   env.stdout.write(renderSummaryTable(summary));
