@@ -28,7 +28,8 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
   const rows: (string | null)[][] = [];
   for (const e of entries) {
     for (const g of e.groups) {
-      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}`;
+      // A simulated run is no baseline for a real one (nor the other way round).
+      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${e.mock}`;
       const before = previous.get(key);
       previous.set(key, g);
       rows.push([
@@ -62,6 +63,7 @@ const ms = (v: number | null) => (v === null ? null : `${Math.round(v)} ms`);
 
 function change(before: number | null, now: number | null): string | null {
   if (before === null || now === null || before === 0) return null;
-  const pct = ((now - before) / before) * 100;
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(0)} %`;
+  // Rounded first, so a change of -0.3 % reads +0 %, not -0 %.
+  const pct = Math.round(((now - before) / before) * 100) || 0;
+  return `${pct >= 0 ? '+' : ''}${pct} %`;
 }

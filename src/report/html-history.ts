@@ -46,7 +46,8 @@ export function renderHistoryHtml(entries: HistoryEntry[], chartJs: string, meta
   const points = entries.map((e) => ({
     time: e.time,
     run_id: e.run_id,
-    groups: e.groups.map((g) => ({ key: `${e.suite} · ${g.model_label} · ${g.system_prompt_id}`, cost_per_job: perJob(g), latency_p50_ms: g.latency_p50_ms, latency_p95_ms: g.latency_p95_ms })),
+    // Simulated runs get lines of their own: their numbers are not a real model's.
+    groups: e.groups.map((g) => ({ key: `${e.suite} · ${g.model_label} · ${g.system_prompt_id}${e.mock ? ' (mock)' : ''}`, cost_per_job: perJob(g), latency_p50_ms: g.latency_p50_ms, latency_p95_ms: g.latency_p95_ms })),
   }));
   return renderPage({ title: 'agent-lab history', body, data: { runs: points }, chartJs, script: HISTORY_SCRIPT });
 }
