@@ -42,6 +42,8 @@ export interface LoadCatalogOptions {
   baseUrl: string;
   refresh?: boolean;
   headers?: Record<string, string>;
+  /** Said after a failed fetch, in brackets: what the user can do instead. */
+  hint?: string;
 }
 
 export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'>): Promise<Catalog> {
@@ -62,7 +64,7 @@ export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'
       fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers });
     } catch (error) {
       // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
-      if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message} (pass --no-preflight to run without checking models and prices)`, error.exitCode);
+      if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
       throw error;
     }
   }

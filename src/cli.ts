@@ -252,7 +252,7 @@ program
 program
   .command('mock-server')
   .description('Start the built-in OpenRouter-compatible simulator on loopback.')
-  .option('-p, --port <n>', 'port (default: a free one)', Number, 0)
+  .option('-p, --port <n>', 'port (default: a free one)', Number)
   .option('--host <host>', 'host', '127.0.0.1')
   .option('--ttft <ms>', 'time to first token for every model', Number)
   .option('--itl <ms>', 'gap between tokens for every model', Number)

@@ -91,7 +91,9 @@ async function download(url: string, opts: FetchModelsOptions): Promise<unknown>
   }
   if (status < 200 || status > 299) {
     const detail = redact(errorDetail(text), opts.headers);
-    throw new AgentLabError(`The model list request to ${shown} failed with HTTP ${status}${detail ? `: ${detail}` : ''}`, EXIT.jobs_failed);
+    // A 404 here is nearly always a base URL without its API path (the simulator prints its own with it).
+    const hint = status === 404 ? '. Check --base-url: it ends in the API path, e.g. https://openrouter.ai/api/v1' : '';
+    throw new AgentLabError(`The model list request to ${shown} failed with HTTP ${status}${detail ? `: ${detail}` : ''}${hint}`, EXIT.jobs_failed);
   }
   try {
     return JSON.parse(text) as unknown;

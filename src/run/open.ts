@@ -39,6 +39,11 @@ export async function openRun(run: PreparedRun, options: RunOptions, env: Env): 
   if (previous && shardLabel(previous.shard) !== shardLabel(options.shard)) {
     throw new ConfigError(`${outDir} was run as shard ${shardLabel(previous.shard) ?? '(none)'}, not ${shardLabel(options.shard) ?? '(none)'}: resume it with the same --shard (agent-lab resume DIR does that for you).`);
   }
+  // Simulated answers in a real run's results (or real ones in a simulated run) would make both lie.
+  if (previous && Boolean(previous.mock) !== Boolean(options.mock)) {
+    const how = previous.mock ? 'on the built-in simulator (--mock)' : 'against a real endpoint (without --mock)';
+    throw new ConfigError(`${outDir} was run ${how}: resume it the same way (agent-lab resume DIR does that for you), or start a new run.`);
+  }
   if (previous && previous.suite.sha256 !== suite.sha256 && !options.force) {
     throw new ConfigError(`The suite changed since ${outDir} was run (sha256 ${previous.suite.sha256.slice(0, 12)} → ${suite.sha256.slice(0, 12)}). Resuming would mix two suites; pass --force to do it anyway, or start a new run.`);
   }

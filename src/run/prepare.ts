@@ -44,7 +44,7 @@ export async function prepareRun(options: RunOptions, env: Env): Promise<Prepare
   const suite = resolveSuite(loaded, config);
   const settings = resolveSettings(config, env.env, flagsOf(options), suite);
   // A plan sends no chat request, and /models needs no key.
-  const apiKey = options.mock || options.dryRun ? null : requireKey(settings, env);
+  const apiKey = options.mock || options.dryRun ? null : requireKey(settings, env, Boolean(options.resume));
   const logger = createLogger(env.stderr, settings.log_level as LogLevel, [apiKey]);
 
   const filter = options.filter ?? {};
@@ -60,7 +60,9 @@ export async function prepareRun(options: RunOptions, env: Env): Promise<Prepare
   }
   const after = planAfterRun(options, env.cwd, settings.output_dir);
 
-  const catalog = options.preflight === false ? null : await loadCatalog({ mock: options.mock, baseUrl: settings.base_url }, env);
+  // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
+  const unchecked = options.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
+  const catalog = options.preflight === false ? null : await loadCatalog({ mock: options.mock, baseUrl: settings.base_url, hint: unchecked }, env);
   if (catalog) {
     logger.debug(`preflight: ${new Set(jobs.map((j) => j.model)).size} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
     reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
@@ -72,10 +74,12 @@ export async function prepareRun(options: RunOptions, env: Env): Promise<Prepare
   return { configPath, suite, settings, apiKey, logger, matrix, jobs, gates, after, catalog, plan, expectTokens, budget };
 }
 
-function requireKey(settings: Settings, env: Env): string {
+function requireKey(settings: Settings, env: Env, resuming: boolean): string {
   const key = env.env[settings.api_key_env];
   if (!key) {
-    throw new ConfigError(`No API key: set ${settings.api_key_env} in the environment (the key never lives in a file), or pass --mock to run on the built-in simulator.`);
+    // A resumed real run cannot go on with --mock (open.ts refuses to mix the two), so no such hint.
+    const or = resuming ? '' : ', or pass --mock to run on the built-in simulator';
+    throw new ConfigError(`No API key: set ${settings.api_key_env} in the environment (the key never lives in a file)${or}.`);
   }
   return key;
 }

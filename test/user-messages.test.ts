@@ -1,0 +1,124 @@
+// What a new user trips over first: each message names a fix that exists for the command in
+// hand, and a resumed run never mixes simulated answers with real ones.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryEnv } from '../src/env.js';
+import { EXIT } from '../src/errors.js';
+import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { runSuite } from '../src/run.js';
+import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const KEY = 'sk-or-v1-user-messages-test-0123456789';
+const SUITE = `
+name: msgs
+models: [meta-llama/llama-3.1-8b-instruct]
+tasks:
+  - { id: a, prompt: One. }
+  - { id: b, prompt: Two. }
+params: { max_tokens: 20 }
+`;
+
+let ws: Workspace;
+let server: MockServer;
+/** A port with nothing listening on it. */
+let closedPort: number;
+
+beforeAll(async () => {
+  ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
+  server = await startMockServer({ apiKey: KEY, ttftMs: 5, itlMs: 1 });
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  closedPort = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+});
+
+afterAll(async () => {
+  await server.close();
+  await ws.cleanup();
+});
+
+const envWith = (vars: Record<string, string> = {}) => memoryEnv({ cwd: ws.dir, env: { AGENT_LAB_CACHE_DIR: ws.path('cache'), ...vars } });
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { exitCode: number };
+  }
+  throw new Error('expected the command to fail');
+};
+
+describe('preflight messages', () => {
+  it('plan, with /models unreachable, does not suggest --no-preflight (plan has no such flag)', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', dryRun: true, baseUrl: `http://127.0.0.1:${closedPort}/api/v1` }, envWith()));
+    expect(error.message).toMatch(/^Preflight: Could not fetch the model list/);
+    expect(error.message).toContain('a plan needs the prices from /models');
+    expect(error.message).not.toContain('--no-preflight');
+  });
+
+  it('run, with /models unreachable, offers --no-preflight', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', out: 'unreachable', baseUrl: `http://127.0.0.1:${closedPort}/api/v1`, history: false }, envWith({ OPENROUTER_API_KEY: KEY })));
+    expect(error.message).toContain('pass --no-preflight to run without checking models and prices');
+  });
+
+  it('a base URL without /api/v1 (a 404 on /models) says what the base URL should look like', async () => {
+    const bare = server.url.replace(/\/api\/v1$/, '');
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', dryRun: true, baseUrl: bare }, envWith()));
+    expect(error.message).toContain('HTTP 404');
+    expect(error.message).toContain('Check --base-url: it ends in the API path, e.g. https://openrouter.ai/api/v1');
+  });
+});
+
+describe('resume and the simulator', () => {
+  let journal: string;
+  beforeAll(async () => {
+    const report = await runSuite({ suitePath: 'suite.yaml', out: 'real', baseUrl: server.url, history: false }, envWith({ OPENROUTER_API_KEY: KEY }));
+    expect(report.exitCode).toBe(EXIT.ok);
+    await runSuite({ suitePath: 'suite.yaml', out: 'sim', mock: true, history: false }, envWith());
+    journal = await readFile(ws.path('real/results.jsonl'), 'utf8');
+  });
+
+  it('a real run resumed without a key is told to set it, not to pass --mock', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', resume: 'real', baseUrl: server.url, history: false }, envWith()));
+    expect(error.exitCode).toBe(EXIT.config);
+    expect(error.message).toContain('No API key: set OPENROUTER_API_KEY');
+    expect(error.message).not.toContain('--mock');
+  });
+
+  it('a new run without a key is offered --mock', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', out: 'nokey', history: false }, envWith()));
+    expect(error.message).toContain('or pass --mock to run on the built-in simulator');
+  });
+
+  it('refuses to resume a real run with --mock (exit 2), and leaves its journal alone', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', resume: 'real', mock: true, retryErrors: true, history: false }, envWith()));
+    expect(error.exitCode).toBe(EXIT.config);
+    expect(error.message).toMatch(/real\b.* was run against a real endpoint \(without --mock\): resume it the same way/);
+    expect(await readFile(ws.path('real/results.jsonl'), 'utf8')).toBe(journal);
+  });
+
+  it('refuses to resume a simulated run against a real endpoint', async () => {
+    const before = server.requests.length;
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', resume: 'sim', baseUrl: server.url, history: false }, envWith({ OPENROUTER_API_KEY: KEY })));
+    expect(error.exitCode).toBe(EXIT.config);
+    expect(error.message).toContain('was run on the built-in simulator (--mock)');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('resumes a real run the same way it ran', async () => {
+    const report = await runSuite({ suitePath: 'suite.yaml', resume: 'real', baseUrl: server.url, history: false }, envWith({ OPENROUTER_API_KEY: KEY }));
+    expect(report.exitCode).toBe(EXIT.ok);
+    expect(report.summary.overall.n).toBe(2);
+  });
+});
+
+describe('--help', () => {
+  it('mock-server states its port default once', () => {
+    const help = execFileSync(process.execPath, [CLI, 'mock-server', '--help'], { encoding: 'utf8' });
+    expect(help).toMatch(/--port <n>\s+port \(default: a free one\)\n/);
+    expect(help).not.toContain('(default: 0)');
+  });
+});
