@@ -1,6 +1,6 @@
 // Pure: rows in, summary statistics out. Rows are added one at a time so a 100k-job run is
 // summarised while it streams off disk; only the numbers each metric needs are kept.
-import { sum } from './costs.js';
+import Big from 'big.js';
 import { createReconciler } from './reconcile.js';
 import { wilson } from './stats/wilson.js';
 import type { ErrorKind, EstimateSummary, GroupSummary, JobResult, MetricStats, RunStatus, RunSummary } from './types.js';
@@ -18,14 +18,15 @@ interface Group {
   skipped: number;
   error_kinds: Partial<Record<ErrorKind, number>>;
   values: Record<Metric, number[]>;
-  native_tokens_prompt: number;
-  native_tokens_completion: number;
-  native_tokens_reasoning: number;
-  /** Running sums and counts: a sum needs no list (sum() of the list added them in this order too). */
-  cost_total: number;
+  /** Sums of the known counts; null until a row has one (an unknown is not a 0). */
+  native_tokens_prompt: number | null;
+  native_tokens_completion: number | null;
+  native_tokens_reasoning: number | null;
+  /** Running sums in exact decimals (big.js) and how many rows had a figure. */
+  cost_total: Big;
   cost_n: number;
   cost_pending: number;
-  spent_total: number;
+  spent_total: Big;
   spent_n: number;
   providers: Record<string, number>;
   checked: number;
@@ -69,7 +70,7 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       }
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
-      const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt || null } : undefined;
+      const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt } : undefined;
       return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
     },
   };
@@ -108,13 +109,13 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     skipped: 0,
     error_kinds: {},
     values: { ttft_ms: [], ttfc_ms: [], latency_ms: [], itl_ms: [], output_tps: [] },
-    native_tokens_prompt: 0,
-    native_tokens_completion: 0,
-    native_tokens_reasoning: 0,
-    cost_total: 0,
+    native_tokens_prompt: null,
+    native_tokens_completion: null,
+    native_tokens_reasoning: null,
+    cost_total: new Big(0),
     cost_n: 0,
     cost_pending: 0,
-    spent_total: 0,
+    spent_total: new Big(0),
     spent_n: 0,
     providers: {},
     checked: 0,
@@ -135,16 +136,17 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
       if (value !== null) g.values[metric].push(value);
     }
   }
-  g.native_tokens_prompt += row.native_tokens_prompt ?? 0;
-  g.native_tokens_completion += row.native_tokens_completion ?? 0;
-  g.native_tokens_reasoning += row.native_tokens_reasoning ?? 0;
+  // Totals count every billed job, failed ones too (they were paid for); timing above does not.
+  if (row.native_tokens_prompt !== null) g.native_tokens_prompt = (g.native_tokens_prompt ?? 0) + row.native_tokens_prompt;
+  if (row.native_tokens_completion !== null) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
+  if (row.native_tokens_reasoning !== null) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
   if (row.cost_usd !== null) {
-    g.cost_total += row.cost_usd;
+    g.cost_total = g.cost_total.plus(row.cost_usd);
     g.cost_n++;
   }
   if (row.cost_source === 'pending') g.cost_pending++;
   if (row.spent_usd !== null) {
-    g.spent_total += row.spent_usd;
+    g.spent_total = g.spent_total.plus(row.spent_usd);
     g.spent_n++;
   }
   if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
@@ -171,9 +173,9 @@ function summarise(g: Group): GroupSummary {
     native_tokens_prompt: g.native_tokens_prompt,
     native_tokens_completion: g.native_tokens_completion,
     native_tokens_reasoning: g.native_tokens_reasoning,
-    cost_usd: g.cost_n ? sum([g.cost_total]) : null,
+    cost_usd: g.cost_n ? g.cost_total.toNumber() : null,
     cost_pending: g.cost_pending,
-    spent_usd: g.spent_n ? sum([g.spent_total]) : null,
+    spent_usd: g.spent_n ? g.spent_total.toNumber() : null,
     providers: g.providers,
     checked: g.checked,
     passed: g.passed,

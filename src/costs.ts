@@ -1,5 +1,6 @@
 // Pure: fold /generation answers into a row. The kept attempt gives cost_usd and the native
 // token counts; every attempt's cost adds to spent_usd, since a failed attempt may be billed.
+import Big from 'big.js';
 import type { GenerationStats, JobResult } from './types.js';
 
 export function applyGeneration(row: JobResult, found: Map<string, GenerationStats | null>): JobResult {
@@ -20,14 +21,21 @@ export function applyGeneration(row: JobResult, found: Map<string, GenerationSta
     native_tokens_cached: kept?.native_tokens_cached ?? null,
     cost_usd: kept?.total_cost ?? null,
     spent_usd: spent,
-    cost_source: kept && kept.total_cost !== null ? 'generation' : row.generation_id ? 'pending' : row.cost_source,
+    // cost_source speaks for cost_usd, the kept attempt's cost: when that attempt never streamed
+    // (a final 429 after a billed failure) nothing is pending, even if spent_usd has a figure.
+    cost_source: kept && kept.total_cost !== null ? 'generation' : row.generation_id ? 'pending' : 'none',
     or_latency_ms: kept?.latency ?? null,
     or_generation_time_ms: kept?.generation_time ?? null,
     provider: row.provider ?? kept?.provider_name ?? null,
   };
 }
 
-/** Sum of USD amounts, rounded to 1e-12 so float noise (0.1 + 0.2) does not show in reports. */
-export function sum(values: number[]): number {
-  return Math.round(values.reduce((a, b) => a + b, 0) * 1e12) / 1e12;
+/**
+ * Sum of USD amounts in exact decimals (big.js), so float noise (0.1 + 0.2) never shows and a
+ * real sub-picodollar amount is not rounded away to a made-up 0.
+ */
+export function sum(values: Iterable<number>): number {
+  let total = new Big(0);
+  for (const value of values) total = total.plus(value);
+  return total.toNumber();
 }

@@ -22,8 +22,9 @@ export interface HistoryGroup {
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
   ttft_p50_ms: number | null;
-  native_tokens_prompt: number;
-  native_tokens_completion: number;
+  /** Sums of the known native counts; null when none is known. */
+  native_tokens_prompt: number | null;
+  native_tokens_completion: number | null;
   /** Sum of known costs, USD; null when none is known. */
   cost_usd: number | null;
   /** Jobs whose cost was still unknown when the run ended. */

@@ -2,7 +2,7 @@
 // Never throws for a failed request: a failure is a row with status "error".
 import type { AttemptOutcome, Client } from './provider/client.js';
 import { sleep } from './sleep.js';
-import type { Attempt, ErrorKind, Job, JobResult } from './types.js';
+import type { Attempt, ErrorKind, Job, JobResult, StreamResult } from './types.js';
 
 export interface RetryPolicy {
   max_attempts: number;
@@ -30,7 +30,7 @@ export interface JobDeps {
 /** Run one job to its final row. `queuedAt` is when it entered the queue (monotonic ms). */
 export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise<JobResult> {
   const firstSend = deps.now();
-  const startedAt = deps.date().toISOString();
+  const wallAtFirstSend = deps.date().getTime();
   const attempts: Attempt[] = [];
   let outcome: AttemptOutcome;
   let firstSentAt: number | null = null;
@@ -59,6 +59,9 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
       break;
     }
   }
+  // started_at is the wall-clock moment the first request reached the socket, not the moment the
+  // job began waiting for a connection: the same instant the latency clocks start from.
+  const startedAt = new Date(wallAtFirstSend + Math.max(0, (firstSentAt ?? firstSend) - firstSend)).toISOString();
   return toRow(job, deps.run_id, outcome, attempts, round((firstSentAt ?? firstSend) - queuedAt), startedAt);
 }
 
@@ -82,6 +85,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
   const s = outcome.stream;
   const usage = s?.usage ?? null;
   const completion = usage?.completion_tokens ?? null;
+  const streamed = streamedTokens(s);
   const ttft = s?.first_token_at != null ? s.first_token_at - outcome.sent_at : null;
   const latency = outcome.ended_at - outcome.sent_at;
   const ok = outcome.ok;
@@ -114,8 +118,8 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     ttft_ms: round(ttft),
     ttfc_ms: s?.first_content_at != null ? round(s.first_content_at - outcome.sent_at) : null,
     latency_ms: round(latency),
-    itl_ms: itl(s?.first_token_at ?? null, s?.last_token_at ?? null, completion),
-    output_tps: outputTps(completion, latency, ttft),
+    itl_ms: itl(s?.first_token_at ?? null, s?.last_token_at ?? null, streamed),
+    output_tps: outputTps(streamed, latency, ttft),
     tokens_prompt: usage?.prompt_tokens ?? null,
     tokens_completion: completion,
     tokens_reasoning: usage?.reasoning_tokens ?? null,
@@ -136,15 +140,32 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
   };
 }
 
+/**
+ * The server's completion tokens that crossed the client's clock between the first and the last
+ * token. Reasoning the stream never showed (`reasoning.exclude`, or only an encrypted block, as
+ * Grok sends) was generated before the first token arrived: counting it would shrink itl and
+ * inflate tokens/s by the thinking (REC 07: 118 hidden of 187). Null when usage is missing (a
+ * count of chunks is not a count of tokens) or contradicts itself.
+ */
+export function streamedTokens(s: StreamResult | null): number | null {
+  const completion = s?.usage?.completion_tokens ?? null;
+  if (s === null || completion === null) return null;
+  const hidden = s.reasoning === '' ? (s.usage?.reasoning_tokens ?? 0) : 0;
+  return completion - hidden >= 0 ? completion - hidden : null;
+}
+
 /** Mean gap between tokens: (last − first) / (tokens − 1), with the server's token count. */
 export function itl(first: number | null, last: number | null, tokens: number | null): number | null {
   if (first === null || last === null || tokens === null || tokens < 2) return null;
   return round((last - first) / (tokens - 1));
 }
 
-/** Completion tokens per second of generation (after the first token). */
+/**
+ * Completion tokens per second of generation (after the first token). Unknown with fewer than
+ * two tokens: after a lone token, latency − ttft is only the closing chunks, not generation.
+ */
 export function outputTps(tokens: number | null, latencyMs: number, ttftMs: number | null): number | null {
-  if (tokens === null || ttftMs === null || tokens < 1) return null;
+  if (tokens === null || ttftMs === null || tokens < 2) return null;
   const seconds = (latencyMs - ttftMs) / 1000;
   return seconds > 0 ? round(tokens / seconds) : null;
 }

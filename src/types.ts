@@ -245,9 +245,10 @@ export interface GroupSummary {
   latency_ms: MetricStats;
   itl_ms: MetricStats;
   output_tps: MetricStats;
-  native_tokens_prompt: number;
-  native_tokens_completion: number;
-  native_tokens_reasoning: number;
+  /** Sums of the known native counts; null when no job's count is known (never a made-up 0). */
+  native_tokens_prompt: number | null;
+  native_tokens_completion: number | null;
+  native_tokens_reasoning: number | null;
   /** Sum of known costs, USD (null when none is known). */
   cost_usd: number | null;
   /** Jobs whose cost is still unknown. */

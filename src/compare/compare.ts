@@ -187,7 +187,7 @@ function pct(baseline: number | null, current: number | null) {
 }
 
 function tokensPerJob(g: GroupSummary): number | null {
-  return g.ok > 0 && (g.native_tokens_prompt || g.native_tokens_completion) ? (g.native_tokens_prompt + g.native_tokens_completion) / g.ok : null;
+  return g.ok > 0 && (g.native_tokens_prompt || g.native_tokens_completion) ? ((g.native_tokens_prompt ?? 0) + (g.native_tokens_completion ?? 0)) / g.ok : null;
 }
 
 function costPerJob(g: GroupSummary): number | null {

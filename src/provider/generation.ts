@@ -16,6 +16,8 @@ export interface GenerationPolicy {
 }
 
 const RETRYABLE = (status: number) => status === 404 || status === 408 || status === 429 || status >= 500;
+/** A try that starts at the cap still gets this long to answer. */
+const LAST_TRY_MS = 1000;
 
 /** Poll until the record appears; null when it never did (the caller records cost as pending). */
 export async function fetchGeneration(
@@ -30,8 +32,11 @@ export async function fetchGeneration(
     const remaining = deadline - opts.now();
     if (remaining <= 0) break;
     if (!(await sleep(Math.min(wait, remaining), opts.signal))) return null;
+    // Each try ends at the cap: a lookup that hangs must not hold the row (and the run's end)
+    // for the HTTP client's own timeouts, which are minutes.
+    const cap = AbortSignal.timeout(Math.ceil(Math.max(deadline - opts.now(), LAST_TRY_MS)));
     try {
-      const { status, body } = await client.generation(id, opts.signal);
+      const { status, body } = await client.generation(id, opts.signal ? AbortSignal.any([opts.signal, cap]) : cap);
       if (status === 200) {
         const stats = parseGenerationBody(body);
         if (stats) return stats;

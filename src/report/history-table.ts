@@ -43,7 +43,7 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
         change(before?.latency_p50_ms ?? null, g.latency_p50_ms),
         ms(g.latency_p95_ms),
         ms(g.ttft_p50_ms),
-        g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt}/${g.native_tokens_completion}` : null,
+        g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null,
         g.cost_usd === null ? (g.cost_pending ? '?' : null) : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}`,
         perJob(g) === null ? null : formatUsd(perJob(g)!),
         change(before ? perJob(before) : null, perJob(g)),

@@ -69,7 +69,7 @@ function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string)
     msCell('latency_ms.p95', p95(g.latency_ms)),
     msCell('latency_ms.p99', g.latency_ms.p99),
     { field: 'output_tps.p50', value: g.output_tps.p50, text: g.output_tps.p50 === null ? null : g.output_tps.p50.toFixed(1) },
-    { field: 'native_tokens', value: g.native_tokens_prompt + g.native_tokens_completion, text: g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt}/${g.native_tokens_completion}` : null },
+    { field: 'native_tokens', value: g.native_tokens_prompt === null && g.native_tokens_completion === null ? null : (g.native_tokens_prompt ?? 0) + (g.native_tokens_completion ?? 0), text: g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null },
     { field: 'cost_usd', value: g.cost_usd, text: g.cost_usd === null ? (g.cost_pending ? '?' : null) : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}` },
   ];
   const td = (c: Cell) => `<td data-field="${c.field}" data-value="${c.value === null ? '' : c.value}">${c.text === null ? '-' : escapeHtml(c.text)}</td>`;

@@ -29,7 +29,7 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, 
       ms(g.ttft_ms.p50),
       ms(g.latency_ms.p50),
       ms(g.latency_ms.p95),
-      g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt}/${g.native_tokens_completion}` : '-',
+      g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : '-',
       g.cost_usd === null ? (g.cost_pending ? '?' : '-') : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}`,
     ];
   const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));

@@ -52,7 +52,7 @@ function groupRow(g: GroupSummary, model: string, prompt: string): (string | num
     ms(g.latency_ms.p50),
     ms(g.latency_ms.p90),
     g.output_tps.p50 === null ? null : g.output_tps.p50.toFixed(1),
-    g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt}/${g.native_tokens_completion}` : null,
+    g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null,
     cost(g),
   ];
 }
