@@ -1,6 +1,7 @@
 // Stage 3: send the jobs. The simulator (with --mock), the HTTP client, the journal and the
 // progress line live exactly as long as this stage; every finished job is on disk the moment it
 // ends, and the jobs a cost cap kept back are rows too (skipped, not failed).
+import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../budget.js';
 import { withChecks } from '../checks/apply.js';
@@ -47,6 +48,10 @@ export async function executeRun(run: PreparedRun, opened: OpenedRun, options: R
   });
   const progress = createProgress(env.stderr, todo.length, env.now);
   const saveResponse = options.saveResponses ? await responseSaver(outDir) : null;
+  const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
+  // Each request in flight and each /generation lookup listens on these until it ends: above
+  // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
+  for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
   let outcome: RunnerOutcome;
   let skipped: Job[] = [];
   try {
@@ -61,7 +66,7 @@ export async function executeRun(run: PreparedRun, opened: OpenedRun, options: R
       random: Math.random,
       logger,
       signal: env.signal,
-      stopSignal: env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal,
+      stopSignal,
       recoverCosts: opened.recoverCosts,
       onRow: (row, job) => {
         // Provisional verdicts for the journal; finalize judges again once costs are in.
