@@ -10,7 +10,7 @@ import { suiteGroupOrder } from '../aggregate.js';
 import { applyGates, writeCiFiles } from '../ci-output.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
-import { exitCodeFor, type Gates } from '../gates.js';
+import { exitCodeFor, mergeGates, type Gates } from '../gates.js';
 import { createLogger, type Logger } from '../log.js';
 import { finalRows, RESULTS_FILE } from '../report/journal.js';
 import { renderSummaryTable } from '../report/table.js';
@@ -82,7 +82,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const finishedAt = order.map((o) => o.info.finished_at ?? o.info.started_at).sort().at(-1)!;
   const runId = `merge-${finishedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
   const suiteName = order[0]!.info.suite.name;
-  const fromSuite = await suiteChecks(order[0]!.info, logger);
+  const { gates: suiteGates, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
   const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
@@ -100,7 +100,8 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   await writeAtomic(join(outDir, RUN_FILE), `${JSON.stringify(runJson, null, 2)}\n`);
 
   env.stdout.write(renderSummaryTable(summary));
-  const gates = await applyGates(outDir, summary, options.gates ?? {}, env);
+  // As on `run`: the suite's `gates:`, each overridden by its flag.
+  const gates = await applyGates(outDir, summary, mergeGates(suiteGates, options.gates), env);
   env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
   if (!complete) {
     const parts = [
@@ -120,16 +121,16 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
  * The suite's checks, when its file is still there and unchanged: a shard that was killed before
  * it finalized carries only provisional verdicts (`cost pending`), judged again here with the
  * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
- * also gives the groups their order, as an unsharded run lists them.
+ * also gives the groups their order, as an unsharded run lists them, and its `gates:`.
  */
-async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'>> {
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates }> {
   if (!existsSync(info.suite.path)) return {};
   try {
     const loaded = await loadSuite(info.suite.path);
     if (loaded.sha256 !== info.suite.sha256) return {};
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
     const byTask = new Map(suite.tasks.map((t) => [t.id, t.checks]));
-    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite) };
+    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite), gates: suite.gates };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
     return {};

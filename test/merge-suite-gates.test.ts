@@ -1,0 +1,52 @@
+// `agent-lab merge` gates like `run`: the suite's `gates:` apply to the merged results (when the
+// suite file is still there, unchanged), and a flag overrides its key. Before, a merge without
+// gate flags gated nothing, so a CI merge job of a suite with `gates:` passed every regression.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeRuns } from '../src/commands/merge.js';
+import { memoryEnv } from '../src/env.js';
+import { EXIT } from '../src/errors.js';
+import { runSuite } from '../src/run.js';
+import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
+
+// The simulator's answers are generated words: `icontains: canberra` fails on every job.
+const SUITE = `
+name: gated
+models: [openai/gpt-4o-mini, meta-llama/llama-3.1-8b-instruct]
+tasks:
+  - id: capital
+    prompt: What is the capital of Australia?
+    checks: [{ icontains: canberra }, { max_latency_ms: 20000 }]
+repeats: 2
+params: { max_tokens: 20 }
+gates: { min_pass_rate: 0.9 }
+`;
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
+  for (const index of [1, 2]) {
+    await runSuite({ suitePath: 'suite.yaml', out: `shard-${index}`, mock: true, history: false, mockOptions: { ttftMs: 5, itlMs: 1 }, shard: { index, count: 2 } }, memoryEnv({ cwd: ws.dir }));
+  }
+});
+afterAll(() => ws.cleanup());
+
+describe('merge and the suite gates', () => {
+  it("applies the suite's gates: exit 3 on a measured pass rate below min_pass_rate", async () => {
+    const env = memoryEnv({ cwd: ws.dir });
+    const report = await mergeRuns({ dirs: ['shard-1', 'shard-2'], out: 'merged' }, env);
+    expect(report.coverage.missing).toBe(0);
+    expect(report.exitCode).toBe(EXIT.gate);
+    const summary = JSON.parse(await readFile(ws.path('merged/summary.json'), 'utf8')) as { gates: { gate: string; status: string }[] };
+    expect(summary.gates.map((g) => [g.gate, g.status])).toEqual([
+      ['min_pass_rate', 'fail'],
+      ['min_pass_rate', 'fail'],
+    ]);
+    expect(env.out()).toMatch(/FAIL\s+min_pass_rate/);
+  });
+
+  it('a flag overrides the suite key', async () => {
+    const report = await mergeRuns({ dirs: ['shard-1', 'shard-2'], out: 'merged-0', gates: { min_pass_rate: 0 } }, memoryEnv({ cwd: ws.dir }));
+    expect(report.exitCode).toBe(EXIT.ok);
+  });
+});
