@@ -1,27 +1,120 @@
-// The CI examples in docs/ stay true: their YAML parses, and every agent-lab flag they use is one
-// the command really has (read from its --help).
-import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+// The README and the CI examples in docs/ stay true: their YAML parses, every agent-lab flag they
+// use is one the command really has (read from its --help), every suite they name ships and
+// loads, and suites/regression.yaml on the simulator ends as the README says (exit 3).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadSuite } from '../src/config/load.js';
+import { resolveSuite } from '../src/config/resolve.js';
+import { ConfigSchema } from '../src/config/schema.js';
+import type { JobResult } from '../src/types.js';
 
-const ROOT = new URL('..', import.meta.url);
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const help = (command: string) => execFileSync(process.execPath, [CLI, command, '--help'], { encoding: 'utf8' });
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli.js');
+const COMMANDS = ['run', 'plan', 'models', 'resume', 'merge', 'compare', 'history', 'report', 'mock-server'];
+const helpCache = new Map<string, string>();
+const help = (command: string) => {
+  if (!helpCache.has(command)) helpCache.set(command, execFileSync(process.execPath, [CLI, command, '--help'], { encoding: 'utf8' }));
+  return helpCache.get(command)!;
+};
+const read = (doc: string) => readFileSync(join(ROOT, doc), 'utf8');
 
-describe.each(['docs/ci-github.md', 'docs/ci-gitlab.md'])('%s', (doc) => {
-  it('has YAML that parses and agent-lab commands whose flags exist', async () => {
-    const text = await readFile(fileURLToPath(new URL(doc, ROOT)), 'utf8');
-    const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) expect(() => parse(block)).not.toThrow();
-    // Join continued lines, then take every `npx agent-lab <command> ...` invocation.
-    const commands = [...text.replace(/\\\n\s*/g, ' ').replace(/\n\s{8,}--/g, ' --').matchAll(/npx agent-lab (run|merge|compare) ([^\n]*)/g)];
-    expect(commands.map((c) => c[1])).toEqual(expect.arrayContaining(['run', 'merge']));
-    for (const [, command, args] of commands) {
-      const known = help(command!);
-      for (const flag of args!.match(/--[a-z0-9-]+/g) ?? []) expect(known, `${command} ${flag}`).toContain(flag);
+/** Every `agent-lab <command> ...` in the code blocks and inline code of a document, continued lines joined. */
+function invocations(text: string): { command: string; args: string }[] {
+  const blocks = [...text.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!.replace(/\\\n\s*/g, ' ').replace(/\n\s{6,}--/g, ' --'));
+  const inline = [...text.matchAll(/`(agent-lab [^`\n]+)`/g)].map((m) => m[1]!);
+  const found: { command: string; args: string }[] = [];
+  for (const part of [...blocks, ...inline]) {
+    for (const m of part.matchAll(new RegExp(`agent-lab (${COMMANDS.join('|')})\\b([^\\n;#|}]*)`, 'g'))) found.push({ command: m[1]!, args: m[2]! });
+  }
+  return found;
+}
+
+const DOCS = ['README.md', 'docs/ci-github.md', 'docs/ci-gitlab.md', 'docs/cron.md'];
+
+describe.each(DOCS)('%s', (doc) => {
+  const text = read(doc);
+
+  it('has YAML that parses', () => {
+    const blocks = [...text.matchAll(/^```yaml\n([\s\S]*?)^```/gm)];
+    if (doc !== 'README.md') expect(blocks.length).toBeGreaterThan(0);
+    for (const m of blocks) expect(() => parse(m[1]!)).not.toThrow();
+  });
+
+  it('uses only flags the commands have', () => {
+    const found = invocations(text);
+    expect(found.length).toBeGreaterThan(0);
+    for (const { command, args } of found) {
+      const known = help(command);
+      for (const flag of args.match(/(?<![\w-])--[a-z0-9-]+/g) ?? []) expect(known, `${doc}: agent-lab ${command} ${flag}`).toContain(flag);
+    }
+  });
+
+  it('names only suites that ship, and they load without a problem', async () => {
+    const named = [...new Set([...text.matchAll(/suites\/[\w-]+\.yaml/g)].map((m) => m[0]))];
+    for (const path of named) {
+      expect(existsSync(join(ROOT, path)), `${doc}: ${path}`).toBe(true);
+      const suite = resolveSuite(await loadSuite(join(ROOT, path)), ConfigSchema.parse({}));
+      expect(suite.tasks.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the CI examples', () => {
+  it('run and merge suites/regression.yaml', () => {
+    for (const doc of ['docs/ci-github.md', 'docs/ci-gitlab.md']) {
+      const found = invocations(read(doc));
+      expect(found.map((f) => f.command)).toEqual(expect.arrayContaining(['run', 'merge']));
+      expect(found.find((f) => f.command === 'run')!.args).toContain('suites/regression.yaml');
+    }
+  });
+});
+
+describe('suites/regression.yaml', () => {
+  it('has suite checks, task checks of text, JSON and limits, a schema file and all three gates', async () => {
+    const suite = resolveSuite(await loadSuite(join(ROOT, 'suites/regression.yaml')), ConfigSchema.parse({}));
+    const kinds = new Set(suite.tasks.flatMap((t) => (t.checks ?? []).map((c) => c.kind)));
+    for (const kind of ['icontains', 'is_json', 'json_schema', 'max_latency_ms']) expect(kinds.has(kind as never), kind).toBe(true);
+    expect(Object.keys(suite.gates ?? {}).sort()).toEqual(['max_p95_latency_ms', 'max_total_cost', 'min_pass_rate']);
+    expect(JSON.parse(await readFile(join(ROOT, 'suites/schemas/city.json'), 'utf8')).required).toEqual(['city', 'country', 'population']);
+    // The simulator's control language must not reach real models.
+    const sent = read('suites/regression.yaml').split('\n').filter((line) => !/^\s*#/.test(line));
+    expect(sent.join('\n')).not.toMatch(/\[\[mock:/);
+  });
+
+  it('on --mock: the content checks fail, latency and cost limits pass, and min_pass_rate exits 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-lab-regression-'));
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'run', join(ROOT, 'suites/regression.yaml'), '--mock', '--out', dir, '--no-history'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: join(dir, 'cache') },
+      });
+      expect(r.status, r.stderr).toBe(3);
+      expect(r.stderr).not.toMatch(/Warning/);
+      expect(r.stdout).toMatch(/FAIL\s+min_pass_rate\s+openai\/gpt-4o-mini \/ assistant: pass rate 0% \(0\/9\) < 90%/);
+      expect(r.stdout).toMatch(/pass\s+max_p95_latency_ms/);
+      expect(r.stdout).toMatch(/pass\s+max_total_cost/);
+      const rows = (await readFile(join(dir, 'results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      expect(rows).toHaveLength(18);
+      const verdicts = new Map<string, Set<boolean>>();
+      for (const row of rows) {
+        expect(row.status).toBe('ok');
+        for (const check of row.checks) {
+          const kind = check.name.split(' ')[0]!;
+          verdicts.set(kind, (verdicts.get(kind) ?? new Set()).add(check.pass));
+        }
+      }
+      // As the README says: generated words fail what an answer must say, and the 20-token limit.
+      for (const kind of ['max_latency_ms', 'max_cost_usd', 'max_ttft_ms', 'not_contains']) expect([...verdicts.get(kind)!], kind).toEqual([true]);
+      for (const kind of ['icontains', 'is_json', 'json_schema', 'equals', 'max_tokens']) expect([...verdicts.get(kind)!], kind).toEqual([false]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
