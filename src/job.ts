@@ -85,7 +85,10 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
   const s = outcome.stream;
   const usage = s?.usage ?? null;
   const completion = usage?.completion_tokens ?? null;
-  const streamed = streamedTokens(s);
+  // Every token in one network read (a provider that buffers the whole answer): the client saw
+  // no generation at all, so a gap of 0 and a speed of tokens / (closing chunks) would be made up.
+  const burst = s !== null && s.first_token_at !== null && s.first_token_at === s.last_token_at;
+  const streamed = burst ? null : streamedTokens(s);
   const ttft = s?.first_token_at != null ? s.first_token_at - outcome.sent_at : null;
   const latency = outcome.ended_at - outcome.sent_at;
   const ok = outcome.ok;

@@ -84,6 +84,10 @@ describe('fetchGeneration', () => {
     expect(auth.stats).toBeNull();
     expect(auth.at).toHaveLength(1);
     expect(lines.join('')).toMatch(/answered 401; its cost stays pending/);
+    // Every lookup of the run would answer the same: one warning, not one per job.
+    tries = [];
+    await poll([401], { first_delay_ms: 0, max_wait_ms: 10_000 }, log);
+    expect(lines).toHaveLength(1);
     tries = [];
     const bad = await poll([400], { first_delay_ms: 0, max_wait_ms: 10_000 });
     expect([bad.stats, bad.at.length]).toEqual([null, 1]);

@@ -75,7 +75,7 @@ describe('what the token count of itl and tokens/s is', () => {
   });
 
   it('unknown when usage contradicts itself (more hidden reasoning than completion tokens)', () => {
-    const s = streamAt([[1100, delta({ content: 'a' })], [1200, finish(usage(10, 11))], [1200, '[DONE]']]);
+    const s = streamAt([[1100, delta({ content: 'a' })], [1150, delta({ content: 'b' })], [1200, finish(usage(10, 11))], [1200, '[DONE]']]);
     expect(streamedTokens(s)).toBeNull();
     expect([rowOf(s).itl_ms, rowOf(s).output_tps]).toEqual([null, null]);
   });
@@ -87,6 +87,23 @@ describe('what the token count of itl and tokens/s is', () => {
     expect(r.itl_ms).toBeNull();
     // Without the rule: 1 token / 2 ms = 500 tokens/s, a figure no model produced.
     expect(r.output_tps).toBeNull();
+  });
+
+  it('one completion token reported while two chunks streamed: the server count rules, no speed', () => {
+    const s = streamAt([[1100, delta({ content: 'fo' })], [1300, delta({ content: 'ur' })], [1400, finish(usage(1))], [1400, '[DONE]']]);
+    expect([rowOf(s).itl_ms, rowOf(s).output_tps]).toEqual([null, null]);
+  });
+
+  it('every token in one network read (a buffered answer): no gap and no speed can be seen', () => {
+    const reader = createStreamReader();
+    const body = ['a', ' b', ' c', ' d'].map((t) => `data: ${JSON.stringify(delta({ content: t }))}\n\n`).join('');
+    reader.feed(body, 1400);
+    reader.feed(`data: ${JSON.stringify(finish(usage(40)))}\n\ndata: [DONE]\n\n`, 1401);
+    const r = rowOf(reader.end(), { ended_at: 1402 });
+    expect(r.ttft_ms).toBe(400);
+    expect(r.tokens_completion).toBe(40);
+    // Without the rule: itl 0 ms and 40 tokens / 2 ms = 20 000 tokens/s.
+    expect([r.itl_ms, r.output_tps]).toEqual([null, null]);
   });
 
   it('zero tokens: ok, 0 tokens, and no ttft, itl or speed', () => {

@@ -42,7 +42,9 @@ export async function fetchGeneration(
         if (stats) return stats;
         opts.logger.debug(`/generation ${id}: 200 without data; retrying`);
       } else if (!RETRYABLE(status)) {
-        opts.logger.warn(`/generation ${id} answered ${status}; its cost stays pending`);
+        // A 401/403 here answers every lookup of the run alike: say it once, not once per job.
+        if (firstTime(opts.logger, status)) opts.logger.warn(`/generation ${id} answered ${status}; its cost stays pending (later lookups answering ${status} are not reported)`);
+        else opts.logger.debug(`/generation ${id} answered ${status}; cost pending`);
         return null;
       } else {
         opts.logger.debug(`/generation ${id}: ${status} on try ${attempt}`);
@@ -55,4 +57,13 @@ export async function fetchGeneration(
   }
   opts.logger.debug(`/generation ${id}: gave up after ${policy.max_wait_ms} ms; cost pending`);
   return null;
+}
+
+const reported = new WeakMap<Logger, Set<number>>();
+function firstTime(logger: Logger, status: number): boolean {
+  let seen = reported.get(logger);
+  if (!seen) reported.set(logger, (seen = new Set()));
+  if (seen.has(status)) return false;
+  seen.add(status);
+  return true;
 }
