@@ -75,6 +75,35 @@ describe('the CI examples', () => {
   });
 });
 
+describe("README's sample output", () => {
+  it('is what the quick-start command prints: the same table columns, progress on stderr, data on stdout', async () => {
+    const sample = /\$ npx agent-lab run suites\/example.yaml --mock\n([\s\S]*?)^```/m.exec(read('README.md'))![1]!.split('\n');
+    const dir = await mkdtemp(join(tmpdir(), 'agent-lab-quick-'));
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'run', join(ROOT, 'suites/example.yaml'), '--mock', '--out', dir, '--no-history'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: join(dir, 'cache') },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const out = r.stdout.split('\n');
+      const err = r.stderr.trim().split('\n');
+      // The sample is stderr's lines first, then stdout's, as a terminal shows them.
+      expect(sample.slice(0, 2).map((l) => l.split(':')[0])).toEqual(err.slice(0, 2).map((l) => l.split(':')[0]));
+      const header = sample.find((l) => l.startsWith('model '))!;
+      expect(out[0]).toBe(header);
+      expect(out.filter((l) => /^(openai|sonnet|all)/.test(l))).toHaveLength(sample.filter((l) => /^(openai|sonnet|all)/.test(l)).length);
+      for (const prefix of ['cost: actual', 'providers:', 'results:']) {
+        expect(out.some((l) => l.startsWith(prefix)), prefix).toBe(true);
+        expect(sample.some((l) => l.startsWith(prefix)), prefix).toBe(true);
+      }
+      expect(r.stdout).not.toMatch(/^(estimate|agent-lab)/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('suites/regression.yaml', () => {
   it('has suite checks, task checks of text, JSON and limits, a schema file and all three gates', async () => {
     const suite = resolveSuite(await loadSuite(join(ROOT, 'suites/regression.yaml')), ConfigSchema.parse({}));
