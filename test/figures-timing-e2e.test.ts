@@ -147,3 +147,45 @@ describe('timing figures match the server record', () => {
     expect(g.output_tps.p50!).toBeLessThan(150);
   });
 });
+
+describe('a retried job', () => {
+  // Each job's first attempt fails after 3 tokens (billed, retried); the second answers.
+  const RETRY = `
+name: figures-retry
+models: [openai/gpt-4o-mini]
+tasks:
+${Array.from({ length: 4 }, (_, i) => `  - { id: r${i}, prompt: "retry ${i} [[mock: fault=midstream_error times=1 after=3]]" }`).join('\n')}
+params: { max_tokens: 100 }
+concurrency: 4
+`;
+  let retried: JobResult[];
+  beforeAll(async () => {
+    await ws.write('retry.yaml', RETRY);
+    const exit = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'run', 'retry.yaml', '--out', 'retry'], {
+        cwd: ws.dir,
+        env: { PATH: process.env.PATH!, OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url },
+        stdio: 'ignore',
+      });
+      child.on('close', resolve);
+    });
+    expect(exit).toBe(0);
+    retried = (await readFile(ws.path('retry/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+  }, 60_000);
+
+  it('times the kept attempt, and started when the first attempt was sent', () => {
+    expect(retried).toHaveLength(4);
+    for (const row of retried) {
+      const [first, kept] = server.requests.filter((r) => r.job === row.job_id).sort((a, b) => a.attempt - b.attempt);
+      expect([row.status, row.attempts, first!.fault, kept!.fault]).toEqual(['ok', 2, 'midstream_error', null]);
+      expect(row.generation_id).toBe(kept!.generation_id);
+      const gap = row.latency_ms! - (kept!.end_at! - kept!.received_at);
+      expect(gap).toBeGreaterThan(-5);
+      expect(gap).toBeLessThan(100);
+      expect(row.ttft_ms! - (kept!.first_token_at! - kept!.received_at)).toBeLessThan(100);
+      // Wall clocks of two processes: started_at is the first attempt (≥ 80 ms before the second).
+      expect(Math.abs(Date.parse(row.started_at) - first!.received_at)).toBeLessThan(40);
+      expect(kept!.received_at - Date.parse(row.started_at)).toBeGreaterThan(TTFT - 20);
+    }
+  });
+});
