@@ -286,17 +286,24 @@ function batchHeap(): void {
   setFlagsFromString('--heap-growing-percent=60');
 }
 
+/** A second SIGINT sooner than this after the first is the same one, delivered twice. */
+const DUPLICATE_SIGINT_MS = 100;
+
 /** First Ctrl-C: stop dispatching and let in-flight jobs finish (aborted after a grace). Second: abort now. */
 function withSignals(env: Env): Env {
   const stop = new AbortController();
   const abort = new AbortController();
   const graceMs = Number(env.env.AGENT_LAB_GRACE_MS ?? 10_000);
+  let firstAt = 0;
   process.on('SIGINT', () => {
     if (!stop.signal.aborted) {
+      firstAt = performance.now();
       process.stderr.write(`\nStopping: no new jobs; waiting up to ${Math.round(graceMs / 1000)} s for the ones in flight (Ctrl-C again to abort them now).\n`);
       stop.abort();
       setTimeout(() => abort.abort(), graceMs).unref();
-    } else {
+    } else if (performance.now() - firstAt >= DUPLICATE_SIGINT_MS) {
+      // A sooner one is the same Ctrl-C delivered twice (`timeout -s INT` signals its child, then
+      // its whole process group, which holds the child too); nobody presses twice that fast.
       process.stderr.write('\nAborting in-flight jobs; writing what finished.\n');
       abort.abort();
     }
