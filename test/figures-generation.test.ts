@@ -111,6 +111,18 @@ describe('fetchGeneration', () => {
   });
 });
 
+describe('fetchGeneration and Ctrl-C', () => {
+  it('an abort ends a hanging lookup at once', async () => {
+    script = ['hang'];
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const t0 = performance.now();
+    const stats = await fetchGeneration(client, 'gen-1', { enabled: true, first_delay_ms: 0, max_wait_ms: 10_000 }, { now: () => performance.now(), logger: silentLogger, signal: stop.signal });
+    expect(stats).toBeNull();
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
 describe('cost lookups hold no chat slot', () => {
   it('at concurrency 1, the next job is sent while the last one still waits for its cost', async () => {
     const mock = await startMockServer({ ttftMs: 20, itlMs: 1, tokens: 3, generationDelayMs: 800 });

@@ -33,10 +33,16 @@ export async function fetchGeneration(
     if (remaining <= 0) break;
     if (!(await sleep(Math.min(wait, remaining), opts.signal))) return null;
     // Each try ends at the cap: a lookup that hangs must not hold the row (and the run's end)
-    // for the HTTP client's own timeouts, which are minutes.
-    const cap = AbortSignal.timeout(Math.ceil(Math.max(deadline - opts.now(), LAST_TRY_MS)));
+    // for the HTTP client's own timeouts, which are minutes. A plain controller and timer, both
+    // released when the try ends: AbortSignal.timeout would keep a timer alive for the whole cap
+    // after every answered lookup (100k of them in a long run), and AbortSignal.any on the run's
+    // signal retains its dependents on Node 20.
+    const tryCap = new AbortController();
+    const timer = setTimeout(() => tryCap.abort(new Error('max_wait_ms reached')), Math.max(deadline - opts.now(), LAST_TRY_MS));
+    const onAbort = () => tryCap.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { status, body } = await client.generation(id, opts.signal ? AbortSignal.any([opts.signal, cap]) : cap);
+      const { status, body } = await client.generation(id, tryCap.signal);
       if (status === 200) {
         const stats = parseGenerationBody(body);
         if (stats) return stats;
@@ -52,6 +58,9 @@ export async function fetchGeneration(
     } catch (error) {
       if (opts.signal?.aborted) return null;
       opts.logger.debug(`/generation ${id}: ${(error as Error).message} on try ${attempt}`);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
     }
     wait = Math.min(Math.max(wait * 2, 500), 15_000);
   }
