@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelsCommand } from '../src/commands/models.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
@@ -69,6 +70,14 @@ describe('preflight messages', () => {
     const error = await failure(runSuite({ suitePath: 'suite.yaml', dryRun: true, baseUrl: bare }, envWith()));
     expect(error.message).toContain('HTTP 404');
     expect(error.message).toContain('Check --base-url: it ends in the API path, e.g. https://openrouter.ai/api/v1');
+  });
+});
+
+describe('models', () => {
+  it('an unknown id on --mock names the simulator, not its throwaway loopback port', async () => {
+    const error = await failure(modelsCommand('openai/gpt-4o-mni', { mock: true }, envWith()));
+    expect(error.exitCode).toBe(EXIT.config);
+    expect(error.message).toBe('Unknown model `openai/gpt-4o-mni` at the built-in simulator. Did you mean `openai/gpt-4o-mini`?');
   });
 });
 

@@ -30,6 +30,8 @@ export interface ModelsCommandOptions {
   /** false: no disk cache (the simulator). */
   cache?: boolean;
   baseUrl: string;
+  /** How messages name the endpoint (default the base URL; the simulator's port means nothing). */
+  endpointName?: string;
   cacheDir: string;
   headers?: Record<string, string>;
   /** Tests only: route requests through this dispatcher. */
@@ -60,7 +62,7 @@ export async function runModelsCommand(opts: ModelsCommandOptions, io: CommandIo
     const id = opts.id.trim();
     const model = models.find((m) => m.id === id) ?? models.find((m) => m.canonical_slug === id);
     if (!model) {
-      throw new ConfigError(WARN.unknownModel(id, suggestModels(id, models.map((m) => m.id)), opts.baseUrl));
+      throw new ConfigError(WARN.unknownModel(id, suggestModels(id, models.map((m) => m.id)), opts.endpointName ?? opts.baseUrl));
     }
     io.stdout(opts.json ? renderModelsJson([model]) : opts.csv ? renderModelsCsv([model]) : renderModelDetail(model));
     return 0;
@@ -137,7 +139,7 @@ export async function modelsCommand(
   const server = await startMockServer({});
   try {
     // The simulator's port changes every time: a cache file for it would only be litter.
-    return await runModelsCommand({ ...opts, id, baseUrl: server.url, cacheDir: modelsCacheDir(env), headers, cache: false }, io);
+    return await runModelsCommand({ ...opts, id, baseUrl: server.url, endpointName: 'the built-in simulator', cacheDir: modelsCacheDir(env), headers, cache: false }, io);
   } finally {
     await server.close();
   }
