@@ -1,6 +1,7 @@
 // `agent-lab merge` gates like `run`: the suite's `gates:` apply to the merged results (when the
 // suite file is still there, unchanged), and a flag overrides its key. Before, a merge without
 // gate flags gated nothing, so a CI merge job of a suite with `gates:` passed every regression.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRuns } from '../src/commands/merge.js';
@@ -24,9 +25,12 @@ gates: { min_pass_rate: 0.9 }
 
 let ws: Workspace;
 beforeAll(async () => {
-  ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
+  const unchecked = SUITE.replace(/ {4}checks: .*\n/, '').replace(/gates: .*\n/, '');
+  ws = await workspace({ 'suite.yaml': SUITE, 'unchecked.yaml': unchecked, 'agent-lab.config.yaml': FAST_CONFIG });
   for (const index of [1, 2]) {
-    await runSuite({ suitePath: 'suite.yaml', out: `shard-${index}`, mock: true, history: false, mockOptions: { ttftMs: 5, itlMs: 1 }, shard: { index, count: 2 } }, memoryEnv({ cwd: ws.dir }));
+    for (const [suitePath, prefix] of [['suite.yaml', 'shard'], ['unchecked.yaml', 'plain']]) {
+      await runSuite({ suitePath, out: `${prefix}-${index}`, mock: true, history: false, mockOptions: { ttftMs: 5, itlMs: 1 }, shard: { index, count: 2 } }, memoryEnv({ cwd: ws.dir }));
+    }
   }
 });
 afterAll(() => ws.cleanup());
@@ -43,6 +47,16 @@ describe('merge and the suite gates', () => {
       ['min_pass_rate', 'fail'],
     ]);
     expect(env.out()).toMatch(/FAIL\s+min_pass_rate/);
+  });
+
+  it('--min-pass-rate on a suite without checks is exit 2, as on run, and nothing is written', async () => {
+    await expect(mergeRuns({ dirs: ['plain-1', 'plain-2'], out: 'plain-merged', gates: { min_pass_rate: 0.9 } }, memoryEnv({ cwd: ws.dir }))).rejects.toMatchObject({
+      exitCode: EXIT.config,
+      message: expect.stringContaining('`min_pass_rate` needs checks'),
+    });
+    expect(existsSync(ws.path('plain-merged'))).toBe(false);
+    const plain = await mergeRuns({ dirs: ['plain-1', 'plain-2'], out: 'plain-merged' }, memoryEnv({ cwd: ws.dir }));
+    expect(plain.exitCode).toBe(EXIT.ok);
   });
 
   it('a flag overrides the suite key', async () => {

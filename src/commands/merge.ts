@@ -73,6 +73,13 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     throw new ConfigError(`Cannot merge these folders:\n  ${[...cover.problems, ...overlaps, ...more].join('\n  ')}`);
   }
 
+  const { gates: suiteGates, hasChecks, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
+  const gateLimits = mergeGates(suiteGates, options.gates);
+  // As on `run`, and before anything is written: with no checks there is no pass rate to gate.
+  if (gateLimits.min_pass_rate !== undefined && hasChecks === false) {
+    throw new ConfigError('`min_pass_rate` needs checks, and no task of the suite has any: add `checks:` to the suite (README "Checks") or drop the gate.');
+  }
+
   await prepareOutDir(outDir);
   const all = order.flatMap(({ dir }) => rowsByDir.get(dir)!);
   await writeAtomic(join(outDir, RESULTS_FILE), all.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -82,7 +89,6 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const finishedAt = order.map((o) => o.info.finished_at ?? o.info.started_at).sort().at(-1)!;
   const runId = `merge-${finishedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
   const suiteName = order[0]!.info.suite.name;
-  const { gates: suiteGates, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
   const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
@@ -101,7 +107,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
 
   env.stdout.write(renderSummaryTable(summary));
   // As on `run`: the suite's `gates:`, each overridden by its flag.
-  const gates = await applyGates(outDir, summary, mergeGates(suiteGates, options.gates), env);
+  const gates = await applyGates(outDir, summary, gateLimits, env);
   env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
   if (!complete) {
     const parts = [
@@ -123,14 +129,15 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
  * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
  * also gives the groups their order, as an unsharded run lists them, and its `gates:`.
  */
-async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates }> {
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
   if (!existsSync(info.suite.path)) return {};
   try {
     const loaded = await loadSuite(info.suite.path);
     if (loaded.sha256 !== info.suite.sha256) return {};
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
     const byTask = new Map(suite.tasks.map((t) => [t.id, t.checks]));
-    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite), gates: suite.gates };
+    const hasChecks = suite.tasks.some((t) => t.checks?.length);
+    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
     return {};
