@@ -28,7 +28,7 @@ beforeAll(async () => {
   const unchecked = SUITE.replace(/ {4}checks: .*\n/, '').replace(/gates: .*\n/, '');
   ws = await workspace({ 'suite.yaml': SUITE, 'unchecked.yaml': unchecked, 'agent-lab.config.yaml': FAST_CONFIG });
   for (const index of [1, 2]) {
-    for (const [suitePath, prefix] of [['suite.yaml', 'shard'], ['unchecked.yaml', 'plain']]) {
+    for (const [suitePath, prefix] of [['suite.yaml', 'shard'], ['unchecked.yaml', 'plain']] as const) {
       await runSuite({ suitePath, out: `${prefix}-${index}`, mock: true, history: false, mockOptions: { ttftMs: 5, itlMs: 1 }, shard: { index, count: 2 } }, memoryEnv({ cwd: ws.dir }));
     }
   }
