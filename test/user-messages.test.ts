@@ -117,6 +117,13 @@ describe('resume and the simulator', () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it('a new run into a folder that holds a run is refused (exit 2), the old run untouched', async () => {
+    const error = await failure(runSuite({ suitePath: 'suite.yaml', out: 'real', baseUrl: server.url, history: false }, envWith({ OPENROUTER_API_KEY: KEY })));
+    expect(error.exitCode).toBe(EXIT.config);
+    expect(error.message).toBe('real already holds a run (run.json): resume it with `agent-lab resume real`, or choose another --out.');
+    expect(await readFile(ws.path('real/results.jsonl'), 'utf8')).toBe(journal);
+  });
+
   it('resumes a real run the same way it ran', async () => {
     const report = await runSuite({ suitePath: 'suite.yaml', resume: 'real', baseUrl: server.url, history: false }, envWith({ OPENROUTER_API_KEY: KEY }));
     expect(report.exitCode).toBe(EXIT.ok);

@@ -2,6 +2,7 @@
 // ran there (same suite, same shard), locked against a second process, and its journal read so
 // that no finished job is sent again. Nothing here sends a chat request.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Big from 'big.js';
 import { chargeOf } from '../budget.js';
@@ -36,6 +37,12 @@ export async function openRun(run: PreparedRun, options: RunOptions, env: Env): 
   const { suite, settings, jobs, budget, logger } = run;
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const previous = options.resume ? await readRunInfo(outDir) : null;
+  // A new run over an old one would drop its journal and leave its compare.md and responses/
+  // beside the new results: refuse, before anything is touched.
+  if (!options.resume && existsSync(join(outDir, RUN_FILE))) {
+    const where = relative(env.cwd, outDir) || '.';
+    throw new ConfigError(`${where} already holds a run (${RUN_FILE}): resume it with \`agent-lab resume ${where}\`, or choose another --out.`);
+  }
   if (previous && shardLabel(previous.shard) !== shardLabel(options.shard)) {
     throw new ConfigError(`${outDir} was run as shard ${shardLabel(previous.shard) ?? '(none)'}, not ${shardLabel(options.shard) ?? '(none)'}: resume it with the same --shard (agent-lab resume DIR does that for you).`);
   }
