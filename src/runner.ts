@@ -123,7 +123,9 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
     }
     const queuedAt = deps.now();
     state.dispatched++;
-    const task = limit(() => runJob(job, jobDeps, queuedAt)).then((row) => {
+    const task = limit(() => runJob(job, jobDeps, queuedAt)).then((sent) => {
+      // With /generation off no cost will come: the row says so (`none`), not `pending` for ever.
+      const row: JobResult = deps.generation.enabled || sent.cost_source !== 'pending' ? sent : { ...sent, cost_source: 'none' };
       deps.onRow(row, job);
       lookupCost(job, withoutText(row));
       unreachable.saw(row);

@@ -171,4 +171,24 @@ tasks:
       await w.cleanup();
     }
   });
+
+  it('says `none`, not `pending`, when /generation lookups are turned off', async () => {
+    const w = await workspace({
+      'suite.yaml': 'name: off\nmodels: [openai/gpt-4o-mini]\ntasks:\n  - { id: t, prompt: hello }\n',
+      'agent-lab.config.yaml': FAST_CONFIG.replace('generation:\n', 'generation:\n  enabled: false\n'),
+    });
+    try {
+      const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
+      const before = server.requests.length;
+      const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
+      const [r] = (await readFile(w.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      expect(r).toMatchObject({ status: 'ok', cost_source: 'none', cost_usd: null });
+      expect(r!.cost_usage_usd).toEqual(expect.any(Number));
+      expect(report.summary.overall.cost_pending).toBe(0);
+      expect(env.out()).not.toContain('no cost yet');
+      expect(server.requests.length - before).toBe(1);
+    } finally {
+      await w.cleanup();
+    }
+  });
 });
