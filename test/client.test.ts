@@ -140,6 +140,17 @@ describe('timeouts fire within ±10 % of their setting', () => {
     within(out.ended_at - out.sent_at, 300);
   });
 
+  it('ttft_ms counts from the socket: a wait for a pooled connection is not the model being slow', async () => {
+    // One connection: the second request waits ~500 ms for the first stream to end, then starts
+    // at once. Its first token comes 5 ms after it is sent, well inside ttft_ms 300.
+    const c = createClient({ baseUrl: server.url, apiKey: KEY, headers: {}, connections: 1, timeouts: { ...relaxed, ttft_ms: 300 }, now: () => performance.now(), logger: silentLogger });
+    const [slow, queued] = await Promise.all([ask(c, '[[mock: ttft=100 itl=50 tokens=8]]'), ask(c, '[[mock: ttft=5]]')]);
+    await c.close();
+    expect(slow.ok).toBe(true);
+    expect(queued).toMatchObject({ ok: true, error_kind: null });
+    expect(queued.sent_at - slow.sent_at).toBeGreaterThan(300);
+  });
+
   it('connect_ms catches a host that never completes the handshake', async () => {
     // A listener whose process is blocked never accepts; once its accept queue is full the
     // kernel drops new SYNs, so a connect hangs exactly like one to a black-holed host.

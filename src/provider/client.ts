@@ -106,7 +106,10 @@ export function createClient(options: ClientOptions): Client {
       controller.abort(new Timeout(what));
     };
     const total = setTimeout(fire(`no complete answer within total_ms ${timeouts.total_ms} ms`), timeouts.total_ms);
-    const ttft = setTimeout(fire(`no first token within ttft_ms ${timeouts.ttft_ms} ms`), timeouts.ttft_ms);
+    // ttft_ms counts from the socket, like ttft itself: a wait for a pooled connection or a
+    // connect is bounded by connect_ms and total_ms, not charged to the model.
+    let ttft: NodeJS.Timeout | undefined;
+    const onSent = () => (ttft = setTimeout(fire(`no first token within ttft_ms ${timeouts.ttft_ms} ms`), timeouts.ttft_ms));
     let idle: NodeJS.Timeout | null = null;
 
     // Set when undici writes the request to the socket; a request that never got there keeps the call time.
@@ -145,7 +148,7 @@ export function createClient(options: ClientOptions): Client {
           clearTimeout(ttft);
         }
       };
-      const res = await send(pool, { path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, signal: controller.signal }, sending);
+      const res = await send(pool, { path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, onSent, signal: controller.signal }, sending);
       if (res.errorText !== null) {
         const error = parseErrorBody(res.status, res.errorText);
         logger.debug(`← ${res.status} model=${request.model}: ${error.message}`);

@@ -13,6 +13,8 @@ export interface SendHooks {
   onHeaders?: (status: number) => void;
   /** A body chunk of a 2xx response, with the monotonic time it arrived. */
   onChunk: (chunk: Buffer, at: number) => void;
+  /** The request is on the socket: the moment the first-token clock starts. */
+  onSent?: () => void;
   /** Aborts the exchange; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -56,6 +58,7 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
       },
       onRequestSent() {
         state.sentAt = now();
+        hooks.onSent?.();
       },
       onHeaders(code, raw) {
         if (code < 200) return true;
