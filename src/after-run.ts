@@ -7,6 +7,7 @@ import type { Env } from './env.js';
 import { ConfigError } from './errors.js';
 import { parseFailOn, type FailRule } from './compare/fail-on.js';
 import { appendHistory, HISTORY_FILE, historyEntry } from './history.js';
+import type { CompareVerdict } from './compare/compare.js';
 import type { Logger } from './log.js';
 import type { RunSummary } from './types.js';
 
@@ -35,8 +36,8 @@ export function planAfterRun(options: AfterRunOptions, cwd: string, outputDir: s
   return { baseline, rules, history };
 }
 
-/** Returns whether the baseline gate failed. Failures to write the extras are warnings: the results are safe already. */
-export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summary: RunSummary; suiteSha256: string; mock: boolean }, env: Env, logger: Logger): Promise<{ gateFailed: boolean }> {
+/** Returns the baseline gate's verdict (`none` without --baseline). Failures to write the extras are warnings: the results are safe already. */
+export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summary: RunSummary; suiteSha256: string; mock: boolean }, env: Env, logger: Logger): Promise<{ gate: CompareVerdict }> {
   try {
     const { writeRunHtml } = await import('./report/html-write.js');
     await writeRunHtml(run.outDir, run.summary);
@@ -50,11 +51,11 @@ export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summar
       logger.warn(`Could not append to the history file ${plan.history}: ${(error as Error).message}`);
     }
   }
-  if (!plan.baseline) return { gateFailed: false };
-  const [{ appendStepSummary, compareAndWrite }, { renderCompareTable }] = await Promise.all([import('./compare/write.js'), import('./report/compare-table.js')]);
+  if (!plan.baseline) return { gate: 'none' };
+  const [{ appendStepSummary, compareAndWrite }, { renderCompareTable }, { compareVerdict }] = await Promise.all([import('./compare/write.js'), import('./report/compare-table.js'), import('./compare/compare.js')]);
   const { comparison, file, markdown } = await compareAndWrite({ baseline: plan.baseline, current: run.outDir, rules: plan.rules, cwd: env.cwd });
   env.stdout.write(`\n${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
   const problem = await appendStepSummary(env.env, markdown);
   if (problem) logger.warn(problem);
-  return { gateFailed: comparison.failures.length > 0 };
+  return { gate: compareVerdict(comparison) };
 }

@@ -1,6 +1,7 @@
 // `agent-lab compare BASELINE CURRENT`: the table on stdout, compare.md on disk, exit 3 when a
 // --fail-on rule fails. The rules are parsed first, so a typo costs no file reads.
 import { relative, resolve } from 'node:path';
+import { compareVerdict } from '../compare/compare.js';
 import { parseFailOn } from '../compare/fail-on.js';
 import { appendStepSummary, compareAndWrite } from '../compare/write.js';
 import type { Env } from '../env.js';
@@ -30,5 +31,6 @@ export async function runCompareCommand(opts: CompareCommandOptions, env: Env): 
   else env.stdout.write(`${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
   const problem = await appendStepSummary(env.env, markdown);
   if (problem) env.stderr.write(`agent-lab: ${problem}\n`);
-  return comparison.failures.length ? EXIT.gate : EXIT.ok;
+  const verdict = compareVerdict(comparison);
+  return verdict === 'fail' ? EXIT.gate : verdict === 'unknown' ? EXIT.jobs_failed : EXIT.ok;
 }

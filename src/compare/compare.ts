@@ -53,6 +53,19 @@ export interface Comparison {
   notes: string[];
 }
 
+export type CompareVerdict = 'none' | 'pass' | 'fail' | 'unknown';
+
+/**
+ * The --fail-on verdict: `unknown` when there are rules but no model × system prompt is in both
+ * runs (a renamed prompt id or model), so nothing was checked — not a pass (exit 1, as a gate
+ * that could not be measured), or a CI gate would pass forever without comparing anything.
+ */
+export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'>): CompareVerdict {
+  if (c.rules.length === 0) return 'none';
+  if (c.failures.length) return 'fail';
+  return c.rows.length ? 'pass' : 'unknown';
+}
+
 export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule[] = []): Comparison {
   const baseGroups = new Map(base.summary.groups.map((g) => [groupKey(g), g]));
   const curGroups = new Map(cur.summary.groups.map((g) => [groupKey(g), g]));

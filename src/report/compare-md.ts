@@ -1,6 +1,6 @@
 // compare.md: the same comparison as a Markdown report, for a PR comment or a CI job summary.
 // Pure: returns a string.
-import type { Comparison } from '../compare/compare.js';
+import { compareVerdict, type Comparison } from '../compare/compare.js';
 import { COMPARE_HEADERS, compareCells } from './compare-format.js';
 
 export function renderCompareMarkdown(c: Comparison): string {
@@ -8,7 +8,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   out.push(`- baseline: \`${c.baseline.run_id}\` (${md(c.baseline.path)})${c.baseline.per_job ? '' : ' — summary only'}`);
   out.push(`- current: \`${c.current.run_id}\` (${md(c.current.path)})${c.current.per_job ? '' : ' — summary only'}`);
   if (c.rules.length === 0) out.push('- gate: none (no `--fail-on`)');
-  else out.push(`- gate: **${c.failures.length ? 'FAILED' : 'passed'}** (${c.rules.map((r) => `\`${r.text}\``).join(', ')})`);
+  else out.push(`- gate: **${{ fail: 'FAILED', unknown: 'unknown (nothing in both runs)', pass: 'passed', none: '' }[compareVerdict(c)]}** (${c.rules.map((r) => `\`${r.text}\``).join(', ')})`);
   out.push('');
   if (c.failures.length) out.push('## Failures', '', ...c.failures.map((f) => `- ${md(f)}`), '');
   if (c.untested.length) out.push('## Past a threshold, not testable', '', ...c.untested.map((u) => `- ${md(u)}`), '');

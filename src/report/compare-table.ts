@@ -1,5 +1,5 @@
 // The comparison as a terminal table, with the gate verdict under it. Pure: returns a string.
-import type { Comparison } from '../compare/compare.js';
+import { compareVerdict, type Comparison } from '../compare/compare.js';
 import { COMPARE_HEADERS, compareCells } from './compare-format.js';
 import { formatTable, type Column } from './format-table.js';
 
@@ -14,8 +14,10 @@ export function renderCompareTable(c: Comparison): string {
   if (c.only_current.length) tail.push(`only in the current run: ${c.only_current.join(', ')}`);
   tail.push(...c.notes);
   if (c.untested.length) tail.push('past a threshold but not testable for significance (not failures):', ...c.untested.map((u) => `  ${u}`));
-  if (c.rules.length === 0) tail.push('no --fail-on rules: report only.');
-  else if (c.failures.length === 0) tail.push(`gate passed: no significant change crosses ${c.rules.map((r) => r.text).join(', ')}.`);
+  const verdict = compareVerdict(c);
+  if (verdict === 'none') tail.push('no --fail-on rules: report only.');
+  else if (verdict === 'unknown') tail.push(`gate unknown: no model × system prompt is in both runs, so ${c.rules.map((r) => r.text).join(', ')} checked nothing.`);
+  else if (verdict === 'pass') tail.push(`gate passed: no significant change crosses ${c.rules.map((r) => r.text).join(', ')}.`);
   else tail.push(`gate FAILED (${c.failures.length}):`, ...c.failures.map((f) => `  ${f}`));
   return `${lines.join('\n')}\n${table}${tail.map((t) => `${t}\n`).join('')}`;
 }

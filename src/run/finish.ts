@@ -51,8 +51,11 @@ export async function finishRun(run: PreparedRun, opened: OpenedRun, executed: E
   if (outcome.status === 'stopped') env.stderr.write(`When that is fixed, resume with: agent-lab resume ${where}\n`);
 
   // report.html, the history line and the --baseline comparison (whose gate can make it exit 3).
-  const { gateFailed } = await afterRun(run.after, { outDir, summary, suiteSha256: suite.sha256, mock: Boolean(options.mock) }, env, logger);
-  const exitCode = exitCodeFor(outcome.status, summary, gateFailed ? [...gateResults, { status: 'fail' }] : gateResults);
+  const { gate } = await afterRun(run.after, { outDir, summary, suiteSha256: suite.sha256, mock: Boolean(options.mock) }, env, logger);
+  const gateFailed = gate === 'fail';
+  // A baseline that shares no group with this run checked nothing: unknown, like an unmeasured gate.
+  const baselineGate = gate === 'fail' || gate === 'unknown' ? [{ status: gate }] : [];
+  const exitCode = exitCodeFor(outcome.status, summary, [...gateResults, ...baselineGate]);
   const shardNote = options.shard ? `shard ${shardLabel(options.shard)}` : undefined;
   const note = gateFailed ? `${shardNote ? `${shardNote} · ` : ''}baseline comparison failed (compare.md)` : shardNote;
   await writeCiFiles({ outDir, summary, gates: gateResults, junit: options.junit, exitCode, note }, env, logger);
