@@ -22,6 +22,8 @@ interface Group {
   native_tokens_prompt: number | null;
   native_tokens_completion: number | null;
   native_tokens_reasoning: number | null;
+  /** Rows with a native prompt count: the estimate is compared over these jobs only. */
+  native_prompt_n: number;
   /** Running sums in exact decimals (big.js) and how many rows had a figure. */
   cost_total: Big;
   cost_n: number;
@@ -70,7 +72,9 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       }
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
-      const estimate = meta.estimate ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt } : undefined;
+      const estimate = meta.estimate
+        ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt, prompt_tokens_actual_jobs: overall.native_prompt_n }
+        : undefined;
       return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
     },
   };
@@ -110,6 +114,7 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     error_kinds: {},
     values: { ttft_ms: [], ttfc_ms: [], latency_ms: [], itl_ms: [], output_tps: [] },
     native_tokens_prompt: null,
+    native_prompt_n: 0,
     native_tokens_completion: null,
     native_tokens_reasoning: null,
     cost_total: new Big(0),
@@ -137,7 +142,10 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
     }
   }
   // Totals count every billed job, failed ones too (they were paid for); timing above does not.
-  if (row.native_tokens_prompt !== null) g.native_tokens_prompt = (g.native_tokens_prompt ?? 0) + row.native_tokens_prompt;
+  if (row.native_tokens_prompt !== null) {
+    g.native_tokens_prompt = (g.native_tokens_prompt ?? 0) + row.native_tokens_prompt;
+    g.native_prompt_n++;
+  }
   if (row.native_tokens_completion !== null) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
   if (row.native_tokens_reasoning !== null) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
   if (row.cost_usd !== null) {

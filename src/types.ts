@@ -277,6 +277,8 @@ export interface EstimateSummary {
   /** Prompt tokens: estimated for the jobs that ran vs native counts reported. */
   prompt_tokens_estimated: number;
   prompt_tokens_actual: number | null;
+  /** How many jobs the actual prompt tokens come from (those /generation answered for). */
+  prompt_tokens_actual_jobs?: number;
 }
 
 export interface RunSummary {

@@ -17,7 +17,7 @@ export function costNotes(summary: RunSummary): string[] {
     const pending = summary.overall.cost_pending ? '+?' : '';
     const range = e.low_usd === null ? '? (some prices unknown)' : e.low_usd === e.high_usd ? usd(e.low_usd) : `${usd(e.low_usd)}–${usd(e.high_usd)}`;
     const ratio = e.actual_usd !== null && e.high_usd ? ` (${Math.round((e.actual_usd / e.high_usd) * 100)}% of the worst case)` : '';
-    const tokens = e.prompt_tokens_actual === null ? '' : `; prompt tokens estimated ${e.prompt_tokens_estimated}, actual ${e.prompt_tokens_actual}`;
+    const tokens = promptTokensNote(e);
     notes.push(`cost: actual ${usd(e.actual_usd)}${pending} vs estimate ${range} for ${e.jobs} job(s)${ratio}${tokens}`);
   }
 
@@ -40,4 +40,16 @@ export function costNotes(summary: RunSummary): string[] {
   const providers = [...byModel].filter(([, p]) => Object.keys(p).length).map(([m, p]) => `${m}: ${Object.entries(p).sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ')}`);
   if (providers.length) notes.push(`providers: ${providers.join('; ')}`);
   return notes;
+}
+
+/**
+ * Estimated against native prompt tokens. The native counts come only from the jobs /generation
+ * answered for; when that is not every job, per-job means are compared, over the jobs that have one.
+ */
+function promptTokensNote(e: NonNullable<RunSummary['estimate']>): string {
+  if (e.prompt_tokens_actual === null) return '';
+  const k = e.prompt_tokens_actual_jobs ?? e.jobs;
+  if (k >= e.jobs || e.jobs === 0 || k === 0) return `; prompt tokens estimated ${e.prompt_tokens_estimated}, actual ${e.prompt_tokens_actual}`;
+  const per = (total: number, n: number) => Math.round((total / n) * 10) / 10;
+  return `; prompt tokens per job estimated ${per(e.prompt_tokens_estimated, e.jobs)}, actual ${per(e.prompt_tokens_actual, k)} (native counts for ${k} of ${e.jobs} jobs)`;
 }
