@@ -125,10 +125,12 @@ describe('runJob', () => {
   it('an abort during the wait before a retry ends the job as aborted, keeping the real attempt', async () => {
     const controller = new AbortController();
     let calls = 0;
+    // A wait well inside max_retry_time_ms (60 s): at exactly the cap, a millisecond spent on the
+    // attempt itself would make the job give up instead of waiting, and the test would be a coin toss.
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
     const row = await runJob(job, {
-      client: { chat: async () => (calls++, outcome({ ok: false, http_status: 429, error_kind: 'rate_limit', error_message: 'slow down', retry_after_ms: 60_000, stream: null })) },
+      client: { chat: async () => (calls++, outcome({ ok: false, http_status: 429, error_kind: 'rate_limit', error_message: 'slow down', retry_after_ms: 30_000, stream: null })) },
       retry: policy, run_id: 'run', now: () => Date.now(), date: () => new Date(), random: () => 0, signal: controller.signal,
     }, 0);
     expect(Date.now() - started).toBeLessThan(2000);
