@@ -1,7 +1,7 @@
 // The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
 // generations.jsonl gets its costs when /generation answers. Both are append-only during a
 // run; at the end they are folded into one compacted results.jsonl (one row per job).
-import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, openSync, readSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ErrorKind, JobResult } from '../types.js';
 
@@ -32,8 +32,10 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
     failed = error;
     onFailure?.(error);
   };
-  // One write per job, handed to the OS at once; libuv batches writes that queue up.
-  const rows = appender(`${dir}/${RESULTS_FILE}`, fail);
+  // A row is in the kernel before row() returns: a write queued in a stream for a few ms would be
+  // lost to a kill -9, and a resume would pay for that job again. One small write per job is
+  // ~10 µs; costs can wait in a stream (a lost one is only looked up again, never re-sent).
+  const rows = syncAppender(`${dir}/${RESULTS_FILE}`, fail);
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
   return {
     row: (row) => {
@@ -47,7 +49,8 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
     },
     failure: () => failed,
     close: async () => {
-      await Promise.all([end(rows), end(costs)]);
+      rows.close();
+      await end(costs);
     },
   };
 }
@@ -62,6 +65,34 @@ function appender(file: string, onError: (error: Error) => void): WriteStream {
   stream.on('error', onError);
   if (torn) stream.write('\n');
   return stream;
+}
+
+/** The results journal: synchronous appends, so a finished job's row survives a kill of the process. */
+function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; close(): void } {
+  let fd: number | null = null;
+  try {
+    const torn = endsMidLine(file);
+    fd = openSync(file, 'a');
+    if (torn) writeSync(fd, '\n');
+  } catch (error) {
+    onError(error as Error);
+  }
+  return {
+    write(line) {
+      if (fd === null) return;
+      try {
+        // A regular file takes the whole line at once; the loop is for the rare short write.
+        const bytes = Buffer.from(line);
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      } catch (error) {
+        onError(error as Error);
+      }
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
 }
 
 function endsMidLine(file: string): boolean {
