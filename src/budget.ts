@@ -4,6 +4,8 @@
 // cap of $0.01 is not crossed by float noise.
 import Big from 'big.js';
 import { ConfigError } from './errors.js';
+import { toRow } from './job.js';
+import type { AttemptOutcome } from './provider/client.js';
 import { estimatePromptTokens, maxTokensOf, reservationFor, type ObservedFactors } from './estimate.js';
 import type { Pricing } from './provider/pricing.js';
 import type { Job, JobResult } from './types.js';
@@ -102,54 +104,22 @@ export function chargeOf(row: JobResult, reservation: Big): Big {
   return reservation.times(billed);
 }
 
-/** The row for a job the cap kept from being sent: skipped, not failed. */
+/**
+ * The row for a job the cap kept from being sent: skipped, not failed. It is toRow's row for a job
+ * with no attempt, so it has every field a sent job's row has, and gains any that is added there.
+ */
 export function budgetSkippedRow(job: Job, runId: string, at: string, capUsd: number): JobResult {
-  return {
-    run_id: runId,
-    job_id: job.job_id,
-    task_id: job.task_id,
-    model: job.model,
-    model_label: job.model_label,
-    model_served: null,
-    provider: null,
-    system_prompt_id: job.system_prompt_id,
-    system_prompt_sha256: job.system_prompt_sha256,
-    repeat: job.repeat,
-    params: job.params,
-    status: 'skipped',
+  const notSent: AttemptOutcome = {
+    ok: false,
+    http_status: null,
     error_kind: 'budget',
     error_message: `not sent: its worst-case cost would have taken the run past the $${capUsd} cap`,
-    http_status: null,
-    attempts: 0,
-    attempt_log: [],
-    generation_id: null,
-    finish_reason: null,
-    native_finish_reason: null,
-    output_text: '',
-    reasoning_text: '',
-    reasoning_encrypted: null,
-    started_at: at,
-    queue_ms: null,
-    ttft_ms: null,
-    ttfc_ms: null,
-    latency_ms: null,
-    itl_ms: null,
-    output_tps: null,
-    tokens_prompt: null,
-    tokens_completion: null,
-    tokens_reasoning: null,
-    native_tokens_prompt: null,
-    native_tokens_completion: null,
-    native_tokens_reasoning: null,
-    native_tokens_cached: null,
-    cost_usd: null,
-    cost_usage_usd: null,
-    cost_estimate_usd: null,
-    spent_usd: null,
-    cost_source: 'none',
-    or_latency_ms: null,
-    or_generation_time_ms: null,
-    checks: [],
-    passed: null,
+    retry_after_ms: null,
+    response_started: false,
+    stream: null,
+    sent_at: 0,
+    ended_at: 0,
   };
+  // Nothing was timed: no latency, not a latency of 0.
+  return { ...toRow(job, runId, notSent, [], null, at), status: 'skipped', latency_ms: null };
 }

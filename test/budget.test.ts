@@ -123,5 +123,10 @@ describe('budgetSkippedRow', () => {
     const r = budgetSkippedRow(job({ job_id: 'x' }), 'run', '2026-06-01T00:00:00.000Z', 0.5);
     expect(r).toMatchObject({ job_id: 'x', status: 'skipped', error_kind: 'budget', attempts: 0, cost_usd: null, cost_estimate_usd: null, cost_source: 'none' });
     expect(r.error_message).toContain('$0.5 cap');
+    // Nothing was sent, so nothing was measured: every figure is unknown, none is a made-up 0.
+    for (const field of ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps', 'queue_ms', 'http_status', 'tokens_prompt', 'tokens_completion', 'spent_usd', 'generation_id'] as const) {
+      expect(r[field], field).toBeNull();
+    }
+    expect(r).toMatchObject({ started_at: '2026-06-01T00:00:00.000Z', attempt_log: [], output_text: '', checks: [], passed: null });
   });
 });
