@@ -116,10 +116,14 @@ describe('timing figures match the server record', () => {
       // Loopback adds well under a millisecond; the rest is a busy 2-core machine's scheduling.
       // A systematic error (a clock started early, a token taken late) moves the median; a lone
       // outlier is a descheduled process, bounded loosely.
-      const [mid, worst] = [p50(gaps[k]), Math.max(...gaps[k])];
+      // A clean CI run once saw one 130 ms outlier among 48 with the median at ~1 ms: the p90
+      // bound catches an error that affects many jobs, the loose max only a runaway clock.
+      const sorted = Float64Array.from(gaps[k]).sort();
+      const [mid, p90, worst] = [quantile(sorted, 0.5), quantile(sorted, 0.9), sorted[sorted.length - 1]!];
       expect(mid, `${k}: median gap ${mid} ms`).toBeLessThan(5);
       expect(mid, `${k}: median gap ${mid} ms`).toBeGreaterThan(-2);
-      expect(worst, `${k}: worst gap ${worst} ms`).toBeLessThan(100);
+      expect(p90, `${k}: p90 gap ${p90} ms`).toBeLessThan(25);
+      expect(worst, `${k}: worst gap ${worst} ms`).toBeLessThan(300);
     }
   });
 
