@@ -1,13 +1,26 @@
 import { defineConfig } from 'vitest/config';
 import CountReporter from './scripts/count-reporter.js';
 
+// Tests that compare a clock with a tolerance (timeouts within ±10 %, client timings against the
+// simulator's record, kill -9 moments) run alone, after the rest: beside another test file on a
+// 2-core machine they would measure the load as much as the code.
+const TIMED = ['test/figures-timing-e2e.test.ts', 'test/faults-e2e.test.ts', 'test/client.test.ts', 'test/kill-resume.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Tests start real loopback servers; two workers match the 2-core machines CI runs on.
-    maxWorkers: 2,
     reporters: ['default', new CountReporter()],
+    projects: [
+      {
+        extends: true,
+        // Tests start real loopback servers; two workers match the 2-core machines CI runs on.
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: TIMED, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'timed', include: TIMED, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
