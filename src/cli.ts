@@ -8,7 +8,7 @@ import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
 import { redactor } from './log.js';
 import { above0, gatesOf, int, list, num, param, rate, shard } from './cli/parsers.js';
-import type { Params } from './types.js';
+import type { Params } from './types/job.js';
 import { VERSION } from './version.js';
 
 const program = new Command('agent-lab')
@@ -62,7 +62,7 @@ program
     if (opts.seed !== undefined) params.seed = opts.seed;
     const env = withSignals(processEnv());
     batchHeap();
-    const { runSuite } = await import('./run.js');
+    const { runSuite } = await import('./run/index.js');
     const report = await runSuite(
       {
         suitePath: suite,
@@ -115,7 +115,7 @@ program
   .action(async (suite: string, opts: Record<string, unknown>) => {
     const params: Params = { ...((opts.param as Params) ?? {}) };
     if (opts.maxTokens !== undefined) params.max_tokens = opts.maxTokens;
-    const { runSuite } = await import('./run.js');
+    const { runSuite } = await import('./run/index.js');
     const report = await runSuite(
       {
         suitePath: suite,
@@ -152,7 +152,7 @@ program
   .option('-c, --config <file>', 'config file (for base_url)')
   .option('--base-url <url>', 'API base URL (default: https://openrouter.ai/api/v1, env OPENROUTER_BASE_URL)')
   .action(async (id: string | undefined, opts: Record<string, unknown>) => {
-    const { modelsCommand } = await import('./commands/models.js');
+    const { modelsCommand } = await import('./models/command.js');
     process.exitCode = await modelsCommand(id, opts as Parameters<typeof modelsCommand>[1], processEnv());
   });
 
@@ -170,7 +170,7 @@ program
   .action(async (dir: string, opts: Record<string, unknown>) => {
     const env = withSignals(processEnv());
     batchHeap();
-    const [{ resumeOptions }, { runSuite }] = await Promise.all([import('./commands/resume.js'), import('./run.js')]);
+    const [{ resumeOptions }, { runSuite }] = await Promise.all([import('./run/resume.js'), import('./run/index.js')]);
     const options = await resumeOptions(
       dir,
       {
@@ -196,7 +196,7 @@ program
   .option('--max-p95-latency-ms <ms>', 'gate on the merged results, as on `run`', above0('max-p95-latency-ms'))
   .option('--junit <file>', 'also write a JUnit XML report of the merged results')
   .action(async (dirs: string[], opts: Record<string, unknown>) => {
-    const { mergeCommand } = await import('./commands/merge.js');
+    const { mergeCommand } = await import('./ci/merge.js');
     const env = processEnv();
     process.exitCode = await mergeCommand({ dirs, out: opts.out as string, gates: gatesOf(opts), junit: opts.junit as string | undefined }, env);
   });
@@ -210,7 +210,7 @@ program
   .option('--out <file>', 'write compare.md here (default: inside <current>)')
   .option('--json', 'print the comparison as JSON')
   .action(async (baseline: string, current: string, opts: Record<string, unknown>) => {
-    const { runCompareCommand } = await import('./commands/compare.js');
+    const { runCompareCommand } = await import('./compare/command.js');
     process.exitCode = await runCompareCommand({ baseline, current, failOn: opts.failOn as string | undefined, out: opts.out as string | undefined, json: Boolean(opts.json) }, processEnv());
   });
 
@@ -225,7 +225,7 @@ program
   .option('--json', 'the entries as JSON')
   .option('--html <file>', 'write a self-contained trend page (charts) to <file>')
   .action(async (opts: Record<string, unknown>) => {
-    const { runHistoryCommand } = await import('./commands/history.js');
+    const { runHistoryCommand } = await import('./history/command.js');
     process.exitCode = await runHistoryCommand(
       {
         history: opts.history as string | undefined,
@@ -245,7 +245,7 @@ program
   .description('Rebuild report.html in a run folder from its summary.json and results.jsonl.')
   .argument('<dir>', 'the run folder')
   .action(async (dir: string) => {
-    const { runReportCommand } = await import('./commands/report.js');
+    const { runReportCommand } = await import('./cli/report.js');
     process.exitCode = await runReportCommand({ dir }, processEnv());
   });
 

@@ -1,8 +1,8 @@
 // The one catalogue of warning (and preflight error) texts, so every message a user can see
 // before a run is worded once, here, with a hint that depends on the options in use.
 
-import type { RunPlan } from './estimate.js';
-import { formatUsd } from './report/table.js';
+import type { RunPlan } from './money/estimate.js';
+import { formatUsd } from './render/table.js';
 
 const usd = (v: number | null) => (v === null ? '?' : `$${formatUsd(v)}`);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricStats, quantile, summarize } from '../src/aggregate.js';
-import { renderSummaryTable } from '../src/report/table.js';
+import { metricStats, quantile, summarize } from '../src/stats/aggregate.js';
+import { renderSummaryTable } from '../src/render/table.js';
 import { row } from './helpers/rows.js';
 
 const meta = { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', status: 'ok' as const };

@@ -1,10 +1,10 @@
 // The cost cap, pure: reservations, admission, settling with the real cost, refusal without prices.
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { budgetFor, budgetSkippedRow, chargeOf, createBudget } from '../src/budget.js';
+import { budgetFor, budgetSkippedRow, chargeOf, createBudget } from '../src/money/budget.js';
 import { ConfigError } from '../src/errors.js';
 import { modelsBody } from '../src/mock/models-body.js';
-import { parseModelsBody } from '../src/provider/models.js';
+import { parseModelsBody } from '../src/models/list.js';
 import { job } from './helpers/jobs.js';
 import { row } from './helpers/rows.js';
 

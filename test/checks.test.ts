@@ -9,8 +9,9 @@ import { loadSuite } from '../src/config/load.js';
 import { memoryEnv } from '../src/env.js';
 import type { ConfigError } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite } from '../src/run.js';
-import type { CheckSpec, JobResult } from '../src/types.js';
+import { runSuite } from '../src/run/index.js';
+import type { CheckSpec } from '../src/types/job.js';
+import type { JobResult } from '../src/types/result.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

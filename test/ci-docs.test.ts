@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { loadSuite } from '../src/config/load.js';
 import { resolveSuite } from '../src/config/resolve.js';
 import { ConfigSchema } from '../src/config/schema.js';
-import type { JobResult } from '../src/types.js';
+import type { JobResult } from '../src/types/result.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { XMLParser } from 'fast-xml-parser';
-import { summarize } from '../src/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { renderJunit } from '../src/report/junit.js';
-import { renderSummaryMarkdown } from '../src/report/summary-md.js';
-import { runSuite } from '../src/run.js';
+import { renderJunit } from '../src/render/junit.js';
+import { renderSummaryMarkdown } from '../src/render/summary-md.js';
+import { runSuite } from '../src/run/index.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

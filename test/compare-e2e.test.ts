@@ -13,7 +13,7 @@ import { parseFailOn } from '../src/compare/fail-on.js';
 import { readSide } from '../src/compare/load.js';
 import { memoryEnv } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
-import { runSuite, type RunReport } from '../src/run.js';
+import { runSuite, type RunReport } from '../src/run/index.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -3,10 +3,10 @@
 // nothing; that used to print "gate passed" and exit 0, so a CI gate could pass forever.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCompareCommand } from '../src/commands/compare.js';
+import { runCompareCommand } from '../src/compare/command.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
-import { runSuite } from '../src/run.js';
+import { runSuite } from '../src/run/index.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const suite = (prompt: string) => `

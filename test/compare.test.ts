@@ -1,14 +1,14 @@
 // compare's core on hand-made rows: the --fail-on grammar, significance per metric, the gate,
 // and the summary-only mode. The simulator end to end is in compare-e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
 import { compareRuns } from '../src/compare/compare.js';
 import { crosses, parseFailOn } from '../src/compare/fail-on.js';
 import { groupKey, type CompareSide, type Samples } from '../src/compare/load.js';
 import { ConfigError, EXIT } from '../src/errors.js';
-import { renderCompareMarkdown } from '../src/report/compare-md.js';
-import { renderCompareTable } from '../src/report/compare-table.js';
-import type { JobResult } from '../src/types.js';
+import { renderCompareMarkdown } from '../src/compare/markdown.js';
+import { renderCompareTable } from '../src/compare/table.js';
+import type { JobResult } from '../src/types/result.js';
 import { row } from './helpers/rows.js';
 
 const META = { run_id: 'r', suite: 's', started_at: '', finished_at: '', status: 'ok' as const };

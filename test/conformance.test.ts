@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { kindForStatus, parseErrorBody } from '../src/provider/error-body.js';
 import { parseGenerationBody } from '../src/provider/generation-parse.js';
 import { createStreamReader, parseSse } from '../src/provider/sse.js';
-import type { StreamResult, StreamUsage } from '../src/types.js';
+import type { StreamResult, StreamUsage } from '../src/provider/wire.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dir = resolve(repoRoot, '../shared/fixtures/openrouter');

@@ -1,9 +1,9 @@
 // The footer's "estimate vs actual" line compares like with like: when /generation answered for
 // only some jobs, their native prompt tokens are not set against the estimate for every job.
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
-import { costNotes } from '../src/report/cost-notes.js';
-import type { EstimateSummary } from '../src/types.js';
+import { summarize } from '../src/stats/aggregate.js';
+import { costNotes } from '../src/render/cost-notes.js';
+import type { EstimateSummary } from '../src/types/summary.js';
 import { row } from './helpers/rows.js';
 
 const estimate: EstimateSummary = { expect_tokens: 50, jobs: 4, low_usd: 0.001, high_usd: 0.004, actual_usd: null, prompt_tokens_estimated: 40, prompt_tokens_actual: null };

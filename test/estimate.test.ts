@@ -2,13 +2,13 @@
 // sums, unknown prices kept unknown, and the plan table.
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { buildPlan, estimateJob, estimatePromptTokens, nativeCostEstimate, reservationFor, worstCase } from '../src/estimate.js';
+import { buildPlan, estimateJob, estimatePromptTokens, nativeCostEstimate, reservationFor, worstCase } from '../src/money/estimate.js';
 import { modelsBody } from '../src/mock/models-body.js';
-import { parseModelsBody } from '../src/provider/models.js';
-import { pricingFrom } from '../src/provider/pricing.js';
-import { renderPlanTable } from '../src/report/plan-table.js';
+import { parseModelsBody } from '../src/models/list.js';
+import { pricingFrom } from '../src/money/pricing.js';
+import { renderPlanTable } from '../src/money/plan-table.js';
 import { WARN } from '../src/warnings.js';
-import type { Message } from '../src/types.js';
+import type { Message } from '../src/types/job.js';
 import { job } from './helpers/jobs.js';
 
 const catalog = parseModelsBody(JSON.parse(modelsBody()));

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { AgentLabError, EXIT } from '../src/errors.js';
 import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
-import { runSuite, type RunReport } from '../src/run.js';
-import type { JobResult } from '../src/types.js';
+import { runSuite, type RunReport } from '../src/run/index.js';
+import type { JobResult } from '../src/types/result.js';
 import { workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-faults-e2e-key-0123456789';

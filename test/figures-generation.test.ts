@@ -9,8 +9,8 @@ import { createLogger, silentLogger } from '../src/log.js';
 import { startMockServer } from '../src/mock/server.js';
 import { createClient, type Client } from '../src/provider/client.js';
 import { fetchGeneration } from '../src/provider/generation.js';
-import { runJobs } from '../src/runner.js';
-import type { JobResult } from '../src/types.js';
+import { runJobs } from '../src/exec/runner.js';
+import type { JobResult } from '../src/types/result.js';
 import { job } from './helpers/jobs.js';
 
 type Answer = number | 'hang';

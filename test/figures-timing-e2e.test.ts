@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantile } from '../src/aggregate.js';
+import { quantile } from '../src/stats/aggregate.js';
 import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
-import type { JobResult, RunSummary } from '../src/types.js';
+import type { JobResult } from '../src/types/result.js';
+import type { RunSummary } from '../src/types/summary.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

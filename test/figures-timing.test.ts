@@ -2,10 +2,11 @@
 // divides by, and which attempt it describes. The end-to-end check against the simulator's own
 // clock is figures-timing-e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import { runJob, streamedTokens, toRow } from '../src/job.js';
+import { runJob, streamedTokens, toRow } from '../src/exec/job.js';
 import type { AttemptOutcome } from '../src/provider/client.js';
 import { createStreamReader } from '../src/provider/sse.js';
-import type { Job, StreamResult, StreamUsage } from '../src/types.js';
+import type { Job } from '../src/types/job.js';
+import type { StreamResult, StreamUsage } from '../src/provider/wire.js';
 import { job as makeJob } from './helpers/jobs.js';
 
 const job: Job = makeJob({ job_id: 'j' });

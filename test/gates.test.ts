@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
-import { evaluateGates, exitCodeFor, mergeGates } from '../src/gates.js';
+import { evaluateGates, exitCodeFor, mergeGates } from '../src/ci/gates.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite, type RunOptions } from '../src/run.js';
-import type { RunSummary } from '../src/types.js';
+import { runSuite, type RunOptions } from '../src/run/index.js';
+import type { RunSummary } from '../src/types/summary.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

@@ -2,11 +2,11 @@
 // finish: two runs of one suite (and a merge of its shards) print the same table, line for line.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAggregator, suiteGroupOrder } from '../src/aggregate.js';
-import { mergeRuns } from '../src/commands/merge.js';
+import { createAggregator, suiteGroupOrder } from '../src/stats/aggregate.js';
+import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
-import { runSuite } from '../src/run.js';
-import type { JobResult } from '../src/types.js';
+import { runSuite } from '../src/run/index.js';
+import type { JobResult } from '../src/types/result.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

@@ -1,9 +1,9 @@
 // The history trend compares like with like: a run on the simulator is never the baseline of a
 // real run (its numbers are generated), and a change that rounds to nothing reads +0 %, not -0 %.
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry, HistoryGroup } from '../src/history.js';
-import { renderHistoryHtml } from '../src/report/html-history.js';
-import { renderHistoryTable } from '../src/report/history-table.js';
+import type { HistoryEntry, HistoryGroup } from '../src/history/history.js';
+import { renderHistoryHtml } from '../src/history/html.js';
+import { renderHistoryTable } from '../src/history/table.js';
 
 const group = (over: Partial<HistoryGroup>): HistoryGroup => ({
   model: 'm/x',

@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
-import { appendHistory, filterHistory, historyEntry, readHistory, type HistoryEntry } from '../src/history.js';
-import { renderHistoryTable } from '../src/report/history-table.js';
-import { runSuite } from '../src/run.js';
+import { appendHistory, filterHistory, historyEntry, readHistory, type HistoryEntry } from '../src/history/history.js';
+import { renderHistoryTable } from '../src/history/table.js';
+import { runSuite } from '../src/run/index.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

@@ -2,11 +2,11 @@
 // loads the pages in Chromium).
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
-import { renderHistoryHtml } from '../src/report/html-history.js';
-import { embedJson } from '../src/report/html-page.js';
-import { SAMPLE_LIMIT, sampleRows } from '../src/report/html-write.js';
-import { renderRunHtml } from '../src/report/html.js';
+import { summarize } from '../src/stats/aggregate.js';
+import { renderHistoryHtml } from '../src/history/html.js';
+import { embedJson } from '../src/render/html-page.js';
+import { SAMPLE_LIMIT, sampleRows } from '../src/store/report-html.js';
+import { renderRunHtml } from '../src/render/html.js';
 import { row } from './helpers/rows.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
-import { chartJsSource } from '../src/report/html-write.js';
-import { renderRunHtml } from '../src/report/html.js';
-import { runSuite } from '../src/run.js';
-import type { GroupSummary, RunSummary } from '../src/types.js';
+import { chartJsSource } from '../src/store/report-html.js';
+import { renderRunHtml } from '../src/render/html.js';
+import { runSuite } from '../src/run/index.js';
+import type { GroupSummary, RunSummary } from '../src/types/summary.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

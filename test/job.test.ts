@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, itl, outputTps, retryable, runJob, toRow } from '../src/job.js';
+import { backoff, itl, outputTps, retryable, runJob, toRow } from '../src/exec/job.js';
 import type { AttemptOutcome, ChatRequest } from '../src/provider/client.js';
 import { retryAfterFromMetadata, retryAfterMs } from '../src/provider/retry-after.js';
-import type { Job, StreamResult } from '../src/types.js';
+import type { Job } from '../src/types/job.js';
+import type { StreamResult } from '../src/provider/wire.js';
 
 const policy = { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 1000, max_retry_time_ms: 60_000, retry_midstream: true };
 

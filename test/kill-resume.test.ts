@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockRequestLog } from '../src/mock/server.js';
-import type { JobResult } from '../src/types.js';
+import type { JobResult } from '../src/types/result.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedSuite } from '../src/config/resolve.js';
-import { expandMatrix, jobId, sha256, unknownFilterNames } from '../src/matrix.js';
+import { expandMatrix, jobId, sha256, unknownFilterNames } from '../src/config/matrix.js';
 
 function suite(overrides: Partial<ResolvedSuite> = {}): ResolvedSuite {
   return {

@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeRuns } from '../src/commands/merge.js';
+import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
-import { runSuite } from '../src/run.js';
+import { runSuite } from '../src/run/index.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 // The simulator's answers are generated words: `icontains: canberra` fails on every job.

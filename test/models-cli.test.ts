@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS_CSV_COLUMNS } from '../src/report/models-table.js';
+import { MODELS_CSV_COLUMNS } from '../src/models/table.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runModelsCommand } from '../src/commands/models.js';
+import { runModelsCommand } from '../src/models/command.js';
 import { AgentLabError, ConfigError, EXIT } from '../src/errors.js';
-import { cacheFile, fetchModels, MODELS_TTL_MS } from '../src/provider/models-fetch.js';
+import { cacheFile, fetchModels, MODELS_TTL_MS } from '../src/models/fetch.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

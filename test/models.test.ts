@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { AgentLabError } from '../src/errors.js';
-import { filterModels, parseModelsBody, sortModels, suggestModels, type ModelInfo } from '../src/provider/models.js';
-import { costOf, perMillion } from '../src/provider/pricing.js';
-import { MODELS_CSV_COLUMNS, renderModelDetail, renderModelsCsv, renderModelsJson, renderModelsTable } from '../src/report/models-table.js';
+import { filterModels, parseModelsBody, sortModels, suggestModels, type ModelInfo } from '../src/models/list.js';
+import { costOf, perMillion } from '../src/money/pricing.js';
+import { MODELS_CSV_COLUMNS, renderModelDetail, renderModelsCsv, renderModelsJson, renderModelsTable } from '../src/models/table.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const fixture = JSON.parse(readFileSync(resolve(repoRoot, 'test/fixtures/models-list.json'), 'utf8')) as unknown;

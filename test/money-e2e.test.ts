@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite, type RunOptions } from '../src/run.js';
-import type { JobResult } from '../src/types.js';
+import { runSuite, type RunOptions } from '../src/run/index.js';
+import type { JobResult } from '../src/types/result.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-money-test-key-0123456789abcdef';
@@ -73,7 +73,7 @@ describe('preflight', () => {
   });
 
   it('`agent-lab resume` keeps --strict-params (same job ids: nothing is sent again) and --no-preflight', async () => {
-    const { resumeOptions } = await import('../src/commands/resume.js');
+    const { resumeOptions } = await import('../src/run/resume.js');
     const first = await run('models: [openai/gpt-4o-mini]\ntasks: [{ id: a, prompt: one }, { id: b, prompt: two }]\n', { strictParams: true, preflight: false });
     expect(first.rows.every((r) => r.status === 'ok')).toBe(true);
     server.requests.length = 0;

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { modelsBody } from '../src/mock/models-body.js';
-import { findModelInfo, preflight, reportPreflight } from '../src/preflight.js';
-import { parseModelsBody } from '../src/provider/models.js';
+import { findModelInfo, preflight, reportPreflight } from '../src/models/preflight.js';
+import { parseModelsBody } from '../src/models/list.js';
 import { job } from './helpers/jobs.js';
 
 const models = parseModelsBody(JSON.parse(modelsBody()));

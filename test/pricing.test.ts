@@ -2,7 +2,7 @@
 // compared as a decimal string, so float drift (3 × 0.00000219 = 0.000006570000000000001) fails.
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { costOf, perMillion, pricingFrom, type Pricing, type TokenCounts } from '../src/provider/pricing.js';
+import { costOf, perMillion, pricingFrom, type Pricing, type TokenCounts } from '../src/money/pricing.js';
 
 function pricing(raw: Record<string, unknown>): Pricing {
   const p = pricingFrom(raw);

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
-import { runSuite } from '../src/run.js';
-import type { JobResult } from '../src/types.js';
+import { runSuite } from '../src/run/index.js';
+import type { JobResult } from '../src/types/result.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const FIXTURE = readFileSync(new URL('./fixtures/sse/reasoning-details.sse', import.meta.url));

@@ -1,8 +1,8 @@
 // Cost reconciliation and fallback detection, pure.
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../src/aggregate.js';
-import { costMismatch, costsDisagree, createReconciler, sameModel, undated } from '../src/reconcile.js';
-import { renderSummaryTable } from '../src/report/table.js';
+import { summarize } from '../src/stats/aggregate.js';
+import { costMismatch, costsDisagree, createReconciler, sameModel, undated } from '../src/money/reconcile.js';
+import { renderSummaryTable } from '../src/render/table.js';
 import { row } from './helpers/rows.js';
 
 const meta = { run_id: 'r', suite: 's', started_at: '', finished_at: '', status: 'ok' as const };

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { memoryEnv } from '../src/env.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite } from '../src/run.js';
-import type { JobResult, RunSummary } from '../src/types.js';
+import { runSuite } from '../src/run/index.js';
+import type { JobResult } from '../src/types/result.js';
+import type { RunSummary } from '../src/types/summary.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-e2e-test-key-0123456789abcdef';

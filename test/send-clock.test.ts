@@ -3,11 +3,11 @@
 // /generation lookups must not take the chat connections. Real loopback simulator, one connection.
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJob } from '../src/job.js';
+import { runJob } from '../src/exec/job.js';
 import { silentLogger } from '../src/log.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { createClient } from '../src/provider/client.js';
-import type { Job } from '../src/types.js';
+import type { Job } from '../src/types/job.js';
 
 const TTFT = 150;
 let server: MockServer;

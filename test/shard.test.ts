@@ -5,13 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeRuns } from '../src/commands/merge.js';
+import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite } from '../src/run.js';
-import { coverage, parseShard, shardJobs, type MergePart } from '../src/shard.js';
-import type { GroupSummary, Job, JobResult, RunSummary } from '../src/types.js';
+import { runSuite } from '../src/run/index.js';
+import { coverage, parseShard, shardJobs, type MergePart } from '../src/ci/shard.js';
+import type { GroupSummary, RunSummary } from '../src/types/summary.js';
+import type { Job } from '../src/types/job.js';
+import type { JobResult } from '../src/types/result.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const fakeJobs = (n: number, models = 1): Job[] =>
@@ -187,7 +189,7 @@ concurrency: 4
 
   it('agent-lab resume brings back the shard, the gate flags and --junit', async () => {
     await runSuite({ suitePath: 'suite.yaml', out: 'g1', shard: { index: 1, count: 3 }, gates: { max_total_cost: 100 }, junit: 'reports/g1.xml', history: false }, env());
-    const { resumeOptions } = await import('../src/commands/resume.js');
+    const { resumeOptions } = await import('../src/run/resume.js');
     const options = await resumeOptions('g1', {}, ws.dir);
     expect(options).toMatchObject({ shard: { index: 1, count: 3 }, gates: { max_total_cost: 100 }, junit: ws.path('reports/g1.xml') });
     expect((await runSuite({ ...options, history: false }, env())).exitCode).toBe(EXIT.ok);

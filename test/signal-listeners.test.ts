@@ -3,7 +3,7 @@
 // on stderr in every real run. The listeners are removed as each request ends, so it is not a leak.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
-import { runSuite } from '../src/run.js';
+import { runSuite } from '../src/run/index.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const SUITE = `

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createStreamReader, parseSse } from '../src/provider/sse.js';
-import type { StreamResult, StreamUsage } from '../src/types.js';
+import type { StreamResult, StreamUsage } from '../src/provider/wire.js';
 
 const fixture = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`./fixtures/sse/${name}`, import.meta.url)));
 

@@ -5,11 +5,11 @@ import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelsCommand } from '../src/commands/models.js';
+import { modelsCommand } from '../src/models/command.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite } from '../src/run.js';
+import { runSuite } from '../src/run/index.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -1,7 +1,8 @@
 // Pure: a task's checks × one row → one verdict per check, each with a reason a reader can act
 // on. Text checks look at output_text; limit checks at the row's measured numbers, where an
 // unknown number fails its check (an unmeasured latency is not a fast one).
-import type { CheckResult, CheckSpec, JobResult } from '../types.js';
+import type { CheckResult, JobResult } from '../types/result.js';
+import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
 
 /** The row fields checks read. */

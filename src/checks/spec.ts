@@ -1,6 +1,6 @@
 // Pure: the suite's check items (as validated by schema.ts) → resolved CheckSpecs, with a
 // json_schema file's parsed contents in place of its path.
-import type { CheckSpec } from '../types.js';
+import type { CheckSpec } from '../types/job.js';
 import { CHECK_KEYS, isFileRef, type CheckInput } from './schema.js';
 
 /** Turn validated check items into specs. `readJson` returns a schema file's parsed contents. */

@@ -1,8 +1,8 @@
 // Option parsers for commander: each turns one flag's text into a value or throws
 // InvalidArgumentError with a message in the project's style (usage errors exit 2).
 import { InvalidArgumentError } from 'commander';
-import { parseShard } from '../shard.js';
-import type { Params } from '../types.js';
+import { parseShard } from '../ci/shard.js';
+import type { Params } from '../types/job.js';
 
 export const int = (name: string) => (value: string) => {
   const n = Number(value);

@@ -8,7 +8,7 @@
 import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
-import type { GroupSummary, MetricStats } from '../types.js';
+import type { GroupSummary, MetricStats } from '../types/summary.js';
 import { crosses, type FailRule } from './fail-on.js';
 import { groupKey, type CompareSide, type Samples } from './load.js';
 import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';

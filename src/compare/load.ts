@@ -4,11 +4,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { summarize } from '../aggregate.js';
+import { summarize } from '../stats/aggregate.js';
 import { ConfigError } from '../errors.js';
-import { readJsonl, RESULTS_FILE } from '../report/journal.js';
-import { SUMMARY_FILE } from '../report/write.js';
-import type { GroupSummary, JobResult, RunSummary } from '../types.js';
+import { readJsonl, RESULTS_FILE } from '../store/journal.js';
+import { SUMMARY_FILE } from '../store/write.js';
+import type { GroupSummary, RunSummary } from '../types/summary.js';
+import type { JobResult } from '../types/result.js';
 
 /** Per-job values of one group, from ok rows only (as in summary.json). */
 export interface Samples {

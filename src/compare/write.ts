@@ -1,8 +1,8 @@
 // Read both sides, compare, write compare.md: shared by `agent-lab compare` and `run --baseline`.
 import { appendFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { renderCompareMarkdown } from '../report/compare-md.js';
-import { writeAtomic } from '../report/write.js';
+import { renderCompareMarkdown } from './markdown.js';
+import { writeAtomic } from '../store/write.js';
 import { compareRuns, type Comparison } from './compare.js';
 import type { FailRule } from './fail-on.js';
 import { readSide } from './load.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
 import { toCheckSpecs } from '../checks/spec.js';
-import type { CheckSpec, Message, Params } from '../types.js';
+import type { CheckSpec, Message, Params } from '../types/job.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';

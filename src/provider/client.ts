@@ -3,7 +3,9 @@
 // for a failed request. Retries are job.ts's business, not this file's.
 import { Pool, errors as undiciErrors } from './undici.js';
 import type { Logger } from '../log.js';
-import type { ErrorKind, Message, Params, StreamResult } from '../types.js';
+import type { ErrorKind } from '../types/result.js';
+import type { Message, Params } from '../types/job.js';
+import type { StreamResult } from './wire.js';
 import { kindForStatus, parseErrorBody } from './error-body.js';
 import { preciseConnector } from './connector.js';
 import { send, type SendState } from './send.js';

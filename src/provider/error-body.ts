@@ -2,7 +2,8 @@
 // `{error:{code,message,metadata}}` (wire §5.1), but availability errors drop `code` for
 // `error_type`/`http_status`, and a proxy or load balancer in front may answer with HTML or
 // nothing at all, so every shape falls back to the HTTP status.
-import type { ApiError, ErrorKind } from '../types.js';
+import type { ApiError } from './wire.js';
+import type { ErrorKind } from '../types/result.js';
 
 /** How much of a non-JSON body the message quotes: enough to recognise the page. */
 const EXCERPT = 160;

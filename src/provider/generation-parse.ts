@@ -3,7 +3,7 @@
 // each field we use is read on its own and a missing or odd one becomes null, never 0.
 // Naming traps (wire §3): `usage` here is a NUMBER in USD, not a token object, and `latency` /
 // `generation_time` are milliseconds.
-import type { GenerationStats } from '../types.js';
+import type { GenerationStats } from './wire.js';
 
 export function parseGenerationBody(json: unknown): GenerationStats | null {
   if (!isRecord(json) || !isRecord(json.data)) return null;

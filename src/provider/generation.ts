@@ -2,10 +2,10 @@
 // seconds after a stream ends (wire reference §3.1). Poll with back-off until a total cap.
 // Runs off the job's concurrency slot: the runner calls it after the slot is released.
 import type { Logger } from '../log.js';
-import type { GenerationStats } from '../types.js';
+import type { GenerationStats } from './wire.js';
 import type { Client } from './client.js';
 import { parseGenerationBody } from './generation-parse.js';
-import { sleep } from '../sleep.js';
+import { sleep } from './sleep.js';
 
 export interface GenerationPolicy {
   enabled: boolean;

@@ -6,7 +6,7 @@
 // A "token" for first_token_at/last_token_at is any model output: content, reasoning text or
 // summary, an encrypted reasoning block, or a tool-call name or argument fragment.
 import { createParser } from 'eventsource-parser';
-import type { ApiError, StreamResult, StreamUsage, ToolCall } from '../types.js';
+import type { ApiError, StreamResult, StreamUsage, ToolCall } from './wire.js';
 
 export interface StreamReader {
   /** Feed raw bytes (or text) as they arrive; `now` is the caller's monotonic clock in ms at arrival. */

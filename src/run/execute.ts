@@ -3,20 +3,21 @@
 // ends, and the jobs a cost cap kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
-import { budgetSkippedRow } from '../budget.js';
+import { budgetSkippedRow } from '../money/budget.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
 import { AgentLabError, EXIT } from '../errors.js';
-import { nativeCostEstimate } from '../estimate.js';
-import { createProgress } from '../progress.js';
+import { nativeCostEstimate } from '../money/estimate.js';
+import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
-import { openJournal } from '../report/journal.js';
-import { renderResponse } from '../report/markdown.js';
-import { runJobs, type RunnerOutcome } from '../runner.js';
-import type { Job, JobResult } from '../types.js';
+import { openJournal } from '../store/journal.js';
+import { renderResponse } from '../render/response-md.js';
+import { runJobs, type RunnerOutcome } from '../exec/runner.js';
+import type { Job } from '../types/job.js';
+import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
-import type { RunOptions } from '../run.js';
+import type { RunOptions } from './index.js';
 import type { OpenedRun } from './open.js';
 import type { PreparedRun } from './prepare.js';
 

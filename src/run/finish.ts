@@ -2,17 +2,17 @@
 // print the table, judge the gates, then the extras (report.html, history, --baseline) and the CI
 // files — and one exit code for all of it (gates.ts exitCodeFor).
 import { join, relative } from 'node:path';
-import { afterRun } from '../after-run.js';
-import { suiteGroupOrder } from '../aggregate.js';
-import { applyGates, writeCiFiles } from '../ci-output.js';
+import { afterRun } from './after.js';
+import { suiteGroupOrder } from '../stats/aggregate.js';
+import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
-import { buildPlan, estimateSummary } from '../estimate.js';
-import { exitCodeFor } from '../gates.js';
-import { renderSummaryTable } from '../report/table.js';
-import { finalize, RUN_FILE, writeAtomic } from '../report/write.js';
-import { shardLabel } from '../shard.js';
+import { buildPlan, estimateSummary } from '../money/estimate.js';
+import { exitCodeFor } from '../ci/gates.js';
+import { renderSummaryTable } from '../render/table.js';
+import { finalize, RUN_FILE, writeAtomic } from '../store/write.js';
+import { shardLabel } from '../ci/shard.js';
 import { WARN } from '../warnings.js';
-import type { RunOptions, RunReport } from '../run.js';
+import type { RunOptions, RunReport } from './index.js';
 import type { Executed } from './execute.js';
 import type { OpenedRun } from './open.js';
 import type { PreparedRun } from './prepare.js';

@@ -2,21 +2,21 @@
 // the config and suite, the matrix (and this machine's shard of it), the gates, and the matrix
 // against /models (preflight), which also gives the prices for the plan and the budget.
 import { resolve } from 'node:path';
-import { budgetFor, type Budget } from '../budget.js';
-import { loadCatalog, type Catalog } from '../catalog.js';
+import { budgetFor, type Budget } from '../money/budget.js';
+import { loadCatalog, type Catalog } from '../models/catalog.js';
 import { loadConfig, loadSuite } from '../config/load.js';
 import { resolveSettings, resolveSuite, type ResolvedSuite, type Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { buildPlan, DEFAULT_EXPECT_TOKENS, type RunPlan } from '../estimate.js';
-import { mergeGates, type Gates } from '../gates.js';
+import { buildPlan, DEFAULT_EXPECT_TOKENS, type RunPlan } from '../money/estimate.js';
+import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
-import { expandMatrix, unknownFilterNames } from '../matrix.js';
-import { preflight, reportPreflight } from '../preflight.js';
-import { shardJobs } from '../shard.js';
-import type { Job, Params } from '../types.js';
-import { planAfterRun, type AfterRunPlan } from '../after-run.js';
-import type { RunOptions } from '../run.js';
+import { expandMatrix, unknownFilterNames } from '../config/matrix.js';
+import { preflight, reportPreflight } from '../models/preflight.js';
+import { shardJobs } from '../ci/shard.js';
+import type { Job, Params } from '../types/job.js';
+import { planAfterRun, type AfterRunPlan } from './after.js';
+import type { RunOptions } from './index.js';
 
 export interface PreparedRun {
   configPath: string | null;

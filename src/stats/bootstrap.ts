@@ -2,7 +2,7 @@
 // samples, current − baseline. Seeded, so the same two runs always give the same verdict and
 // tests are deterministic. Tail quantiles have no simple closed-form interval; resampling gives
 // one without assuming a shape, which latency never has.
-import { quantile } from '../aggregate.js';
+import { quantile } from './aggregate.js';
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 2000). */

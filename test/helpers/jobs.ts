@@ -1,4 +1,4 @@
-import type { Job } from '../../src/types.js';
+import type { Job } from '../../src/types/job.js';
 
 /** A job for gpt-4o-mini with one 30-byte user message (15 estimated prompt tokens) and max_tokens 100; override what a test is about. */
 export function job(over: Partial<Job> = {}): Job {

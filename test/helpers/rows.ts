@@ -1,4 +1,4 @@
-import type { JobResult } from '../../src/types.js';
+import type { JobResult } from '../../src/types/result.js';
 
 /** A complete ok row with every field set; override what a test is about. */
 export function row(overrides: Partial<JobResult> = {}): JobResult {

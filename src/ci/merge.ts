@@ -1,0 +1,154 @@
+// `agent-lab merge DIR... --out DIR`: the shards of one suite (`run --shard i/n`, one per CI
+// machine) as one run folder — results.jsonl, results.csv, summary.json and run.json written by
+// the same finalize as a run, so the merged summary is the summary of the same jobs run at once.
+// It refuses folders of different suites, the same shard twice and jobs run twice (exit 2); a
+// missing shard or job is reported and the merge written, with exit 1 (the run is incomplete).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { suiteGroupOrder } from '../stats/aggregate.js';
+import { applyGates, writeCiFiles } from './output.js';
+import type { Env } from '../env.js';
+import { ConfigError, EXIT, type ExitCode } from '../errors.js';
+import { exitCodeFor, mergeGates, type Gates } from './gates.js';
+import { createLogger, type Logger } from '../log.js';
+import { finalRows, RESULTS_FILE } from '../store/journal.js';
+import { renderSummaryTable } from '../render/table.js';
+import { finalize, prepareOutDir, RUN_FILE, writeAtomic, type FinalizeOptions } from '../store/write.js';
+import { loadSuite } from '../config/load.js';
+import { resolveSuite } from '../config/resolve.js';
+import { ConfigSchema } from '../config/schema.js';
+import { readRunInfo, type RunInfo } from '../store/run-info.js';
+import { coverage, shardLabel, type Coverage } from './shard.js';
+import type { JobResult } from '../types/result.js';
+import type { RunStatus, RunSummary } from '../types/summary.js';
+import { VERSION } from '../version.js';
+
+export interface MergeOptions {
+  dirs: string[];
+  out: string;
+  gates?: Gates;
+  junit?: string;
+}
+
+export interface MergeReport {
+  exitCode: ExitCode;
+  outDir: string;
+  summary: RunSummary;
+  coverage: Coverage;
+}
+
+export async function mergeCommand(options: MergeOptions, env: Env): Promise<ExitCode> {
+  return (await mergeRuns(options, env)).exitCode;
+}
+
+export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeReport> {
+  const logger = createLogger(env.stderr, 'info');
+  const dirs = [...new Set(options.dirs.map((d) => resolve(env.cwd, d)))];
+  const outDir = resolve(env.cwd, options.out);
+  if (dirs.includes(outDir)) throw new ConfigError(`--out ${options.out} is one of the folders being merged: choose a new folder.`);
+  const infos: RunInfo[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(join(dir, RUN_FILE))) throw new ConfigError(`${relative(env.cwd, dir) || dir} is not a run folder (no ${RUN_FILE}).`);
+    infos.push(await readRunInfo(dir));
+  }
+  const shas = new Set(infos.map((i) => i.suite.sha256));
+  if (shas.size > 1) {
+    const list = infos.map((i, n) => `  ${relative(env.cwd, dirs[n]!)}: ${i.suite.name} ${i.suite.sha256.slice(0, 12)}`).join('\n');
+    throw new ConfigError(`The folders ran different suites (or different versions of one): merge only shards of the same suite.\n${list}`);
+  }
+  // Shard order, so the merged results read 1/n, 2/n, …
+  const order = infos.map((info, n) => ({ info, dir: dirs[n]! })).sort((a, b) => (a.info.shard?.index ?? 0) - (b.info.shard?.index ?? 0));
+
+  const rowsByDir = new Map<string, JobResult[]>();
+  for (const { dir } of order) {
+    const rows: JobResult[] = [];
+    for await (const row of finalRows(dir)) rows.push(row);
+    rowsByDir.set(dir, rows);
+  }
+  const name = (dir: string) => relative(env.cwd, dir) || dir;
+  const cover = coverage(order.map(({ info, dir }) => ({ dir: name(dir), shard: info.shard ?? null, matrix_size: info.matrix_size, row_ids: rowsByDir.get(dir)!.map((r) => r.job_id) })));
+  if (cover.problems.length || cover.overlaps.length) {
+    const overlaps = cover.overlaps.slice(0, 10).map((o) => `job ${o.job_id} is in ${o.dirs.join(' and ')}`);
+    const more = cover.overlaps.length > 10 ? [`… and ${cover.overlaps.length - 10} more jobs run twice`] : [];
+    throw new ConfigError(`Cannot merge these folders:\n  ${[...cover.problems, ...overlaps, ...more].join('\n  ')}`);
+  }
+
+  const { gates: suiteGates, hasChecks, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
+  const gateLimits = mergeGates(suiteGates, options.gates);
+  // As on `run`, and before anything is written: with no checks there is no pass rate to gate.
+  if (gateLimits.min_pass_rate !== undefined && hasChecks === false) {
+    throw new ConfigError('`min_pass_rate` needs checks, and no task of the suite has any: add `checks:` to the suite (README "Checks") or drop the gate.');
+  }
+
+  await prepareOutDir(outDir);
+  const all = order.flatMap(({ dir }) => rowsByDir.get(dir)!);
+  await writeAtomic(join(outDir, RESULTS_FILE), all.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const complete = cover.missing === 0;
+  const status = mergedStatus(order.map((o) => o.info.status), complete);
+  const startedAt = order.map((o) => o.info.started_at).sort()[0]!;
+  const finishedAt = order.map((o) => o.info.finished_at ?? o.info.started_at).sort().at(-1)!;
+  const runId = `merge-${finishedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
+  const suiteName = order[0]!.info.suite.name;
+  const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
+  summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
+  const first = order[0]!.info;
+  const runJson = {
+    ...first,
+    agent_lab_version: VERSION,
+    run_id: runId,
+    started_at: startedAt,
+    finished_at: finishedAt,
+    status,
+    shard: undefined,
+    merged_from: order.map(({ info, dir }) => ({ dir: relative(outDir, dir), run_id: info.run_id, shard: shardLabel(info.shard), status: info.status ?? null, rows: rowsByDir.get(dir)!.length })),
+    coverage: { matrix_size: cover.matrix_size, covered: cover.covered, missing: cover.missing, missing_shards: cover.missing_shards, missing_job_ids: cover.missing_job_ids.slice(0, 1000) },
+  };
+  await writeAtomic(join(outDir, RUN_FILE), `${JSON.stringify(runJson, null, 2)}\n`);
+
+  env.stdout.write(renderSummaryTable(summary));
+  // As on `run`: the suite's `gates:`, each overridden by its flag.
+  const gates = await applyGates(outDir, summary, gateLimits, env);
+  env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
+  if (!complete) {
+    const parts = [
+      cover.missing_shards.length ? `shard(s) ${cover.missing_shards.join(', ')} not given` : '',
+      cover.missing_job_ids.length ? `${cover.missing_job_ids.length} job(s) of the given shards have no row (first: ${cover.missing_job_ids.slice(0, 5).join(', ')})` : '',
+    ].filter(Boolean);
+    logger.error(`The merge is incomplete: ${cover.missing} of ${cover.matrix_size} jobs missing — ${parts.join('; ') || 'the folders do not cover the matrix'}. Ids are in run.json (coverage).`);
+  }
+  // Incomplete like a stopped run: no gate can be trusted on part of the matrix, so exit 1.
+  const exitCode = complete ? exitCodeFor(status, summary, gates) : status === 'interrupted' ? EXIT.interrupted : status === 'budget' ? EXIT.budget : EXIT.jobs_failed;
+  const note = `merged from ${order.length} folder(s)${complete ? '' : `, ${cover.missing} job(s) missing`}`;
+  await writeCiFiles({ outDir, summary, gates, junit: options.junit, exitCode, note }, env, logger);
+  return { exitCode, outDir, summary, coverage: cover };
+}
+
+/**
+ * The suite's checks, when its file is still there and unchanged: a shard that was killed before
+ * it finalized carries only provisional verdicts (`cost pending`), judged again here with the
+ * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
+ * also gives the groups their order, as an unsharded run lists them, and its `gates:`.
+ */
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
+  if (!existsSync(info.suite.path)) return {};
+  try {
+    const loaded = await loadSuite(info.suite.path);
+    if (loaded.sha256 !== info.suite.sha256) return {};
+    const suite = resolveSuite(loaded, ConfigSchema.parse({}));
+    const byTask = new Map(suite.tasks.map((t) => [t.id, t.checks]));
+    const hasChecks = suite.tasks.some((t) => t.checks?.length);
+    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
+  } catch (error) {
+    logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
+    return {};
+  }
+}
+
+/** The most urgent shard status wins; a merge with gaps is `failed` at best. */
+function mergedStatus(statuses: (string | undefined)[], complete: boolean): RunStatus {
+  for (const s of ['interrupted', 'budget', 'stopped'] as const) if (statuses.includes(s)) return s;
+  // `running`: a shard that was killed and never finished; its rows are in, the rest is a gap.
+  if (!complete || statuses.some((s) => s !== 'ok')) return 'failed';
+  return 'ok';
+}

@@ -1,0 +1,62 @@
+// What a CI job reads once the results are final, shared by `run` and `merge`: the gate
+// verdicts (printed, and kept in summary.json), the JUnit file (--junit) and the Markdown summary
+// appended to $GITHUB_STEP_SUMMARY when the variable is set. Renderers are pure; this writes.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Env } from '../env.js';
+import { evaluateGates, type GateResult, type Gates } from './gates.js';
+import type { Logger } from '../log.js';
+import { renderGates } from '../render/gates.js';
+import { readJsonl, RESULTS_FILE } from '../store/journal.js';
+import { renderJunit } from '../render/junit.js';
+import { renderSummaryMarkdown } from '../render/summary-md.js';
+import { SUMMARY_FILE, writeAtomic } from '../store/write.js';
+import type { JobResult } from '../types/result.js';
+import type { RunSummary } from '../types/summary.js';
+
+/** Evaluate the gates, print them, and record them in summary.json (`gates`). */
+export async function applyGates(outDir: string, summary: RunSummary, gates: Gates, env: Env): Promise<GateResult[]> {
+  const results = evaluateGates(summary, gates);
+  if (results.length === 0) return results;
+  env.stdout.write(renderGates(results));
+  summary.gates = results;
+  await writeAtomic(join(outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  return results;
+}
+
+export interface CiFiles {
+  outDir: string;
+  summary: RunSummary;
+  gates: readonly GateResult[];
+  /** --junit FILE, relative to cwd; undefined writes none. */
+  junit?: string;
+  exitCode: number;
+  note?: string;
+}
+
+/** Write the JUnit file and the step summary. A failure to write either is a warning: the results are safe. */
+export async function writeCiFiles(input: CiFiles, env: Env, logger: Logger): Promise<void> {
+  const stepSummary = env.env.GITHUB_STEP_SUMMARY;
+  if (!input.junit && !stepSummary) return;
+  const rows: JobResult[] = [];
+  for await (const row of readJsonl<JobResult>(join(input.outDir, RESULTS_FILE))) rows.push(row);
+  if (input.junit) {
+    const file = resolve(env.cwd, input.junit);
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeAtomic(file, renderJunit({ summary: input.summary, rows, gates: input.gates }));
+    } catch (error) {
+      logger.warn(`Could not write the JUnit file ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (stepSummary) {
+    const failed = rows.filter((r) => r.passed === false);
+    const md = renderSummaryMarkdown({ summary: input.summary, gates: input.gates, failed, note: input.note, exitCode: input.exitCode });
+    try {
+      // Appended, as GitHub asks: several steps may each add their part.
+      await appendFile(stepSummary, `${md}\n`);
+    } catch (error) {
+      logger.warn(`Could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(error as Error).message}`);
+    }
+  }
+}

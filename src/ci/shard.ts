@@ -1,0 +1,99 @@
+// Pure: `--shard i/n` → which jobs of the matrix this machine runs. The jobs are ordered by
+// job_id (a hash, so the order is effectively random but fixed) and dealt round-robin: the n
+// shards partition the matrix exactly, their sizes differ by at most one, and no model or task
+// lands on one machine by accident of the matrix order (dealing in matrix order would put each
+// model on its own shard whenever the count of models divides n), so machine-to-machine speed
+// differences spread evenly over every model × system prompt.
+import { ConfigError } from '../errors.js';
+import type { Job } from '../types/job.js';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** What run.json records, so `agent-lab merge` can check coverage without the suite. */
+export interface ShardInfo extends Shard {
+  /** The job ids this shard was given, in matrix order. */
+  job_ids: string[];
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new ConfigError(`Expected \`--shard\` as i/n with 1 ≤ i ≤ n, like 2/4; got \`${text}\`.`);
+  }
+  return { index, count };
+}
+
+/** This shard's jobs, in matrix order. */
+export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
+  const mine = new Set(
+    [...jobs]
+      .map((job) => job.job_id)
+      .sort()
+      .filter((_, position) => position % shard.count === shard.index - 1),
+  );
+  return jobs.filter((job) => mine.has(job.job_id));
+}
+
+/** `2/4`, or null for an unsharded run. */
+export const shardLabel = (shard: Shard | null | undefined): string | null => (shard ? `${shard.index}/${shard.count}` : null);
+
+/** One input of `agent-lab merge`: a run folder's shard record and the job ids its rows have. */
+export interface MergePart {
+  dir: string;
+  shard: ShardInfo | null;
+  matrix_size: number;
+  row_ids: readonly string[];
+}
+
+export interface Coverage {
+  matrix_size: number;
+  /** Distinct jobs that have a row. */
+  covered: number;
+  /** Jobs without a row: matrix_size − covered. */
+  missing: number;
+  /** `2/4` for each shard no folder was given for. */
+  missing_shards: string[];
+  /** Ids a shard was given but has no row for (a shard that crashed part-way). */
+  missing_job_ids: string[];
+  /** Jobs with a row in more than one folder. */
+  overlaps: { job_id: string; dirs: string[] }[];
+  /** Inputs that cannot be merged at all (different shard counts, the same shard twice…). */
+  problems: string[];
+}
+
+/** Pure: do the parts cover the matrix exactly once? */
+export function coverage(parts: readonly MergePart[]): Coverage {
+  const problems: string[] = [];
+  const matrixSize = parts[0]?.matrix_size ?? 0;
+  if (parts.some((p) => p.matrix_size !== matrixSize)) problems.push(`the folders have different matrix sizes (${parts.map((p) => p.matrix_size).join(', ')}): they ran different filters or params`);
+  const counts = new Set(parts.filter((p) => p.shard).map((p) => p.shard!.count));
+  if (counts.size > 1) problems.push(`the folders were cut into different shard counts (${[...counts].join(', ')})`);
+  const seenShard = new Map<string, string>();
+  for (const p of parts) {
+    const label = shardLabel(p.shard);
+    if (label === null) continue;
+    const other = seenShard.get(label);
+    if (other !== undefined) problems.push(`shard ${label} is given twice: ${other} and ${p.dir}`);
+    else seenShard.set(label, p.dir);
+  }
+  const count = counts.size === 1 ? [...counts][0]! : null;
+  const missingShards = count === null ? [] : Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((label) => !seenShard.has(label));
+
+  const where = new Map<string, string[]>();
+  const missingIds: string[] = [];
+  for (const p of parts) {
+    for (const id of p.row_ids) where.set(id, [...(where.get(id) ?? []), p.dir]);
+    if (p.shard) {
+      const has = new Set(p.row_ids);
+      missingIds.push(...p.shard.job_ids.filter((id) => !has.has(id)));
+    }
+  }
+  const overlaps = [...where].filter(([, dirs]) => dirs.length > 1).map(([job_id, dirs]) => ({ job_id, dirs }));
+  return { matrix_size: matrixSize, covered: where.size, missing: Math.max(0, matrixSize - where.size), missing_shards: missingShards, missing_job_ids: missingIds, overlaps, problems };
+}

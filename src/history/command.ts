@@ -1,0 +1,50 @@
+// `agent-lab history`: read results/history.jsonl (or --history FILE), filter, and print the
+// trend table, JSON, or (with --html FILE) write a self-contained trend page.
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { Env } from '../env.js';
+import { ConfigError, EXIT, type ExitCode } from '../errors.js';
+import { filterHistory, HISTORY_FILE, readHistory, type HistoryFilter } from './history.js';
+import { renderHistoryTable } from './table.js';
+
+export interface HistoryCommandOptions {
+  /** The history file (default <output_dir>/history.jsonl from the config). */
+  history?: string;
+  configPath?: string;
+  suite?: string;
+  model?: string;
+  /** A date or time, e.g. 2026-11-01 or 2026-11-01T06:00Z. */
+  since?: string;
+  json?: boolean;
+  /** Write the trend page here. */
+  html?: string;
+}
+
+export async function runHistoryCommand(opts: HistoryCommandOptions, env: Env): Promise<ExitCode> {
+  const filter: HistoryFilter = { suite: opts.suite, model: opts.model };
+  if (opts.since !== undefined) {
+    const since = new Date(opts.since);
+    if (Number.isNaN(since.getTime())) throw new ConfigError(`Expected \`--since\` to be a date like 2026-11-01 or 2026-11-01T06:00Z, got ${JSON.stringify(opts.since)}`);
+    filter.since = since;
+  }
+  const file = resolve(env.cwd, opts.history ?? (await defaultHistoryFile(opts.configPath, env.cwd)));
+  // No file yet is not an error (a first cron run has not finished), but say where we looked.
+  if (!existsSync(file)) env.stderr.write(`No history file at ${relative(env.cwd, file) || file} yet: every \`agent-lab run\` appends to it.\n`);
+  const entries = filterHistory(await readHistory(file), filter);
+  if (opts.html !== undefined) {
+    const { writeHistoryHtml } = await import('../store/report-html.js');
+    const out = resolve(env.cwd, opts.html);
+    await writeHistoryHtml(out, entries, { source: relative(env.cwd, file) || file });
+    env.stderr.write(`history page: ${relative(env.cwd, out) || out} (${entries.length} run(s))\n`);
+  }
+  if (opts.json) env.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else if (opts.html === undefined) env.stdout.write(renderHistoryTable(entries));
+  return EXIT.ok;
+}
+
+/** <output_dir>/history.jsonl, output_dir from the config file (default `results`). */
+export async function defaultHistoryFile(configPath: string | undefined, cwd: string): Promise<string> {
+  const { config } = await loadConfig(configPath, cwd);
+  return resolve(cwd, config.output_dir ?? 'results', HISTORY_FILE);
+}

@@ -1,0 +1,117 @@
+// The run history for cron: one JSON line per finished run, appended to results/history.jsonl, so
+// a nightly job builds a cost and latency trend without a database. Building the entry and
+// filtering are pure; the append is one write of one line to a file opened with O_APPEND, so
+// two runs ending at once cannot interleave their lines.
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { readJsonl } from '../store/journal.js';
+import type { GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
+
+export const HISTORY_FILE = 'history.jsonl';
+
+/** One model × system prompt of one run. Unknown values are null, never 0. */
+export interface HistoryGroup {
+  model: string;
+  model_label: string;
+  system_prompt_id: string;
+  n: number;
+  ok: number;
+  errors: number;
+  /** Share of checked jobs that passed; null when no job had checks. */
+  pass_rate: number | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  ttft_p50_ms: number | null;
+  /** Sums of the known native counts; null when none is known. */
+  native_tokens_prompt: number | null;
+  native_tokens_completion: number | null;
+  /** Sum of known costs, USD; null when none is known. */
+  cost_usd: number | null;
+  /** Jobs whose cost was still unknown when the run ended. */
+  cost_pending: number;
+}
+
+export interface HistoryEntry {
+  run_id: string;
+  /** When the run finished (ISO, UTC). */
+  time: string;
+  started_at: string;
+  suite: string;
+  suite_sha256: string | null;
+  status: RunStatus;
+  /** The run folder, as given to the run. */
+  dir: string;
+  /** Run on the built-in simulator: not a real model's numbers. */
+  mock: boolean;
+  groups: HistoryGroup[];
+}
+
+export function historyEntry(summary: RunSummary, run: { suite_sha256: string | null; dir: string; mock: boolean }): HistoryEntry {
+  return {
+    run_id: summary.run_id,
+    time: summary.finished_at,
+    started_at: summary.started_at,
+    suite: summary.suite,
+    suite_sha256: run.suite_sha256,
+    status: summary.status,
+    dir: run.dir,
+    mock: run.mock,
+    groups: summary.groups.map(historyGroup),
+  };
+}
+
+function historyGroup(g: GroupSummary): HistoryGroup {
+  return {
+    model: g.model,
+    model_label: g.model_label,
+    system_prompt_id: g.system_prompt_id,
+    n: g.n,
+    ok: g.ok,
+    errors: g.errors,
+    pass_rate: g.pass_rate ?? null,
+    latency_p50_ms: g.latency_ms.p50,
+    latency_p95_ms: g.latency_ms.p95 ?? null,
+    ttft_p50_ms: g.ttft_ms.p50,
+    native_tokens_prompt: g.native_tokens_prompt,
+    native_tokens_completion: g.native_tokens_completion,
+    cost_usd: g.cost_usd,
+    cost_pending: g.cost_pending,
+  };
+}
+
+export async function appendHistory(file: string, entry: HistoryEntry): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const handle = await open(file, 'a');
+  try {
+    await handle.write(`${JSON.stringify(entry)}\n`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every entry, oldest first; a resumed run's later line replaces its earlier one. Torn lines are skipped. */
+export async function readHistory(file: string): Promise<HistoryEntry[]> {
+  const byRun = new Map<string, HistoryEntry>();
+  for await (const entry of readJsonl<HistoryEntry>(file)) {
+    if (!entry || typeof entry.run_id !== 'string' || !Array.isArray(entry.groups)) continue;
+    byRun.delete(entry.run_id);
+    byRun.set(entry.run_id, entry);
+  }
+  return [...byRun.values()].sort((a, b) => a.time.localeCompare(b.time));
+}
+
+export interface HistoryFilter {
+  suite?: string;
+  /** A model slug or label. */
+  model?: string;
+  /** Only runs that finished at or after this time. */
+  since?: Date;
+}
+
+export function filterHistory(entries: HistoryEntry[], filter: HistoryFilter): HistoryEntry[] {
+  const since = filter.since?.toISOString();
+  return entries
+    .filter((e) => (filter.suite === undefined || e.suite === filter.suite) && (since === undefined || e.time >= since))
+    .map((e) => (filter.model === undefined ? e : { ...e, groups: e.groups.filter((g) => g.model === filter.model || g.model_label === filter.model) }))
+    .filter((e) => e.groups.length > 0);
+}

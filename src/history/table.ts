@@ -1,0 +1,69 @@
+// `agent-lab history`: the trend table, one line per run × model × system prompt, oldest first,
+// with each line's change in cost per job and p50 latency against the same suite, model and
+// prompt's previous run. Pure: returns a string.
+import type { HistoryEntry, HistoryGroup } from './history.js';
+import { formatTable, type Column } from '../render/format-table.js';
+import { formatUsd } from '../render/table.js';
+
+const COLUMNS: Column[] = [
+  { header: 'finished (UTC)' },
+  { header: 'suite' },
+  { header: 'model' },
+  { header: 'prompt' },
+  { header: 'ok/n', align: 'right' },
+  { header: 'pass', align: 'right' },
+  { header: 'latency p50', align: 'right' },
+  { header: 'Δ p50', align: 'right' },
+  { header: 'latency p95', align: 'right' },
+  { header: 'ttft p50', align: 'right' },
+  { header: 'tokens in/out', align: 'right' },
+  { header: 'cost $', align: 'right' },
+  { header: 'cost/job $', align: 'right' },
+  { header: 'Δ cost/job', align: 'right' },
+];
+
+export function renderHistoryTable(entries: HistoryEntry[]): string {
+  if (entries.length === 0) return 'No runs in the history (yet) match.\n';
+  const previous = new Map<string, HistoryGroup>();
+  const rows: (string | null)[][] = [];
+  for (const e of entries) {
+    for (const g of e.groups) {
+      // A simulated run is no baseline for a real one (nor the other way round).
+      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${e.mock}`;
+      const before = previous.get(key);
+      previous.set(key, g);
+      rows.push([
+        `${e.time.slice(0, 16).replace('T', ' ')}${e.mock ? ' (mock)' : ''}`,
+        e.suite,
+        g.model_label,
+        g.system_prompt_id,
+        `${g.ok}/${g.n}`,
+        g.pass_rate === null ? null : `${(g.pass_rate * 100).toFixed(0)} %`,
+        ms(g.latency_p50_ms),
+        change(before?.latency_p50_ms ?? null, g.latency_p50_ms),
+        ms(g.latency_p95_ms),
+        ms(g.ttft_p50_ms),
+        g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null,
+        g.cost_usd === null ? (g.cost_pending ? '?' : null) : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}`,
+        perJob(g) === null ? null : formatUsd(perJob(g)!),
+        change(before ? perJob(before) : null, perJob(g)),
+      ]);
+    }
+  }
+  return formatTable(COLUMNS, rows);
+}
+
+/** Cost per priced job: a total over more jobs is not a rise in price. */
+export function perJob(g: HistoryGroup): number | null {
+  const priced = g.ok - Math.min(g.ok, g.cost_pending);
+  return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
+}
+
+const ms = (v: number | null) => (v === null ? null : `${Math.round(v)} ms`);
+
+function change(before: number | null, now: number | null): string | null {
+  if (before === null || now === null || before === 0) return null;
+  // Rounded first, so a change of -0.3 % reads +0 %, not -0 %.
+  const pct = Math.round(((now - before) / before) * 100) || 0;
+  return `${pct >= 0 ? '+' : ''}${pct} %`;
+}

@@ -1,0 +1,87 @@
+// The edge where `run`, `plan` and `models` get the model list: GET /models (with the disk
+// cache of models-fetch.ts), or the built-in simulator's list under --mock. Everything after
+// this takes the list as data.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Env } from '../env.js';
+import { AgentLabError } from '../errors.js';
+import { fetchModels, type FetchedModels } from './fetch.js';
+import type { ModelInfo } from './list.js';
+import type { Pricing } from '../money/pricing.js';
+import { findModelInfo } from './preflight.js';
+
+export interface Catalog {
+  models: ModelInfo[];
+  /** Where the list came from, for messages. */
+  baseUrl: string;
+  fromCache: boolean;
+  fetchedAt: string;
+  find(id: string): ModelInfo | undefined;
+  /** The model's prices; null when it is not listed or its prices are unknown. */
+  pricingOf(id: string): Pricing | null;
+  /** Requested id → canonical (dated) slug, for telling a dated slug from a fallback. */
+  canonical: Map<string, string>;
+}
+
+/**
+ * Where the /models cache lives: $AGENT_LAB_CACHE_DIR, else $XDG_CACHE_HOME/agent-lab, else
+ * ~/.cache/agent-lab — from the injected env only; with none of them set (tests, embedding),
+ * the system temp folder, so nothing lands in a home the caller did not name.
+ */
+export function modelsCacheDir(env: Pick<Env, 'env'>): string {
+  const e = env.env;
+  if (e.AGENT_LAB_CACHE_DIR) return e.AGENT_LAB_CACHE_DIR;
+  if (e.XDG_CACHE_HOME) return join(e.XDG_CACHE_HOME, 'agent-lab');
+  if (e.HOME) return join(e.HOME, '.cache', 'agent-lab');
+  return join(tmpdir(), 'agent-lab-cache');
+}
+
+export interface LoadCatalogOptions {
+  /** Use the built-in simulator's list (a throwaway instance; its list never changes). */
+  mock?: boolean;
+  baseUrl: string;
+  refresh?: boolean;
+  headers?: Record<string, string>;
+  /** Said after a failed fetch, in brackets: what the user can do instead. */
+  hint?: string;
+}
+
+export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'>): Promise<Catalog> {
+  let fetched: FetchedModels;
+  let baseUrl = opts.baseUrl;
+  if (opts.mock) {
+    const { startMockServer } = await import('../mock/server.js');
+    const server = await startMockServer({});
+    try {
+      baseUrl = 'the built-in simulator';
+      // A random port each time: caching it would only litter the cache folder.
+      fetched = await fetchModels({ baseUrl: server.url, cacheDir: '', cache: false });
+    } finally {
+      await server.close();
+    }
+  } else {
+    try {
+      fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers });
+    } catch (error) {
+      // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
+      if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
+      throw error;
+    }
+  }
+  return catalogOf(fetched, baseUrl);
+}
+
+export function catalogOf(fetched: FetchedModels, baseUrl: string): Catalog {
+  const models = fetched.models;
+  const canonical = new Map<string, string>();
+  for (const m of models) if (m.canonical_slug) canonical.set(m.id, m.canonical_slug);
+  return {
+    models,
+    baseUrl,
+    fromCache: fetched.fromCache,
+    fetchedAt: fetched.fetchedAt,
+    find: (id) => findModelInfo(models, id),
+    pricingOf: (id) => findModelInfo(models, id)?.pricing ?? null,
+    canonical,
+  };
+}

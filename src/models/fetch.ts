@@ -1,0 +1,149 @@
+// GET {baseUrl}/models with a small disk cache. The listing is CDN-cached for 5 minutes anyway
+// (wire reference §4), so a 5-minute local cache costs nothing in freshness and saves a round
+// trip on every `agent-lab models` call. One cache file per base URL: mock and real never mix.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { request } from '../provider/undici.js';
+import { AgentLabError, EXIT } from '../errors.js';
+import { parseModelsBody, type ModelInfo } from './list.js';
+
+export interface FetchModelsOptions {
+  /** API root, e.g. `https://openrouter.ai/api/v1`; `/models` is appended. */
+  baseUrl: string;
+  cacheDir: string;
+  /** How long a cached listing is used. Default 5 minutes. */
+  ttlMs?: number;
+  /** Ignore the cache (it is still rewritten). */
+  refresh?: boolean;
+  /** false: neither read nor write the cache (a throwaway endpoint such as the simulator's). */
+  cache?: boolean;
+  headers?: Record<string, string>;
+  dispatcher?: Dispatcher;
+  now?: () => number;
+}
+
+export interface FetchedModels {
+  models: ModelInfo[];
+  fromCache: boolean;
+  /** ISO time the listing was fetched from the network. */
+  fetchedAt: string;
+}
+
+interface CacheFile {
+  base_url: string;
+  fetched_at: string;
+  body: unknown;
+}
+
+export const MODELS_TTL_MS = 5 * 60_000;
+const TIMEOUT_MS = 30_000;
+
+export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedModels> {
+  const now = opts.now ?? Date.now;
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const file = cacheFile(opts.cacheDir, base);
+  const useCache = opts.cache !== false;
+  if (useCache && !opts.refresh) {
+    const cached = await readCache(file, base);
+    const age = cached ? now() - Date.parse(cached.fetched_at) : Infinity;
+    if (cached && age >= 0 && age < (opts.ttlMs ?? MODELS_TTL_MS)) {
+      return { models: parseModelsBody(cached.body), fromCache: true, fetchedAt: cached.fetched_at };
+    }
+  }
+  const body = await download(`${base}/models`, opts);
+  // Validate before caching, so a bad body is never reused.
+  let models: ModelInfo[];
+  try {
+    models = parseModelsBody(body);
+  } catch (error) {
+    throw new AgentLabError(`${(error as Error).message}; received from ${redact(`${base}/models`, opts.headers)}`, EXIT.jobs_failed);
+  }
+  const fetchedAt = new Date(now()).toISOString();
+  if (useCache) await writeCache(file, { base_url: base, fetched_at: fetchedAt, body });
+  return { models, fromCache: false, fetchedAt };
+}
+
+/** `models-<sha256 of the base URL>.json` in the cache folder. */
+export function cacheFile(cacheDir: string, baseUrl: string): string {
+  const key = createHash('sha256').update(baseUrl.replace(/\/+$/, '')).digest('hex').slice(0, 32);
+  return join(cacheDir, `models-${key}.json`);
+}
+
+async function download(url: string, opts: FetchModelsOptions): Promise<unknown> {
+  const shown = redact(url, opts.headers);
+  let status: number;
+  let text: string;
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      headers: { accept: 'application/json', ...opts.headers },
+      dispatcher: opts.dispatcher,
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    });
+    status = response.statusCode;
+    text = await response.body.text();
+  } catch (error) {
+    const reason = redact((error as Error).message, opts.headers);
+    throw new AgentLabError(`Could not fetch the model list from ${shown}: ${reason}. Check --base-url and the network.`, EXIT.jobs_failed);
+  }
+  if (status < 200 || status > 299) {
+    const detail = redact(errorDetail(text), opts.headers);
+    // A 404 here is nearly always a base URL without its API path (the simulator prints its own with it).
+    const hint = status === 404 ? '. Check --base-url: it ends in the API path, e.g. https://openrouter.ai/api/v1' : '';
+    throw new AgentLabError(`The model list request to ${shown} failed with HTTP ${status}${detail ? `: ${detail}` : ''}${hint}`, EXIT.jobs_failed);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AgentLabError(`The model list from ${shown} is not JSON (HTTP ${status})`, EXIT.jobs_failed);
+  }
+}
+
+/** `error.message` of a JSON error body, else the start of the text. */
+function errorDetail(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/** Keep secrets out of messages: header values (the API key) and URL credentials. */
+function redact(text: string, headers: Record<string, string> = {}): string {
+  let out = text.replace(/\/\/[^/@\s]+@/g, '//');
+  for (const value of Object.values(headers)) {
+    for (const secret of [value, value.replace(/^Bearer\s+/i, '')]) {
+      if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+    }
+  }
+  return out;
+}
+
+async function readCache(file: string, base: string): Promise<CacheFile | null> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
+    // A hash collision or a hand-edited file must not serve another endpoint's list.
+    if (parsed.base_url !== base || typeof parsed.fetched_at !== 'string' || Number.isNaN(Date.parse(parsed.fetched_at))) return null;
+    return parsed as CacheFile;
+  } catch {
+    return null; // missing or corrupt: fetch again
+  }
+}
+
+/** Temp file + rename, so a concurrent reader never sees half a file. */
+async function writeCache(file: string, content: CacheFile): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(temp, JSON.stringify(content));
+    await rename(temp, file);
+  } catch {
+    // The listing is still good; an unwritable cache only costs a refetch next time.
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,57 @@
+// Renderers for `agent-lab plan` and `run --dry-run`: what a run would send and cost. Pure,
+// return strings. Every token count here is an estimate and is labelled so; an unknown price
+// prints as `?`, never as 0.
+import type { PlanRow, RunPlan } from './estimate.js';
+import { formatTable, type Column } from '../render/format-table.js';
+import { formatUsd } from '../render/table.js';
+
+const COLUMNS: Column[] = [
+  { header: 'model' },
+  { header: 'prompt' },
+  { header: 'jobs', align: 'right' },
+  { header: 'est. prompt tok/job', align: 'right' },
+  { header: 'est. tokens in', align: 'right' },
+  { header: 'low $', align: 'right' },
+  { header: 'worst $', align: 'right' },
+];
+
+const usd = (value: number | null) => (value === null ? '?' : formatUsd(value));
+
+function cells(r: PlanRow, model: string, prompt: string, mark = ''): (string | number)[] {
+  return [model, prompt, r.jobs, r.prompt_tokens_per_job, r.prompt_tokens, usd(r.low_usd) + mark, usd(r.high_usd) + mark];
+}
+
+/** `capUsd`: the run's --max-cost / max_cost, if any, set against the worst case. */
+export function renderPlanTable(plan: RunPlan, capUsd: number | null = null): string {
+  const rows: (string | number)[][] = [];
+  for (const model of plan.models) {
+    const groups = plan.groups.filter((g) => g.model === model.model);
+    for (const g of groups) rows.push(cells(g, g.model_label, g.system_prompt_id));
+    // A per-model subtotal only adds information when the model has several system prompts.
+    if (groups.length > 1) rows.push(cells(model, `${model.model_label} (all)`, ''));
+  }
+  const t = plan.total;
+  const mark = t.incomplete ? '+?' : '';
+  rows.push(cells({ ...t, low_usd: t.low_usd, high_usd: t.high_usd }, 'total', '', mark));
+  const notes = [
+    `${plan.jobs} job(s). low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
+    `Estimates: ${plan.method}.`,
+  ];
+  if (plan.unknown_prices.length) notes.push(`? unknown prices (not in /models, or a negative "depends on the routed model" price): ${plan.unknown_prices.join(', ')}; the total leaves them out (+?).`);
+  if (capUsd !== null) notes.push(capNote(plan, capUsd));
+  notes.push('Nothing was sent.');
+  return formatTable(COLUMNS, rows) + notes.map((n) => `${n}\n`).join('');
+}
+
+export function renderPlanJson(plan: RunPlan, capUsd: number | null = null): string {
+  return `${JSON.stringify({ ...plan, max_cost: capUsd }, null, 2)}\n`;
+}
+
+function capNote(plan: RunPlan, cap: number): string {
+  const worst = plan.total.high_usd;
+  if (plan.total.incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
+  if (worst <= cap) return `cost cap $${cap}: even the worst case ($${formatUsd(worst)}) fits.`;
+  // Reservations are worst cases: about this many jobs fit before the cap can stop the run.
+  const perJob = worst / plan.jobs;
+  return `cost cap $${cap}: the worst case ($${formatUsd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(cap / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
+}

@@ -1,0 +1,78 @@
+// The run as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY (the job's summary page):
+// the summary table, the gates, and the failed checks worth a look. Pure.
+import type { GateResult } from '../ci/gates.js';
+import type { GroupSummary, RunSummary } from '../types/summary.js';
+import type { JobResult } from '../types/result.js';
+import { formatUsd, passCell } from './table.js';
+
+export interface SummaryMdInput {
+  summary: RunSummary;
+  gates?: readonly GateResult[];
+  /** Rows whose checks failed, for the "failed checks" list (the first few are shown). */
+  failed?: readonly JobResult[];
+  /** E.g. `shard 2/4`, `merged from 4 shards`. */
+  note?: string;
+  exitCode?: number;
+}
+
+const MAX_FAILED = 20;
+
+export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, exitCode }: SummaryMdInput): string {
+  const checked = summary.overall.checked > 0;
+  const header = ['model', 'prompt', 'ok/n', ...(checked ? ['pass', 'pass 95% CI'] : []), 'ttft p50', 'latency p50', 'latency p95', 'tokens in/out', 'cost $'];
+  const right = header.map((h) => (h === 'model' || h === 'prompt' ? ':--' : '--:'));
+  const line = (g: GroupSummary, model: string, prompt: string) =>
+    [
+      cell(model),
+      cell(prompt),
+      `${g.ok}/${g.n}`,
+      ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? `${pct(g.pass_rate_ci95[0])}–${pct(g.pass_rate_ci95[1])}` : '-'] : []),
+      ms(g.ttft_ms.p50),
+      ms(g.latency_ms.p50),
+      ms(g.latency_ms.p95),
+      g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : '-',
+      g.cost_usd === null ? (g.cost_pending ? '?' : '-') : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}`,
+    ];
+  const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
+  if (summary.groups.length > 1) rows.push(line(summary.overall, '**all**', ''));
+  const o = summary.overall;
+  const out = [
+    `### agent-lab: ${cell(summary.suite)}${exitCode === undefined ? '' : ` — ${verdict(exitCode)}`}`,
+    '',
+    `${o.n} jobs: ${o.ok} ok, ${o.errors} errored, ${o.skipped} skipped${note ? ` · ${cell(note)}` : ''} · run \`${summary.run_id}\``,
+    '',
+    row(header),
+    row(right),
+    ...rows.map(row),
+    '',
+  ];
+  if (checked) out.push('_Pass rates count the jobs that finished ok; errored jobs are counted under errors._', '');
+  if (gates.length) {
+    out.push('#### Gates', '');
+    for (const g of gates) out.push(`- ${g.status === 'pass' ? '✅' : g.status === 'fail' ? '❌' : '❔'} \`${g.gate}\` ${cell(g.message)}`);
+    out.push('');
+  }
+  if (failed.length) {
+    out.push(`#### Failed checks (${failed.length})`, '');
+    for (const r of failed.slice(0, MAX_FAILED)) {
+      const why = r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`).join('; ');
+      out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(why)}`);
+    }
+    if (failed.length > MAX_FAILED) out.push(`- … and ${failed.length - MAX_FAILED} more (results.csv, column check_failures)`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function verdict(code: number): string {
+  if (code === 0) return 'ok';
+  if (code === 3) return '❌ gate failed (exit 3)';
+  if (code === 1) return '⚠️ jobs failed (exit 1)';
+  return `exit ${code}`;
+}
+
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
+const pct = (value: number) => `${Math.round(value * 100)}%`;
+/** Table-safe text: a `|` or newline would break the row. */
+const cell = (value: string) => value.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');

@@ -1,0 +1,79 @@
+// The summary table printed at the end of a run: one row per model × system prompt.
+import type { GroupSummary, RunSummary } from '../types/summary.js';
+import { costNotes } from './cost-notes.js';
+import { formatTable, type Column } from './format-table.js';
+
+const COLUMNS: Column[] = [
+  { header: 'model' },
+  { header: 'prompt' },
+  { header: 'ok/n', align: 'right' },
+  { header: 'ttft p50', align: 'right' },
+  { header: 'ttft p90', align: 'right' },
+  // First visible content: larger than ttft when a model thinks first, so thinking time shows.
+  { header: 'ttfc p50', align: 'right' },
+  { header: 'latency p50', align: 'right' },
+  { header: 'latency p90', align: 'right' },
+  { header: 'tok/s p50', align: 'right' },
+  { header: 'tokens in/out', align: 'right' },
+  { header: 'cost $', align: 'right' },
+];
+
+export function renderSummaryTable(summary: RunSummary): string {
+  // The pass column appears only when something was checked: a suite without checks keeps its table.
+  const at = summary.overall.checked > 0 ? COLUMNS.findIndex((c) => c.header === 'ok/n') + 1 : -1;
+  const columns = at > 0 ? [...COLUMNS.slice(0, at), { header: 'pass', align: 'right' as const }, ...COLUMNS.slice(at)] : COLUMNS;
+  const line = (g: GroupSummary, model: string, prompt: string) => {
+    const cells = groupRow(g, model, prompt);
+    if (at > 0) cells.splice(at, 0, passCell(g));
+    return cells;
+  };
+  const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
+  if (summary.groups.length > 1) rows.push(line(summary.overall, 'all', ''));
+  const notes: string[] = [];
+  const pending = summary.overall.cost_pending;
+  if (pending) notes.push(`${pending} job(s) have no cost yet (/generation did not answer in time): cost shown as ? where incomplete.`);
+  // Budget skips are not errors; costNotes reports them.
+  const kinds = Object.entries(summary.overall.error_kinds).filter(([k]) => k !== 'budget');
+  if (kinds.length) notes.push(`errors: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')} (see results.jsonl for each message)`);
+  // Throttling stretches latency and queue time: say so, or a slow run reads as a slow model.
+  if (summary.throttles) notes.push(`rate limited: concurrency was lowered ${summary.throttles} time(s) after 429s`);
+  notes.push(...costNotes(summary));
+  return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
+}
+
+function groupRow(g: GroupSummary, model: string, prompt: string): (string | number | null)[] {
+  return [
+    model,
+    prompt,
+    `${g.ok}/${g.n}`,
+    ms(g.ttft_ms.p50),
+    ms(g.ttft_ms.p90),
+    ms(g.ttfc_ms.p50),
+    ms(g.latency_ms.p50),
+    ms(g.latency_ms.p90),
+    g.output_tps.p50 === null ? null : g.output_tps.p50.toFixed(1),
+    g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null,
+    cost(g),
+  ];
+}
+
+/** `3/4 75%`: passed of checked (errored jobs are not in either). */
+export function passCell(g: Pick<GroupSummary, 'checked' | 'passed' | 'pass_rate'>): string | null {
+  if (!g.checked || g.pass_rate === null) return null;
+  return `${g.passed}/${g.checked} ${Math.round(g.pass_rate * 100)}%`;
+}
+
+const ms = (value: number | null) => (value === null ? null : `${Math.round(value)} ms`);
+
+/** A total that misses some jobs' costs is marked, never passed off as complete. */
+function cost(g: GroupSummary): string | null {
+  if (g.cost_usd === null) return g.cost_pending ? '?' : null;
+  const text = formatUsd(g.cost_usd);
+  return g.cost_pending ? `${text}+?` : text;
+}
+
+export function formatUsd(value: number): string {
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 0.01) return value.toFixed(4);
+  return value.toPrecision(3);
+}

@@ -1,0 +1,61 @@
+// What happens once a run's results are final: report.html in the run folder, one line in the
+// history file, and — with --baseline — the comparison (compare.md, the table, the gate). Each
+// is a separate concern with its own file; this only puts them in order for run.ts.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Env } from '../env.js';
+import { ConfigError } from '../errors.js';
+import { parseFailOn, type FailRule } from '../compare/fail-on.js';
+import { appendHistory, HISTORY_FILE, historyEntry } from '../history/history.js';
+import type { CompareVerdict } from '../compare/compare.js';
+import type { Logger } from '../log.js';
+import type { RunSummary } from '../types/summary.js';
+
+export interface AfterRunOptions {
+  /** Compare against this run folder (or summary.json) at the end. */
+  baseline?: string;
+  /** --fail-on rules for the baseline comparison. */
+  failOn?: string;
+  /** History file; false: do not append (`--no-history`). Default <output_dir>/history.jsonl. */
+  history?: string | false;
+}
+
+export interface AfterRunPlan {
+  baseline: string | null;
+  rules: FailRule[];
+  history: string | null;
+}
+
+/** Check the options before anything is sent: a bad --fail-on or a missing baseline is exit 2. */
+export function planAfterRun(options: AfterRunOptions, cwd: string, outputDir: string): AfterRunPlan {
+  if (options.failOn !== undefined && options.baseline === undefined) throw new ConfigError('`--fail-on` needs `--baseline DIR` on `run` (or use `agent-lab compare`).');
+  const rules = options.failOn === undefined ? [] : parseFailOn(options.failOn);
+  const baseline = options.baseline === undefined ? null : resolve(cwd, options.baseline);
+  if (baseline !== null && !existsSync(baseline)) throw new ConfigError(`The baseline ${options.baseline} does not exist: expected a run folder or a summary.json file.`);
+  const history = options.history === false ? null : resolve(cwd, options.history ?? join(outputDir, HISTORY_FILE));
+  return { baseline, rules, history };
+}
+
+/** Returns the baseline gate's verdict (`none` without --baseline). Failures to write the extras are warnings: the results are safe already. */
+export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summary: RunSummary; suiteSha256: string; mock: boolean }, env: Env, logger: Logger): Promise<{ gate: CompareVerdict }> {
+  try {
+    const { writeRunHtml } = await import('../store/report-html.js');
+    await writeRunHtml(run.outDir, run.summary);
+  } catch (error) {
+    logger.warn(`Could not write report.html: ${(error as Error).message}`);
+  }
+  if (plan.history) {
+    try {
+      await appendHistory(plan.history, historyEntry(run.summary, { suite_sha256: run.suiteSha256, dir: relative(dirname(plan.history), run.outDir), mock: run.mock }));
+    } catch (error) {
+      logger.warn(`Could not append to the history file ${plan.history}: ${(error as Error).message}`);
+    }
+  }
+  if (!plan.baseline) return { gate: 'none' };
+  const [{ appendStepSummary, compareAndWrite }, { renderCompareTable }, { compareVerdict }] = await Promise.all([import('../compare/write.js'), import('../compare/table.js'), import('../compare/compare.js')]);
+  const { comparison, file, markdown } = await compareAndWrite({ baseline: plan.baseline, current: run.outDir, rules: plan.rules, cwd: env.cwd });
+  env.stdout.write(`\n${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
+  const problem = await appendStepSummary(env.env, markdown);
+  if (problem) logger.warn(problem);
+  return { gate: compareVerdict(comparison) };
+}

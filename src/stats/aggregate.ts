@@ -1,0 +1,222 @@
+// Pure: rows in, summary statistics out. Rows are added one at a time so a 100k-job run is
+// summarised while it streams off disk; only the numbers each metric needs are kept.
+import Big from 'big.js';
+import { createReconciler } from '../money/reconcile.js';
+import { wilson } from './wilson.js';
+import type { ErrorKind, JobResult } from '../types/result.js';
+import type { EstimateSummary, GroupSummary, MetricStats, RunStatus, RunSummary } from '../types/summary.js';
+
+const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
+type Metric = (typeof METRICS)[number];
+
+interface Group {
+  model: string;
+  model_label: string;
+  system_prompt_id: string;
+  n: number;
+  ok: number;
+  errors: number;
+  skipped: number;
+  error_kinds: Partial<Record<ErrorKind, number>>;
+  values: Record<Metric, number[]>;
+  /** Sums of the known counts; null until a row has one (an unknown is not a 0). */
+  native_tokens_prompt: number | null;
+  native_tokens_completion: number | null;
+  native_tokens_reasoning: number | null;
+  /** Rows with a native prompt count: the estimate is compared over these jobs only. */
+  native_prompt_n: number;
+  /** Running sums in exact decimals (big.js) and how many rows had a figure. */
+  cost_total: Big;
+  cost_n: number;
+  cost_pending: number;
+  spent_total: Big;
+  spent_n: number;
+  providers: Record<string, number>;
+  checked: number;
+  passed: number;
+}
+
+export interface Aggregator {
+  add(row: JobResult): void;
+  finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus; estimate?: EstimateSummary }): RunSummary;
+}
+
+export interface AggregatorOptions {
+  /** Requested id → /models canonical slug, so a dated slug is not taken for a fallback. */
+  canonical?: ReadonlyMap<string, string>;
+  /**
+   * The model × system prompt arms in the suite's order (suiteGroupOrder): groups are listed in
+   * it. Rows arrive in the order jobs finish, so without it two runs of one suite could list
+   * their groups differently; groups it does not name follow, as they arrived.
+   */
+  groupOrder?: Iterable<{ model: string; system_prompt_id: string }>;
+}
+
+export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
+  const groups = new Map<string, Group>();
+  const overall = newGroup('*', '*', '*');
+  const reconciler = createReconciler(opts.canonical);
+  return {
+    add(row) {
+      reconciler.add(row);
+      const key = `${row.model}\u0000${row.system_prompt_id}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
+      addTo(group, row);
+      // The overall row keeps counters only; its timing values are the groups' (one copy, not two).
+      addTo(overall, row, false);
+    },
+    finish(meta) {
+      for (const metric of METRICS) {
+        const lists = [...groups.values()].map((g) => g.values[metric]);
+        overall.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
+      }
+      const all = summarise(overall);
+      // The estimate made before the run, set against what the same rows really cost.
+      const estimate = meta.estimate
+        ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt, prompt_tokens_actual_jobs: overall.native_prompt_n }
+        : undefined;
+      return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
+    },
+  };
+}
+
+/** The suite's model × system prompt arms in matrix order (models first, then prompts). */
+export function suiteGroupOrder(suite: { models: readonly { id: string }[]; systemPrompts: readonly { id: string }[] }): { model: string; system_prompt_id: string }[] {
+  return suite.models.flatMap((m) => suite.systemPrompts.map((p) => ({ model: m.id, system_prompt_id: p.id })));
+}
+
+function ordered(groups: Map<string, Group>, order: AggregatorOptions['groupOrder']): Group[] {
+  if (!order) return [...groups.values()];
+  const rank = new Map<string, number>();
+  for (const { model, system_prompt_id } of order) {
+    const key = `${model}\u0000${system_prompt_id}`;
+    if (!rank.has(key)) rank.set(key, rank.size);
+  }
+  // Array sort is stable: unranked groups keep their arrival order, after the ranked ones.
+  return [...groups.entries()].sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size)).map(([, g]) => g);
+}
+
+export function summarize(rows: Iterable<JobResult>, meta: Parameters<Aggregator['finish']>[0]): RunSummary {
+  const agg = createAggregator();
+  for (const row of rows) agg.add(row);
+  return agg.finish(meta);
+}
+
+function newGroup(model: string, model_label: string, system_prompt_id: string): Group {
+  return {
+    model,
+    model_label,
+    system_prompt_id,
+    n: 0,
+    ok: 0,
+    errors: 0,
+    skipped: 0,
+    error_kinds: {},
+    values: { ttft_ms: [], ttfc_ms: [], latency_ms: [], itl_ms: [], output_tps: [] },
+    native_tokens_prompt: null,
+    native_prompt_n: 0,
+    native_tokens_completion: null,
+    native_tokens_reasoning: null,
+    cost_total: new Big(0),
+    cost_n: 0,
+    cost_pending: 0,
+    spent_total: new Big(0),
+    spent_n: 0,
+    providers: {},
+    checked: 0,
+    passed: 0,
+  };
+}
+
+function addTo(g: Group, row: JobResult, keepValues = true): void {
+  g.n++;
+  if (row.status === 'ok') g.ok++;
+  else if (row.status === 'skipped') g.skipped++;
+  else g.errors++;
+  if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
+  // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed.
+  if (row.status === 'ok' && keepValues) {
+    for (const metric of METRICS) {
+      const value = row[metric];
+      if (value !== null) g.values[metric].push(value);
+    }
+  }
+  // Totals count every billed job, failed ones too (they were paid for); timing above does not.
+  if (row.native_tokens_prompt !== null) {
+    g.native_tokens_prompt = (g.native_tokens_prompt ?? 0) + row.native_tokens_prompt;
+    g.native_prompt_n++;
+  }
+  if (row.native_tokens_completion !== null) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
+  if (row.native_tokens_reasoning !== null) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
+  if (row.cost_usd !== null) {
+    g.cost_total = g.cost_total.plus(row.cost_usd);
+    g.cost_n++;
+  }
+  if (row.cost_source === 'pending') g.cost_pending++;
+  if (row.spent_usd !== null) {
+    g.spent_total = g.spent_total.plus(row.spent_usd);
+    g.spent_n++;
+  }
+  if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
+  // Only ok rows carry a verdict (passed is null otherwise): an API error is not a wrong
+  // answer, so it stays out of the pass rate and CI can tell exit 1 from exit 3.
+  if (row.status === 'ok' && typeof row.passed === 'boolean') {
+    g.checked++;
+    if (row.passed) g.passed++;
+  }
+}
+
+function summarise(g: Group): GroupSummary {
+  const stats = Object.fromEntries(METRICS.map((m) => [m, metricStats(g.values[m])])) as Record<Metric, MetricStats>;
+  return {
+    model: g.model,
+    model_label: g.model_label,
+    system_prompt_id: g.system_prompt_id,
+    n: g.n,
+    ok: g.ok,
+    errors: g.errors,
+    skipped: g.skipped,
+    error_kinds: g.error_kinds,
+    ...stats,
+    native_tokens_prompt: g.native_tokens_prompt,
+    native_tokens_completion: g.native_tokens_completion,
+    native_tokens_reasoning: g.native_tokens_reasoning,
+    cost_usd: g.cost_n ? g.cost_total.toNumber() : null,
+    cost_pending: g.cost_pending,
+    spent_usd: g.spent_n ? g.spent_total.toNumber() : null,
+    providers: g.providers,
+    checked: g.checked,
+    passed: g.passed,
+    pass_rate: g.checked ? g.passed / g.checked : null,
+    pass_rate_ci95: wilson(g.passed, g.checked),
+  };
+}
+
+/** n, mean ± sd (sample), min/max and linear-interpolated percentiles (type 7, as numpy). */
+export function metricStats(values: number[]): MetricStats {
+  const n = values.length;
+  if (n === 0) return { n: 0, mean: null, sd: null, min: null, p50: null, p90: null, p95: null, p99: null, max: null };
+  const sorted = Float64Array.from(values).sort();
+  const mean = sorted.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    n,
+    mean: r(mean),
+    sd: sd === null ? null : r(sd),
+    min: r(sorted[0]!),
+    p50: r(quantile(sorted, 0.5)),
+    p90: r(quantile(sorted, 0.9)),
+    p95: r(quantile(sorted, 0.95)),
+    p99: r(quantile(sorted, 0.99)),
+    max: r(sorted[n - 1]!),
+  };
+}
+
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
