@@ -12,6 +12,7 @@ import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { runSuite } from '../src/run/index.js';
 import type { CheckSpec } from '../src/types/job.js';
 import type { JobResult } from '../src/types/result.js';
+import { readResults } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -197,7 +198,7 @@ tasks:
     const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
     summary = report.summary;
     stdout = env.out();
-    rows = (await readFile(w.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    rows = await readResults(w.path('out'));
   });
   afterAll(async () => {
     await server.close();
@@ -228,6 +229,7 @@ tasks:
   });
 
   it('summarises the pass rate per model × system prompt, errors left out, with a Wilson interval', () => {
+    expect(summary.groups).toHaveLength(2);
     for (const g of summary.groups) {
       // capital, json, unchecked pass; wrong fails; broken errored and is not counted.
       expect(g).toMatchObject({ n: 5, ok: 4, errors: 1, checked: 4, passed: 3, pass_rate: 0.75 });

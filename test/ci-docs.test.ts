@@ -1,9 +1,8 @@
 // The README and the CI examples in docs/ stay true: their YAML parses, every agent-lab flag they
 // use is one the command really has (read from its --help), every suite they name ships and
 // loads, and suites/regression.yaml on the simulator ends as the README says (exit 3).
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +11,14 @@ import { parse } from 'yaml';
 import { loadSuite } from '../src/config/load.js';
 import { resolveSuite } from '../src/config/resolve.js';
 import { ConfigSchema } from '../src/config/schema.js';
-import type { JobResult } from '../src/types/result.js';
+import { runCli } from './helpers/cli.js';
+import { readJson, readResults } from './helpers/results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.js');
 const COMMANDS = ['run', 'plan', 'models', 'resume', 'merge', 'compare', 'history', 'report', 'mock-server'];
-const helpCache = new Map<string, string>();
-const help = (command: string) => {
-  if (!helpCache.has(command)) helpCache.set(command, execFileSync(process.execPath, [CLI, command, '--help'], { encoding: 'utf8' }));
+const helpCache = new Map<string, Promise<string>>();
+const help = (command: string): Promise<string> => {
+  if (!helpCache.has(command)) helpCache.set(command, runCli([command, '--help']).then((r) => r.stdout));
   return helpCache.get(command)!;
 };
 const read = (doc: string) => readFileSync(join(ROOT, doc), 'utf8');
@@ -42,21 +41,22 @@ describe.each(DOCS)('%s', (doc) => {
 
   it('has YAML that parses', () => {
     const blocks = [...text.matchAll(/^```yaml\n([\s\S]*?)^```/gm)];
-    if (doc !== 'README.md') expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.length).toBeGreaterThan(0);
     for (const m of blocks) expect(() => parse(m[1]!)).not.toThrow();
   });
 
-  it('uses only flags the commands have', () => {
+  it('uses only flags the commands have', async () => {
     const found = invocations(text);
     expect(found.length).toBeGreaterThan(0);
     for (const { command, args } of found) {
-      const known = help(command);
+      const known = await help(command);
       for (const flag of args.match(/(?<![\w-])--[a-z0-9-]+/g) ?? []) expect(known, `${doc}: agent-lab ${command} ${flag}`).toContain(flag);
     }
   });
 
   it('names only suites that ship, and they load without a problem', async () => {
     const named = [...new Set([...text.matchAll(/suites\/[\w-]+\.yaml/g)].map((m) => m[0]))];
+    expect(named.length).toBeGreaterThan(0);
     for (const path of named) {
       expect(existsSync(join(ROOT, path)), `${doc}: ${path}`).toBe(true);
       const suite = resolveSuite(await loadSuite(join(ROOT, path)), ConfigSchema.parse({}));
@@ -80,12 +80,8 @@ describe("README's sample output", () => {
     const sample = /\$ npx agent-lab run suites\/example.yaml --mock\n([\s\S]*?)^```/m.exec(read('README.md'))![1]!.split('\n');
     const dir = await mkdtemp(join(tmpdir(), 'agent-lab-quick-'));
     try {
-      const r = spawnSync(process.execPath, [CLI, 'run', join(ROOT, 'suites/example.yaml'), '--mock', '--out', dir, '--no-history'], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: join(dir, 'cache') },
-      });
-      expect(r.status, r.stderr).toBe(0);
+      const r = await runCli(['run', join(ROOT, 'suites/example.yaml'), '--mock', '--out', dir, '--no-history'], { cwd: dir, env: { AGENT_LAB_CACHE_DIR: join(dir, 'cache') } });
+      expect(r.code, r.stderr).toBe(0);
       const out = r.stdout.split('\n');
       const err = r.stderr.trim().split('\n');
       // The sample is stderr's lines first, then stdout's, as a terminal shows them.
@@ -110,7 +106,7 @@ describe('suites/regression.yaml', () => {
     const kinds = new Set(suite.tasks.flatMap((t) => (t.checks ?? []).map((c) => c.kind)));
     for (const kind of ['icontains', 'is_json', 'json_schema', 'max_latency_ms']) expect(kinds.has(kind as never), kind).toBe(true);
     expect(Object.keys(suite.gates ?? {}).sort()).toEqual(['max_p95_latency_ms', 'max_total_cost', 'min_pass_rate']);
-    expect(JSON.parse(await readFile(join(ROOT, 'suites/schemas/city.json'), 'utf8')).required).toEqual(['city', 'country', 'population']);
+    expect((await readJson(join(ROOT, 'suites/schemas/city.json'))).required).toEqual(['city', 'country', 'population']);
     // The simulator's control language must not reach real models.
     const sent = read('suites/regression.yaml').split('\n').filter((line) => !/^\s*#/.test(line));
     expect(sent.join('\n')).not.toMatch(/\[\[mock:/);
@@ -119,17 +115,13 @@ describe('suites/regression.yaml', () => {
   it('on --mock: the content checks fail, latency and cost limits pass, and min_pass_rate exits 3', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'agent-lab-regression-'));
     try {
-      const r = spawnSync(process.execPath, [CLI, 'run', join(ROOT, 'suites/regression.yaml'), '--mock', '--out', dir, '--no-history'], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: join(dir, 'cache') },
-      });
-      expect(r.status, r.stderr).toBe(3);
+      const r = await runCli(['run', join(ROOT, 'suites/regression.yaml'), '--mock', '--out', dir, '--no-history'], { cwd: dir, env: { AGENT_LAB_CACHE_DIR: join(dir, 'cache') } });
+      expect(r.code, r.stderr).toBe(3);
       expect(r.stderr).not.toMatch(/Warning/);
       expect(r.stdout).toMatch(/FAIL\s+min_pass_rate\s+openai\/gpt-4o-mini \/ assistant: pass rate 0% \(0\/9\) < 90%/);
       expect(r.stdout).toMatch(/pass\s+max_p95_latency_ms/);
       expect(r.stdout).toMatch(/pass\s+max_total_cost/);
-      const rows = (await readFile(join(dir, 'results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      const rows = await readResults(dir);
       expect(rows).toHaveLength(18);
       const verdicts = new Map<string, Set<boolean>>();
       for (const row of rows) {

@@ -2,11 +2,9 @@
 // seed: different answers, lengths and timings drawn from the same profiles) and a run with an
 // injected regression (every /generation cost doubled by the `cost_mismatch` fault, tokens
 // streamed three times slower). The regression must be flagged and gated (exit 3); the noise not.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, type Comparison, type CompareRow } from '../src/compare/compare.js';
 import { parseFailOn } from '../src/compare/fail-on.js';
@@ -14,9 +12,9 @@ import { readSide } from '../src/compare/load.js';
 import { memoryEnv } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
 import { runSuite, type RunReport } from '../src/run/index.js';
+import { runCli } from './helpers/cli.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const RULES = 'pass_rate<-5pp,cost>+10%,tokens>+10%,p50_latency>+20%,p95_latency>+20%,p50_ttft>+20%';
 
 // 24 distinct prompts, so each model × prompt cell has 24 jobs with their own drawn timings.
@@ -60,16 +58,7 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: ws.dir, env });
 
 const find = (c: Comparison, model: string, metric: string): CompareRow => c.rows.find((r) => r.model === model && r.metric === metric)!;
 const MODELS = ['openai/gpt-4o-mini', 'meta-llama/llama-3.1-8b-instruct'];
@@ -78,6 +67,7 @@ describe('run --baseline on the simulator', () => {
   it('ran three complete runs', () => {
     for (const r of [baseline, same, regressed]) expect(r.summary.overall).toMatchObject({ n: 48, ok: 48, errors: 0 });
     // max_latency_ms 1000 leaves the profiles (≈ 0.5–0.8 s) room for a loaded machine.
+    expect(baseline.summary.groups).toHaveLength(MODELS.length);
     for (const g of baseline.summary.groups) expect(g.pass_rate).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -162,7 +152,9 @@ describe('agent-lab compare (the CLI)', () => {
     const c = JSON.parse(r.stdout) as Comparison;
     expect(c.notes.join(' ')).toMatch(/latency, TTFT, token and cost significance is unavailable/);
     expect(c.untested.length).toBe(2);
-    expect(c.rows.filter((x) => x.metric === 'p50_latency').every((x) => x.significant === null && x.delta! > 50)).toBe(true);
+    const latency = c.rows.filter((x) => x.metric === 'p50_latency');
+    expect(latency.map((x) => x.model).sort()).toEqual([...MODELS].sort());
+    expect(latency.every((x) => x.significant === null && x.delta! > 50)).toBe(true);
   });
 
   it('rejects a bad --fail-on with exit 2 before reading anything', async () => {

@@ -2,17 +2,15 @@
 // (as a user runs it) at moderate concurrency; the simulator, in this process, records when each
 // request arrived and when it wrote the first token, the first content and the end. Every row's
 // ttft/ttfc/latency/itl/tokens-per-second must match that record within a loopback tolerance.
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quantile } from '../src/stats/aggregate.js';
 import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
 import type { JobResult } from '../src/types/result.js';
 import type { RunSummary } from '../src/types/summary.js';
+import { runCli } from './helpers/cli.js';
+import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const KEY = 'sk-or-v1-figures-timing-0123456789';
 const TTFT = 80;
 const ITL = 8;
@@ -43,22 +41,14 @@ let ws: Workspace;
 let rows: JobResult[];
 let summary: RunSummary;
 let code: number | null;
-let stderr = '';
+let stderr: string;
 
 beforeAll(async () => {
   server = await startMockServer({ apiKey: KEY, ttftMs: TTFT, itlMs: ITL, tokens: CONTENT, generationDelayMs: 50 });
   ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
-  code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', 'suite.yaml', '--out', 'out'], {
-      cwd: ws.dir,
-      env: { PATH: process.env.PATH!, OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', resolve);
-  });
-  rows = (await readFile(ws.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
-  summary = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8')) as RunSummary;
+  ({ code, stderr } = await runCli(['run', 'suite.yaml', '--out', 'out'], { cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } }));
+  rows = await readResults(ws.path('out'));
+  summary = await readJson<RunSummary>(ws.path('out/summary.json'));
 }, 60_000);
 
 afterAll(async () => {
@@ -112,7 +102,6 @@ describe('timing figures match the server record', () => {
       if (row.model_label === 'visible') expect(row.ttfc_ms!).toBeGreaterThan(row.ttft_ms!);
       else expect(row.ttfc_ms).toBe(row.ttft_ms);
     }
-    if (process.env.SHOW_GAPS) for (const k of ['ttft', 'ttfc', 'latency'] as const) console.log(k, 'client − server ms: p50', p50(gaps[k]).toFixed(3), 'max', Math.max(...gaps[k]).toFixed(3), 'min', Math.min(...gaps[k]).toFixed(3));
     for (const k of ['ttft', 'ttfc', 'latency'] as const) {
       // Loopback adds well under a millisecond; the rest is a busy 2-core machine's scheduling.
       // A systematic error (a clock started early, a token taken late) moves the median; a lone
@@ -139,7 +128,6 @@ describe('timing figures match the server record', () => {
     }
     expect(Object.keys(err).sort()).toEqual(['hidden', 'openai/gpt-4o-mini', 'visible']);
     for (const [label, e] of Object.entries(err)) {
-      if (process.env.SHOW_GAPS) console.log(label, 'relative error itl p50', p50(e.itl).toFixed(4), 'max', Math.max(...e.itl).toFixed(4), 'tps p50', p50(e.tps).toFixed(4), 'max', Math.max(...e.tps).toFixed(4));
       // Counting the hidden reasoning tokens puts every hidden row off by a third (itl) or a half
       // (tokens/s): 20 streamed tokens vs 30. Timing noise is a few per cent on a busy machine.
       expect(p50(e.itl), `${label}: itl median relative error`).toBeLessThan(0.05);
@@ -171,16 +159,9 @@ concurrency: 4
   let retried: JobResult[];
   beforeAll(async () => {
     await ws.write('retry.yaml', RETRY);
-    const exit = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'run', 'retry.yaml', '--out', 'retry'], {
-        cwd: ws.dir,
-        env: { PATH: process.env.PATH!, OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url },
-        stdio: 'ignore',
-      });
-      child.on('close', resolve);
-    });
-    expect(exit).toBe(0);
-    retried = (await readFile(ws.path('retry/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    const exit = await runCli(['run', 'retry.yaml', '--out', 'retry'], { cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
+    expect(exit.code, exit.stderr).toBe(0);
+    retried = await readResults(ws.path('retry'));
   }, 60_000);
 
   it('times the kept attempt, and started when the first attempt was sent', () => {

@@ -1,8 +1,5 @@
 // Gates: the pure verdicts and exit-code precedence, then each gate and its exit code on real
 // runs against the simulator, from flags, from the suite's `gates:`, and through the CLI binary.
-import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
@@ -11,6 +8,8 @@ import { evaluateGates, exitCodeFor, mergeGates } from '../src/ci/gates.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { runSuite, type RunOptions } from '../src/run/index.js';
 import type { RunSummary } from '../src/types/summary.js';
+import { runCli } from './helpers/cli.js';
+import { readJson } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -120,7 +119,7 @@ ${extra}`;
     const bad = await run(suite(), { gates: { min_pass_rate: 0.9 } });
     expect(bad.exitCode).toBe(EXIT.gate);
     expect(bad.stdout).toMatch(/gates: 1 of 1 failed\n {2}FAIL {5}min_pass_rate {2}openai\/gpt-4o-mini \/ default: pass rate 50% \(1\/2\) < 90%/);
-    const written = JSON.parse(await readFile(`${bad.dir}/summary.json`, 'utf8')) as RunSummary;
+    const written = await readJson<RunSummary>(`${bad.dir}/summary.json`);
     expect(written.gates).toEqual([expect.objectContaining({ gate: 'min_pass_rate', status: 'fail', actual: 0.5, limit: 0.9 })]);
   });
 
@@ -169,18 +168,15 @@ ${extra}`;
     expect(server.requests.length).toBe(before);
   });
 
-  it('the CLI maps the flags to the gate and exits 3', () => {
-    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  it('the CLI maps the flags to the gate and exits 3', async () => {
+    await ws.write('cli/suite.yaml', suite());
+    await ws.write('cli/agent-lab.config.yaml', FAST_CONFIG);
     const cwd = ws.path('cli');
-    spawnSync('mkdir', ['-p', cwd]);
-    const write = (f: string, t: string) => spawnSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(f)}, ${JSON.stringify(t)})`]);
-    write(`${cwd}/suite.yaml`, suite());
-    write(`${cwd}/agent-lab.config.yaml`, FAST_CONFIG);
-    const res = spawnSync(process.execPath, [cli, 'run', 'suite.yaml', '--mock', '--out', 'out', '--no-history', '--min-pass-rate', '0.9', '--max-total-cost', '100'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH! } });
+    const res = await runCli(['run', 'suite.yaml', '--mock', '--out', 'out', '--no-history', '--min-pass-rate', '0.9', '--max-total-cost', '100'], { cwd });
     expect(res.stdout).toContain('gates: 1 of 2 failed');
-    expect(res.status).toBe(EXIT.gate);
-    const usage = spawnSync(process.execPath, [cli, 'run', 'suite.yaml', '--mock', '--min-pass-rate', '90'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH! } });
-    expect(usage.status).toBe(EXIT.config);
+    expect(res.code).toBe(EXIT.gate);
+    const usage = await runCli(['run', 'suite.yaml', '--mock', '--min-pass-rate', '90'], { cwd });
+    expect(usage.code).toBe(EXIT.config);
     expect(usage.stderr).toContain('share from 0 to 1');
   });
 });

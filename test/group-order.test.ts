@@ -1,12 +1,12 @@
 // The summary lists model × system prompt in the suite's order, not in the order jobs happened to
 // finish: two runs of one suite (and a merge of its shards) print the same table, line for line.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAggregator, suiteGroupOrder } from '../src/stats/aggregate.js';
 import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
 import { runSuite } from '../src/run/index.js';
-import type { JobResult } from '../src/types/result.js';
+import type { RunSummary } from '../src/types/summary.js';
+import { readJson, readResults } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -35,11 +35,6 @@ const EXPECTED = [
   ['meta-llama/llama-3.1-8b-instruct', 'none'],
 ];
 const arms = (groups: { model: string; system_prompt_id: string }[]) => groups.map((g) => [g.model, g.system_prompt_id]);
-const journal = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JobResult);
 
 describe('group order (pure)', () => {
   it('follows the given order whatever order the rows arrive in; unknown groups follow', () => {
@@ -69,11 +64,11 @@ describe('group order (run and merge on the simulator)', () => {
     const env = memoryEnv({ cwd: ws.dir });
     const report = await runSuite({ suitePath: 'suite.yaml', out: 'run', mock: true, history: false }, env);
     expect(report.exitCode).toBe(0);
-    const rows = await journal(ws.path('run/results.jsonl'));
+    const rows = await readResults(ws.path('run'));
     // The premise: the fast model finished first, so arrival order is not the suite's.
     expect(rows[0]!.model).toBe('meta-llama/llama-3.1-8b-instruct');
     expect(arms(report.summary.groups)).toEqual(EXPECTED);
-    const written = JSON.parse(await readFile(ws.path('run/summary.json'), 'utf8')) as { groups: { model: string; system_prompt_id: string }[] };
+    const written = await readJson<RunSummary>(ws.path('run/summary.json'));
     expect(arms(written.groups)).toEqual(EXPECTED);
     const table = env.out().split('\n').filter((l) => /^(sonnet|anthropic|meta-llama)/.test(l)).map((l) => l.split(/\s+/).slice(0, 2));
     expect(table).toEqual(EXPECTED);

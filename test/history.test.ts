@@ -1,19 +1,18 @@
 // The history file for cron: one line per run, appended at the end of `run`, read back and
 // filtered by `agent-lab history`.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
 import { appendHistory, filterHistory, historyEntry, readHistory, type HistoryEntry } from '../src/history/history.js';
 import { renderHistoryTable } from '../src/history/table.js';
 import { runSuite } from '../src/run/index.js';
+import { runCli } from './helpers/cli.js';
+import { readJson, readJsonl } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const suite = (name: string) => `
 name: ${name}
 models: [mock/echo, meta-llama/llama-3.1-8b-instruct]
@@ -40,25 +39,15 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: ws.dir });
 
 describe('run appends to the history', () => {
   it('writes one line per run to results/history.jsonl, with what a trend needs', async () => {
-    const lines = (await readFile(ws.path('results/history.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(3);
-    const entries = lines.map((l) => JSON.parse(l) as HistoryEntry);
+    const entries = await readJsonl<HistoryEntry>(ws.path('results/history.jsonl'));
+    expect(entries).toHaveLength(3);
     expect(entries.map((e) => [e.suite, e.dir])).toEqual([['nightly', '../n1'], ['other', '../o1'], ['nightly', '../n2']]);
-    const summary = JSON.parse(await readFile(ws.path('n1/summary.json'), 'utf8'));
-    const run = JSON.parse(await readFile(ws.path('n1/run.json'), 'utf8'));
+    const summary = await readJson(ws.path('n1/summary.json'));
+    const run = await readJson(ws.path('n1/run.json'));
     const e = entries[0]!;
     expect(e).toMatchObject({ run_id: summary.run_id, time: summary.finished_at, suite_sha256: run.suite.sha256, status: 'ok', mock: true });
     expect(e.groups).toHaveLength(2);
@@ -92,9 +81,10 @@ describe('run appends to the history', () => {
     const file = ws.path('race/history.jsonl');
     const big = (i: number): HistoryEntry => ({ ...historyEntry(summarize([row()], { run_id: `r${i}`, suite: 's', started_at: 'a', finished_at: `t${i}`, status: 'ok' }), { suite_sha256: 'x'.repeat(5000), dir: 'd', mock: false }) });
     await Promise.all(Array.from({ length: 40 }, (_, i) => appendHistory(file, big(i))));
-    const lines = (await readFile(file, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(40);
-    expect(new Set(lines.map((l) => (JSON.parse(l) as HistoryEntry).run_id)).size).toBe(40);
+    // A line interleaved with another would not parse.
+    const entries = await readJsonl<HistoryEntry>(file);
+    expect(entries).toHaveLength(40);
+    expect(new Set(entries.map((e) => e.run_id)).size).toBe(40);
   });
 });
 

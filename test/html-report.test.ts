@@ -1,12 +1,11 @@
 // report.html and the history page in a real headless browser: Debian's chromium driven by
 // playwright-core (no browser download). The page must load offline with no console error and no
 // request beyond itself, draw every chart, and show the numbers summary.json has.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
@@ -15,13 +14,14 @@ import { chartJsSource } from '../src/store/report-html.js';
 import { renderRunHtml } from '../src/render/html.js';
 import { runSuite } from '../src/run/index.js';
 import type { GroupSummary, RunSummary } from '../src/types/summary.js';
+import { runCli } from './helpers/cli.js';
+import { readJson } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SKIP_NOTE = `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 const SUITE = `
 name: html
@@ -47,7 +47,7 @@ beforeAll(async () => {
   // Two runs, so the history page has a trend to draw.
   await runSuite({ suitePath: 'suite.yaml', out: 'run1', mock: true, params: { seed: 1 } }, memoryEnv({ cwd: ws.dir }));
   const report = await runSuite({ suitePath: 'suite.yaml', out: 'run', mock: true, params: { seed: 2 } }, memoryEnv({ cwd: ws.dir }));
-  summary = JSON.parse(await readFile(ws.path('run/summary.json'), 'utf8')) as RunSummary;
+  summary = await readJson<RunSummary>(ws.path('run/summary.json'));
   expect(report.summary.overall.n).toBe(24);
   profile = await mkdtemp(join(tmpdir(), 'agent-lab-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -108,6 +108,7 @@ async function charts(page: Page) {
 }
 
 const near = (shown: number, actual: number, tolerance: number) => Math.abs(shown - actual) <= tolerance;
+const cli = (args: string[]) => runCli(args, { cwd: ws.dir });
 
 describe.skipIf(!HAVE_CHROMIUM)('report.html in Chromium', () => {
   it('is written at the end of the run and is self-contained (Chart.js inlined, no external reference)', async () => {
@@ -139,6 +140,8 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in Chromium', () => {
         cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field'), { value: td.getAttribute('data-value'), text: td.textContent }])),
       })),
     );
+    // 2 models × 2 system prompts, then the overall line.
+    expect(summary.groups).toHaveLength(4);
     expect(table).toHaveLength(summary.groups.length + 1);
     const check = (g: GroupSummary, cells: Record<string, { value: string | null; text: string | null }>) => {
       expect(cells.ok!.text).toBe(`${g.ok}/${g.n}`);
@@ -210,15 +213,4 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in Chromium', () => {
 if (!HAVE_CHROMIUM) {
   console.warn(`html-report.test.ts skipped: ${SKIP_NOTE}`);
   it.skip(SKIP_NOTE, () => {});
-}
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }

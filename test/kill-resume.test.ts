@@ -2,39 +2,28 @@
 // rows on disk say which jobs finished, and the simulator's own request log (GET
 // /__mock/requests) must show that no later run sent any of them again. The last resume must
 // leave exactly one ok row per job.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockRequestLog } from '../src/mock/server.js';
 import type { JobResult } from '../src/types/result.js';
+import { runCli, spawnCli, type CliProcess } from './helpers/cli.js';
+import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const JOBS = 30;
 
-let simulator: ChildProcess;
+let simulator: CliProcess;
 let baseUrl: string;
 let ws: Workspace;
 
 beforeAll(async () => {
-  simulator = spawn(process.execPath, [CLI, 'mock-server', '--port', '0', '--ttft', '30', '--itl', '4', '--tokens', '12', '--generation-delay', '40'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    simulator.stdout!.on('data', (d: Buffer) => {
-      text += d;
-      const m = /listening on (\S+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    simulator.once('exit', (code) => reject(new Error(`mock-server exited with ${code}`)));
-  });
+  simulator = spawnCli(['mock-server', '--port', '0', '--ttft', '30', '--itl', '4', '--tokens', '12', '--generation-delay', '40'], { timeout: Infinity });
+  baseUrl = await simulator.until(() => /listening on (\S+)/.exec(simulator.out())?.[1], { what: 'mock-server listening' });
   const tasks = Array.from({ length: JOBS }, (_, i) => `  - { id: t${i}, prompt: "question number ${i}" }`).join('\n');
   ws = await workspace({ 'suite.yaml': `name: kill\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\nconcurrency: 4\n`, 'agent-lab.config.yaml': FAST_CONFIG });
 });
 afterAll(async () => {
-  simulator.kill('SIGTERM');
+  simulator.child.kill('SIGTERM');
+  await simulator.exit;
   await ws.cleanup();
 });
 
@@ -43,40 +32,21 @@ async function log(): Promise<MockRequestLog[]> {
   return (await res.json()) as MockRequestLog[];
 }
 
-async function rows(): Promise<JobResult[]> {
-  const text = await readFile(ws.path('out/results.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line.trim() ? [JSON.parse(line) as JobResult] : [];
-    } catch {
-      return []; // a torn line
-    }
-  });
-}
+/** The rows on disk so far; a line being written when the process died is torn. */
+const rows = (): Promise<JobResult[]> => readResults(ws.path('out'), { torn: true, optional: true });
 
-/** Run the CLI; when `killWhen` returns true (polled every 5 ms), SIGKILL it. */
-function cli(args: string[], killWhen?: () => Promise<boolean>): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--base-url', baseUrl], {
-      cwd: ws.dir,
-      env: { PATH: process.env.PATH!, OPENROUTER_API_KEY: 'sk-or-v1-dummy-kill-test' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d));
-    let timer: NodeJS.Timeout | undefined;
-    if (killWhen) {
-      const poll = async () => {
-        if (await killWhen()) child.kill('SIGKILL');
-        else timer = setTimeout(poll, 5);
-      };
-      void poll();
-    }
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
+const options = () => ({ cwd: ws.dir, env: { OPENROUTER_API_KEY: 'sk-or-v1-dummy-kill-test' } });
+
+/** Run the CLI; SIGKILL it as soon as `killWhen` (polled every 5 ms) returns true. */
+async function cli(args: string[], killWhen?: () => Promise<boolean>) {
+  if (!killWhen) return runCli([...args, '--base-url', baseUrl], options());
+  const run = spawnCli([...args, '--base-url', baseUrl], options());
+  try {
+    await run.until(killWhen, { interval: 5, timeout: 30_000, what: 'the moment to kill' });
+  } finally {
+    run.child.kill('SIGKILL');
+  }
+  return run.exit;
 }
 
 describe('kill -9 at any moment, then resume', () => {
@@ -121,7 +91,7 @@ describe('kill -9 at any moment, then resume', () => {
     expect(perJob.size).toBe(JOBS);
     const repeated = [...perJob.values()].filter((n) => n > 1).length;
     expect(repeated).toBeLessThanOrEqual(3 * 4); // at most one concurrency's worth per kill
-    const summary = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8'));
+    const summary = await readJson(ws.path('out/summary.json'));
     expect(summary.overall).toMatchObject({ n: JOBS, ok: JOBS, errors: 0 });
   }, 60_000);
 });

@@ -31,13 +31,24 @@ function suite(overrides: Partial<ResolvedSuite> = {}): ResolvedSuite {
 describe('expandMatrix', () => {
   it('expands tasks × models × prompts × repeats in a fixed order', () => {
     const jobs = expandMatrix(suite());
-    expect(jobs).toHaveLength(2 * 2 * 2 * 2);
-    expect(jobs.map((j) => `${j.task_id}/${j.model}/${j.system_prompt_id}/${j.repeat}`).slice(0, 5)).toEqual([
+    // Every job, in order: the order is a contract (job indexes, shards, the results file).
+    expect(jobs.map((j) => `${j.task_id}/${j.model}/${j.system_prompt_id}/${j.repeat}`)).toEqual([
       't1/a/one/terse/0',
       't1/a/one/terse/1',
       't1/a/one/none/0',
       't1/a/one/none/1',
       't1/b/two/terse/0',
+      't1/b/two/terse/1',
+      't1/b/two/none/0',
+      't1/b/two/none/1',
+      't2/a/one/terse/0',
+      't2/a/one/terse/1',
+      't2/a/one/none/0',
+      't2/a/one/none/1',
+      't2/b/two/terse/0',
+      't2/b/two/terse/1',
+      't2/b/two/none/0',
+      't2/b/two/none/1',
     ]);
     expect(jobs.map((j) => j.index)).toEqual([...Array(16).keys()]);
   });
@@ -56,6 +67,7 @@ describe('expandMatrix', () => {
     const t2two = jobs.find((j) => j.task_id === 't2' && j.model === 'b/two')!;
     expect(t2two.params).toEqual({ temperature: 0.5, max_tokens: 8, seed: 7 });
     const cli = expandMatrix(suite(), { temperature: 1 });
+    expect(cli).toHaveLength(16);
     expect(cli.every((j) => j.params.temperature === 1)).toBe(true);
   });
 

@@ -2,12 +2,13 @@
 // suite file is still there, unchanged), and a flag overrides its key. Before, a merge without
 // gate flags gated nothing, so a CI merge job of a suite with `gates:` passed every regression.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { runSuite } from '../src/run/index.js';
+import type { RunSummary } from '../src/types/summary.js';
+import { readJson } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 // The simulator's answers are generated words: `icontains: canberra` fails on every job.
@@ -41,8 +42,8 @@ describe('merge and the suite gates', () => {
     const report = await mergeRuns({ dirs: ['shard-1', 'shard-2'], out: 'merged' }, env);
     expect(report.coverage.missing).toBe(0);
     expect(report.exitCode).toBe(EXIT.gate);
-    const summary = JSON.parse(await readFile(ws.path('merged/summary.json'), 'utf8')) as { gates: { gate: string; status: string }[] };
-    expect(summary.gates.map((g) => [g.gate, g.status])).toEqual([
+    const summary = await readJson<RunSummary>(ws.path('merged/summary.json'));
+    expect(summary.gates!.map((g) => [g.gate, g.status])).toEqual([
       ['min_pass_rate', 'fail'],
       ['min_pass_rate', 'fail'],
     ]);

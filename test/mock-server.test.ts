@@ -6,7 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { price } from '../src/mock/accounting.js';
 import { DirectiveError, parseDirective } from '../src/mock/directive.js';
+import { now } from '../src/mock/log.js';
 import { CATALOG, startMockServer, type MockServer } from '../src/mock/server.js';
+import { waitFor } from './helpers/wait.js';
 
 // Loose on purpose: the tests assert on wire shapes, not on our own types.
 type Json = Record<string, any>;
@@ -77,7 +79,12 @@ async function generation(server: MockServer, id: string, headers: Record<string
   return { status: res.status, json: (await res.json()) as Json };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** /generation once the record is there (the simulator answers 404 until generationDelayMs after the stream). */
+const ready = (server: MockServer, id: string) =>
+  waitFor(async () => {
+    const answer = await generation(server, id);
+    return answer.status === 200 ? answer : null;
+  }, { what: `/generation ${id}` });
 
 interface Raw {
   status: number;
@@ -211,9 +218,7 @@ describe('accounting', () => {
 
     const early = await generation(fast, id);
     expect(early).toEqual({ status: 404, json: { error: { code: 404, message: 'Resource not found' } } });
-    await sleep(150);
-    const { status, json } = await generation(fast, id);
-    expect(status).toBe(200);
+    const { json } = await ready(fast, id);
     // native = usage + 5 prompt, + 1 completion: 20 × 0.00000015 + 4 × 0.0000006
     expect(json.data).toMatchObject({ id, native_tokens_prompt: 20, native_tokens_completion: 4, tokens_prompt: 15, tokens_completion: 3 });
     expect(json.data.total_cost).toBe(0.0000054);
@@ -222,8 +227,7 @@ describe('accounting', () => {
 
   it('/generation carries every field of the documented example', async () => {
     const out = await chat(fast, body('fields', { user: 'agent-lab' }));
-    await sleep(150);
-    const { json } = await generation(fast, out.events[0]!.id as string);
+    const { json } = await ready(fast, out.events[0]!.id as string);
     const documented = [
       'api_type', 'app_id', 'cache_discount', 'cancelled', 'created_at', 'data_region', 'external_user', 'finish_reason',
       'generation_time', 'http_referer', 'id', 'is_byok', 'latency', 'model', 'moderation_latency', 'native_finish_reason',
@@ -244,8 +248,7 @@ describe('accounting', () => {
     const out = await chat(fast, body('reason [[mock: reasoning=7 tokens=4]]', { model: 'deepseek/deepseek-r1' }));
     expect(out.usage!.completion_tokens_details.reasoning_tokens).toBe(7);
     expect(out.usage!.completion_tokens).toBe(11);
-    await sleep(150);
-    const { json } = await generation(fast, out.events[0]!.id as string);
+    const { json } = await ready(fast, out.events[0]!.id as string);
     expect(json.data).toMatchObject({ native_tokens_reasoning: 7, native_tokens_completion: 12 });
   });
 
@@ -401,12 +404,12 @@ describe('faults fail the first `times` attempts of an identical request, then i
 
   it('generation_delay and generation_never hold /generation back', async () => {
     const delayed = await chat(fast, body('late [[mock: fault=generation_delay ms=500]]'));
+    const endedAt = fast.requests.at(-1)!.end_at!;
     const never = await chat(fast, body('never [[mock: fault=generation_never]]'));
-    await sleep(250);
-    expect((await generation(fast, delayed.events[0]!.id as string)).status).toBe(404);
-    expect((await generation(fast, never.events[0]!.id as string)).status).toBe(404);
-    await sleep(350);
-    expect((await generation(fast, delayed.events[0]!.id as string)).status).toBe(200);
+    // Polled until it answers; the server's own clock says when the first 200 came: not before
+    // 500 ms after the stream ended (the server's default delay here is 100 ms).
+    await ready(fast, delayed.events[0]!.id as string);
+    expect(now() - endedAt).toBeGreaterThanOrEqual(500);
     expect((await generation(fast, never.events[0]!.id as string)).status).toBe(404);
     expect((await generation(fast, 'gen-0-unknownunknownunkno')).status).toBe(404);
   });
@@ -417,8 +420,7 @@ describe('faults fail the first `times` attempts of an identical request, then i
     expect(prompt.length).toBe(66);
     const out = await chat(fast, body(prompt));
     expect(out.usage!.cost).toBe(0.00000615); // 25 × 0.00000015 + 4 × 0.0000006 (native counts)
-    await sleep(150);
-    const { json } = await generation(fast, out.events[0]!.id as string);
+    const { json } = await ready(fast, out.events[0]!.id as string);
     expect(json.data.total_cost).toBe(0.0000123); // 2 × (25 × 0.00000015 + 4 × 0.0000006)
   });
 
@@ -481,7 +483,8 @@ describe('timing', () => {
   it('close() ends streams in flight at once', async () => {
     const server = await startMockServer({ ttftMs: 0, itlMs: 0 });
     const pending = rawChat(server, body('hang [[mock: fault=stall after=1 ms=60000]]'));
-    await sleep(100);
+    // Stalled after its first token.
+    await waitFor(() => server.requests[0]?.first_token_at, { what: 'the first token' });
     const started = performance.now();
     await server.close();
     expect(performance.now() - started).toBeLessThan(1000);
@@ -574,6 +577,7 @@ describe('load', () => {
       const outs = await Promise.all(Array.from({ length: 200 }, (_, i) => chat(server, body(`concurrent ${i}`))));
       expect(outs.every((o) => o.status === 200 && o.done && o.usage?.completion_tokens === 20)).toBe(true);
       expect(new Set(outs.map((o) => o.events[0]!.id)).size).toBe(200);
+      expect(server.requests).toHaveLength(200);
       expect(server.requests.every((r) => r.end_at !== null && r.status === 200)).toBe(true);
     } finally {
       await server.close();

@@ -1,6 +1,5 @@
 // `agent-lab models` and `agent-lab plan` through the real CLI (dist/cli.js): against the
 // built-in simulator (--mock), and against the recorded /models listing served from loopback.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,34 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_CSV_COLUMNS } from '../src/models/table.js';
+import { runCli } from './helpers/cli.js';
+import { readResults } from './helpers/results.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let ws: Workspace;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Exit> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ws.dir,
-      // A private cache folder: the test never reads or writes the user's.
-      env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: ws.path('cache'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+// A private cache folder: the test never reads or writes the user's.
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: ws.dir, env: { AGENT_LAB_CACHE_DIR: ws.path('cache'), ...env } });
 
 const ids = (json: string) => (JSON.parse(json) as { id: string }[]).map((m) => m.id);
 
@@ -143,7 +124,7 @@ describe('agent-lab run --mock --max-cost', () => {
     const out = await cli(['run', 'plan.yaml', '--mock', '--max-cost', '0.00005', '--out', 'capped']);
     expect(out.code).toBe(4);
     expect(out.stderr).toContain('cost cap: $0 spent of $0.00005; 4 job(s) not sent');
-    const rows = readFileSync(ws.path('capped/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; error_kind: string });
+    const rows = await readResults(ws.path('capped'));
     expect(rows.map((r) => `${r.status}/${r.error_kind}`)).toEqual(Array(4).fill('skipped/budget'));
     expect(out.stdout).toContain('skipped: 4 job(s) not sent');
   });

@@ -2,12 +2,13 @@
 // against the simulator on loopback; the simulator's own request log says what was sent.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import Big from 'big.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { CATALOG, startMockServer, type MockServer } from '../src/mock/server.js';
 import { runSuite, type RunOptions } from '../src/run/index.js';
-import type { JobResult } from '../src/types/result.js';
+import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-money-test-key-0123456789abcdef';
@@ -31,9 +32,7 @@ async function run(suite: string, options: Partial<RunOptions> = {}) {
   const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
   const out = `out-${name}`;
   const report = await runSuite({ suitePath: `${name}.yaml`, out, ...options }, env);
-  const rows = existsSync(ws.path(`${out}/results.jsonl`))
-    ? (await readFile(ws.path(`${out}/results.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult)
-    : [];
+  const rows = await readResults(ws.path(out), { optional: true });
   return { report, rows, stdout: env.out(), stderr: env.err(), outDir: ws.path(out) };
 }
 
@@ -75,7 +74,7 @@ describe('preflight', () => {
   it('`agent-lab resume` keeps --strict-params (same job ids: nothing is sent again) and --no-preflight', async () => {
     const { resumeOptions } = await import('../src/run/resume.js');
     const first = await run('models: [openai/gpt-4o-mini]\ntasks: [{ id: a, prompt: one }, { id: b, prompt: two }]\n', { strictParams: true, preflight: false });
-    expect(first.rows.every((r) => r.status === 'ok')).toBe(true);
+    expect(first.rows.map((r) => r.status)).toEqual(['ok', 'ok']);
     server.requests.length = 0;
     const options = await resumeOptions(first.outDir, {}, ws.dir);
     expect(options).toMatchObject({ strictParams: true, preflight: false });
@@ -93,9 +92,17 @@ describe('preflight', () => {
 
 describe('run --dry-run', () => {
   it('prints the plan and sends nothing, writes nothing', async () => {
-    const { report, stdout } = await run('models: [openai/gpt-4o-mini]\ntasks: [{ id: t, prompt: What is the capital of France? }]\nparams: { max_tokens: 100 }\nrepeats: 3\n', { dryRun: true, expectTokens: 40 });
+    const prompt = 'What is the capital of France?';
+    const { report, stdout } = await run(`models: [openai/gpt-4o-mini]\ntasks: [{ id: t, prompt: ${prompt} }]\nparams: { max_tokens: 100 }\nrepeats: 3\n`, { dryRun: true, expectTokens: 40 });
     expect(report.exitCode).toBe(0);
-    expect(report.plan!.total).toMatchObject({ jobs: 3, low_usd: 0.00007875, high_usd: 0.00018675 });
+    // One message of 30 bytes: ceil(30 / 4) + 4 for the message + 3 for the request = 15 prompt tokens.
+    const promptTokens = Math.ceil(Buffer.byteLength(prompt) / 4) + 4 + 3;
+    // At the simulator's listed gpt-4o-mini prices ($0.15 and $0.6 per million), 3 repeats of:
+    // low, the 40 expected completion tokens: 15 × 0.00000015 + 40 × 0.0000006 = 0.00002625 (× 3 = 0.00007875);
+    // high, all of max_tokens 100: 15 × 0.00000015 + 100 × 0.0000006 = 0.00006225 (× 3 = 0.00018675).
+    const { prompt: inPrice, completion: outPrice } = CATALOG.find((m) => m.id === 'openai/gpt-4o-mini')!.pricing;
+    const costOf = (completion: number) => new Big(inPrice).times(promptTokens).plus(new Big(outPrice).times(completion)).times(3).toNumber();
+    expect(report.plan!.total).toMatchObject({ jobs: 3, low_usd: costOf(40), high_usd: costOf(100) });
     expect(stdout).toContain('Nothing was sent.');
     expect(server.requests).toHaveLength(0);
     expect(existsSync(ws.path(`out-s${n}`))).toBe(false);
@@ -144,7 +151,7 @@ concurrency: 3
     const report = await runSuite({ suitePath: `s${n}.yaml`, resume: first.outDir, maxCost: 1 }, env);
     expect(report.exitCode).toBe(0);
     expect(server.requests).toHaveLength(20 - sentBefore);
-    const rows = (await readFile(`${first.outDir}/results.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    const rows = await readResults(first.outDir);
     expect(rows.filter((r) => r.status === 'ok')).toHaveLength(20);
     expect(rows).toHaveLength(20);
   });
@@ -188,12 +195,13 @@ describe('cost reconciliation and estimate vs actual', () => {
       { expectTokens: 10 },
     );
     expect(report.exitCode).toBe(0);
+    expect(rows).toHaveLength(4);
     for (const r of rows) {
       expect(r.cost_estimate_usd).not.toBeNull();
       expect(r.cost_estimate_usd).toBeCloseTo(r.cost_usd!, 12);
       expect(r.cost_usage_usd).toBeCloseTo(r.cost_usd!, 12);
     }
-    const summary = JSON.parse(await readFile(`${outDir}/summary.json`, 'utf8'));
+    const summary = await readJson(`${outDir}/summary.json`);
     expect(summary.reconciliation).toMatchObject({ cost_mismatches: 0, model_mismatches: 0, jobs: [] });
     expect(summary.estimate).toMatchObject({ jobs: 4, expect_tokens: 10, actual_usd: report.summary.overall.cost_usd, prompt_tokens_actual: report.summary.overall.native_tokens_prompt });
     expect(summary.estimate.low_usd).toBeLessThan(summary.estimate.high_usd);
@@ -237,6 +245,7 @@ tasks: [{ id: think, prompt: "Why is the sky blue? [[mock: ttft=5 itl=3]]" }]
 params: { max_tokens: 200, reasoning: { effort: low } }
 `);
     expect(report.exitCode).toBe(0);
+    expect(rows).toHaveLength(2);
     for (const r of rows) {
       expect(r.params.reasoning).toEqual({ effort: 'low' });
       expect(r.reasoning_text.length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { runSuite } from '../src/run/index.js';
-import type { JobResult } from '../src/types/result.js';
+import { readResults } from './helpers/results.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const FIXTURE = readFileSync(new URL('./fixtures/sse/reasoning-details.sse', import.meta.url));
@@ -49,7 +49,7 @@ describe('reasoning through the real client', () => {
     const report = await runSuite({ suitePath: 'suite.yaml', out: 'out', preflight: false }, env);
     expect(report.exitCode).toBe(0);
     expect(bodies[0]!.reasoning).toEqual({ effort: 'high', exclude: false });
-    const [row] = (await readFile(ws.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    const [row] = await readResults(ws.path('out'));
     expect(row!.reasoning_text).toBe('Let me count: 3 apples Then add 4. So 7.');
     expect(row!.reasoning_encrypted).toBe(2);
     expect(row!.output_text).toBe('7 apples.');

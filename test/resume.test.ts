@@ -3,13 +3,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import type { JobResult } from '../src/types/result.js';
+import { runCli, spawnCli } from './helpers/cli.js';
+import { readJson, readResults } from './helpers/results.js';
+import { waitFor } from './helpers/wait.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const KEY = 'sk-or-v1-resume-test-key-0123456789';
 
 function suite(n: number): string {
@@ -17,38 +18,17 @@ function suite(n: number): string {
   return `name: resume\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\nconcurrency: 4\n`;
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+const cli = (args: string[], cwd: string, env: Record<string, string>) => runCli(args, { cwd, env });
 
-function cli(args: string[], cwd: string, env: Record<string, string>, onStart?: (kill: (s: NodeJS.Signals) => void, out: () => string) => void): Promise<Exit> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    onStart?.((s) => child.kill(s), () => stdout + stderr);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** The rows of a run folder; a line a killed run was writing is torn. */
+const rowsOf = (dir: string): Promise<JobResult[]> => readResults(dir, { torn: true, optional: true });
 
-async function rowsOf(file: string): Promise<JobResult[]> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as JobResult];
-      } catch {
-        return [];
-      }
-    });
-}
+/** The simulator has the cost record of this generation (it answers /generation 404 until then). */
+const costReady = async (id: string) => {
+  const res = await fetch(`${server.url}/generation?id=${id}`, { headers: { authorization: `Bearer ${KEY}` } });
+  await res.arrayBuffer();
+  return res.status === 200;
+};
 
 let server: MockServer;
 let ws: Workspace;
@@ -66,17 +46,12 @@ afterAll(async () => {
 describe('kill -9 and resume', () => {
   it('never re-sends a finished job and ends with one ok row per job', async () => {
     // Kill as soon as a few jobs are on disk: some finished, some in flight, some never sent.
-    const first = await cli(['run', 'suite.yaml', '--out', 'out'], ws.dir, env(), (kill) => {
-      const timer = setInterval(async () => {
-        const done = await rowsOf(ws.path('out/results.jsonl')).catch(() => []);
-        if (done.length >= 6) {
-          clearInterval(timer);
-          kill('SIGKILL');
-        }
-      }, 10);
-    });
+    const run = spawnCli(['run', 'suite.yaml', '--out', 'out'], { cwd: ws.dir, env: env() });
+    await run.until(async () => (await rowsOf(ws.path('out'))).length >= 6, { what: '6 rows on disk' });
+    run.child.kill('SIGKILL');
+    const first = await run.exit;
     expect(first.signal).toBe('SIGKILL');
-    const before = await rowsOf(ws.path('out/results.jsonl'));
+    const before = await rowsOf(ws.path('out'));
     const finished = new Set(before.filter((r) => r.status === 'ok').map((r) => r.job_id));
     expect(finished.size).toBeGreaterThanOrEqual(6);
     expect(finished.size).toBeLessThan(24);
@@ -87,13 +62,13 @@ describe('kill -9 and resume', () => {
     const resent = server.requests.slice(sentBefore).map((r) => r.job).filter((job) => job && finished.has(job));
     expect(resent).toEqual([]);
 
-    const after = await rowsOf(ws.path('out/results.jsonl'));
+    const after = await rowsOf(ws.path('out'));
     expect(after).toHaveLength(24);
     expect(new Set(after.map((r) => r.job_id)).size).toBe(24);
     expect(after.every((r) => r.status === 'ok')).toBe(true);
     // Rows whose cost was pending when the process died get it on resume.
     expect(after.every((r) => r.cost_source === 'generation')).toBe(true);
-    const summary = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8'));
+    const summary = await readJson(ws.path('out/summary.json'));
     expect(summary.overall.n).toBe(24);
   });
 
@@ -110,7 +85,7 @@ describe('kill -9 and resume', () => {
       expect(forced.code).toBe(0);
       // Only the new task was sent.
       expect(server.requests.length - sent).toBe(1);
-      expect(await rowsOf(w.path('out/results.jsonl'))).toHaveLength(3);
+      expect(await rowsOf(w.path('out'))).toHaveLength(3);
     } finally {
       await w.cleanup();
     }
@@ -121,28 +96,23 @@ describe('Ctrl-C', () => {
   it('stops dispatching, writes what finished, prints the resume command and exits 130', async () => {
     const w = await workspace({ 'suite.yaml': suite(40), 'agent-lab.config.yaml': FAST_CONFIG });
     try {
-      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env(), (kill) => {
-        const timer = setInterval(async () => {
-          const done = await rowsOf(w.path('out/results.jsonl')).catch(() => []);
-          if (done.length >= 4) {
-            clearInterval(timer);
-            kill('SIGINT');
-          }
-        }, 10);
-      });
+      const run = spawnCli(['run', 'suite.yaml', '--out', 'out'], { cwd: w.dir, env: env() });
+      await run.until(async () => (await rowsOf(w.path('out'))).length >= 4, { what: '4 rows on disk' });
+      run.child.kill('SIGINT');
+      const result = await run.exit;
       expect(result.code).toBe(130);
       expect(result.stderr).toContain('Resume with: agent-lab resume out');
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows.length).toBeGreaterThanOrEqual(4);
       expect(rows.length).toBeLessThan(40);
       expect(rows.every((r) => r.status === 'ok')).toBe(true);
-      const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
+      const summary = await readJson(w.path('out/summary.json'));
       expect(summary.status).toBe('interrupted');
       expect(summary.overall.n).toBe(rows.length);
       // The printed command works as printed.
       const resumed = await cli(['resume', 'out'], w.dir, env());
       expect(resumed.code, resumed.stderr).toBe(0);
-      expect(await rowsOf(w.path('out/results.jsonl'))).toHaveLength(40);
+      expect(await rowsOf(w.path('out'))).toHaveLength(40);
     } finally {
       await w.cleanup();
     }
@@ -154,35 +124,31 @@ describe('Ctrl-C', () => {
     const w = await workspace({ 'suite.yaml': `name: stall\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\nconcurrency: 4\n`, 'agent-lab.config.yaml': FAST_CONFIG });
     try {
       const sent = server.requests.length;
-      let secondAt = 0;
-      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, { ...env(), AGENT_LAB_GRACE_MS: '30000' }, (kill) => {
-        const timer = setInterval(() => {
-          const streaming = server.requests.slice(sent).filter((r) => r.first_token_at !== null);
-          if (streaming.length < 4) return;
-          clearInterval(timer);
-          kill('SIGINT');
-          setTimeout(() => {
-            secondAt = Date.now();
-            kill('SIGINT');
-          }, 300);
-        }, 10);
-      });
+      const run = spawnCli(['run', 'suite.yaml', '--out', 'out'], { cwd: w.dir, env: { ...env(), AGENT_LAB_GRACE_MS: '30000' } });
+      await run.until(() => server.requests.slice(sent).filter((r) => r.first_token_at !== null).length === 4, { what: '4 streams started' });
+      run.child.kill('SIGINT');
+      // The CLI took the first one; a second within 100 ms of it would count as the same Ctrl-C.
+      await run.until(() => run.err().includes('Stopping: no new jobs'), { what: 'the first Ctrl-C taken' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const secondAt = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.exit;
       const exitedAfter = Date.now() - secondAt;
       expect(result.code, result.stderr).toBe(130);
       expect(result.stderr).toContain('Aborting in-flight jobs');
       // Far sooner than the 30 s grace or the 20 s stall.
       expect(exitedAfter).toBeLessThan(5000);
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows).toHaveLength(4);
       expect(rows.map((r) => [r.status, r.error_kind])).toEqual(Array(4).fill(['error', 'aborted']));
-      const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
+      const summary = await readJson(w.path('out/summary.json'));
       expect(summary).toMatchObject({ status: 'interrupted', overall: { n: 4, errors: 4 } });
       // Aborted jobs never got an answer: a plain resume (no --retry-errors) runs them again.
       const before = server.requests.length;
       const resumed = await cli(['resume', 'out'], w.dir, env());
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(server.requests.length - before).toBe(4);
-      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.status)).toEqual(Array(4).fill('ok'));
+      expect((await rowsOf(w.path('out'))).map((r) => r.status)).toEqual(Array(4).fill('ok'));
     } finally {
       await w.cleanup();
     }
@@ -195,21 +161,17 @@ describe('SIGTERM (cron, CI cancel, docker stop)', () => {
     const w = await workspace({ 'suite.yaml': `name: term\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\n`, 'agent-lab.config.yaml': FAST_CONFIG });
     try {
       const sent = server.requests.length;
-      let termAt = 0;
-      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env(), (kill) => {
-        const timer = setInterval(() => {
-          if (server.requests.slice(sent).filter((r) => r.first_token_at !== null).length < 3) return;
-          clearInterval(timer);
-          termAt = Date.now();
-          kill('SIGTERM');
-        }, 10);
-      });
+      const run = spawnCli(['run', 'suite.yaml', '--out', 'out'], { cwd: w.dir, env: env() });
+      await run.until(() => server.requests.slice(sent).filter((r) => r.first_token_at !== null).length === 3, { what: '3 streams started' });
+      const termAt = Date.now();
+      run.child.kill('SIGTERM');
+      const result = await run.exit;
       expect(result.code, result.stderr).toBe(130);
       expect(Date.now() - termAt).toBeLessThan(5000);
       expect(result.stderr).toContain('Resume with: agent-lab resume out');
-      const summary = JSON.parse(await readFile(w.path('out/summary.json'), 'utf8'));
+      const summary = await readJson(w.path('out/summary.json'));
       expect(summary).toMatchObject({ status: 'interrupted', overall: { n: 3 } });
-      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.error_kind)).toEqual(['aborted', 'aborted', 'aborted']);
+      expect((await rowsOf(w.path('out'))).map((r) => r.error_kind)).toEqual(['aborted', 'aborted', 'aborted']);
     } finally {
       await w.cleanup();
     }
@@ -222,21 +184,17 @@ describe('Ctrl-C grace', () => {
     const w = await workspace({ 'suite.yaml': `name: grace\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\n`, 'agent-lab.config.yaml': FAST_CONFIG });
     try {
       const sent = server.requests.length;
-      let sigintAt = 0;
-      const result = await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, { ...env(), AGENT_LAB_GRACE_MS: '800' }, (kill) => {
-        const timer = setInterval(() => {
-          if (server.requests.slice(sent).filter((r) => r.first_token_at !== null).length < 2) return;
-          clearInterval(timer);
-          sigintAt = Date.now();
-          kill('SIGINT');
-        }, 10);
-      });
+      const run = spawnCli(['run', 'suite.yaml', '--out', 'out'], { cwd: w.dir, env: { ...env(), AGENT_LAB_GRACE_MS: '800' } });
+      await run.until(() => server.requests.slice(sent).filter((r) => r.first_token_at !== null).length === 2, { what: '2 streams started' });
+      const sigintAt = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.exit;
       const took = Date.now() - sigintAt;
       expect(result.code, result.stderr).toBe(130);
       expect(result.stderr).toContain('waiting up to 1 s');
       expect(took).toBeGreaterThanOrEqual(750);
       expect(took).toBeLessThan(5000);
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows.map((r) => r.error_kind)).toEqual(['aborted', 'aborted']);
     } finally {
       await w.cleanup();
@@ -258,7 +216,7 @@ describe('resume', () => {
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(/1 torn line/);
       expect(server.requests.slice(before).map((r) => r.job)).toEqual([torn.job_id]);
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
       expect(new Set(rows.map((r) => r.job_id)).size).toBe(3);
     } finally {
@@ -298,14 +256,16 @@ describe('resume', () => {
     });
     try {
       expect((await cli(['run', 'suite.yaml', '--out', 'out'], w.dir, env())).code).toBe(0);
-      expect((await rowsOf(w.path('out/results.jsonl'))).map((r) => r.cost_source)).toEqual(['pending', 'pending']);
-      await new Promise((r) => setTimeout(r, 1300));
+      const pending = await rowsOf(w.path('out'));
+      expect(pending.map((r) => r.cost_source)).toEqual(['pending', 'pending']);
+      // The resume must find the records there: wait until the simulator has them (1.2 s after each stream).
+      await waitFor(async () => (await Promise.all(pending.map((r) => costReady(r.generation_id!)))).every(Boolean), { what: 'the late /generation records' });
       const before = server.requests.length;
       await w.write('agent-lab.config.yaml', FAST_CONFIG);
       const resumed = await cli(['resume', 'out'], w.dir, env());
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(server.requests.length).toBe(before);
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows.map((r) => r.cost_source)).toEqual(['generation', 'generation']);
       expect(rows.every((r) => r.cost_usd! > 0 && r.native_tokens_prompt! > 0)).toBe(true);
     } finally {
@@ -330,7 +290,7 @@ describe('resume', () => {
       // Only the failed job, and still only the filtered model with the --max-tokens flag.
       const sent = server.requests.slice(before);
       expect(sent.map((r) => r.model)).toEqual(['openai/gpt-4o-mini']);
-      const rows = await rowsOf(w.path('out/results.jsonl'));
+      const rows = await rowsOf(w.path('out'));
       expect(rows.map((r) => [r.task_id, r.model, r.status, r.params.max_tokens])).toEqual([
         ['good', 'openai/gpt-4o-mini', 'ok', 7],
         ['flaky', 'openai/gpt-4o-mini', 'ok', 7],

@@ -7,6 +7,7 @@ import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { runSuite } from '../src/run/index.js';
 import type { JobResult } from '../src/types/result.js';
 import type { RunSummary } from '../src/types/summary.js';
+import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-e2e-test-key-0123456789abcdef';
@@ -38,7 +39,6 @@ concurrency: 3
 let server: MockServer;
 let ws: Workspace;
 let rows: JobResult[];
-let summary: RunSummary;
 let exitCode: number;
 let stdout: string;
 
@@ -48,9 +48,8 @@ beforeAll(async () => {
   const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
   const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
   exitCode = report.exitCode;
-  summary = report.summary;
   stdout = env.out();
-  rows = (await readFile(ws.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+  rows = await readResults(ws.path('out'));
 });
 
 afterAll(async () => {
@@ -99,13 +98,22 @@ describe('agent-lab run against the simulator', () => {
     for (const rec of records) expect(Number(rec.cost_usd)).toBe(byId.get(rec.job_id!)!.cost_usd);
   });
 
-  it('writes summary.json and run.json without the key', async () => {
-    const written = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8')) as RunSummary;
-    expect(written.groups).toHaveLength(4);
+  it('writes summary.json with the counts and totals of the rows, and run.json without the key', async () => {
+    const written = await readJson<RunSummary>(ws.path('out/summary.json'));
     expect(written.overall.n).toBe(8);
-    expect(written).toEqual(summary);
-    const total = rows.reduce((a, r) => a + r.cost_usd!, 0);
-    expect(written.overall.cost_usd).toBeCloseTo(total, 12);
+    const key = (x: { model: string; system_prompt_id: string }) => `${x.model}|${x.system_prompt_id}`;
+    // 2 models × 2 system prompts, each with its 2 tasks' rows.
+    expect(written.groups.map(key).sort()).toEqual([...new Set(rows.map(key))].sort());
+    expect(written.groups).toHaveLength(4);
+    const total = (values: (number | null)[]) => values.reduce((a: number, v) => a + v!, 0);
+    for (const g of written.groups) {
+      const mine = rows.filter((r) => key(r) === key(g));
+      expect(mine).toHaveLength(2);
+      expect(g).toMatchObject({ n: 2, ok: 2, errors: 0, native_tokens_prompt: total(mine.map((r) => r.native_tokens_prompt)), native_tokens_completion: total(mine.map((r) => r.native_tokens_completion)) });
+      expect(g.cost_usd).toBeCloseTo(total(mine.map((r) => r.cost_usd)), 12);
+      expect(g.latency_ms).toMatchObject({ n: 2, min: Math.min(...mine.map((r) => r.latency_ms!)), max: Math.max(...mine.map((r) => r.latency_ms!)) });
+    }
+    expect(written.overall.cost_usd).toBeCloseTo(total(rows.map((r) => r.cost_usd)), 12);
     const run = await readFile(ws.path('out/run.json'), 'utf8');
     expect(run).toContain('"api_key_env": "OPENROUTER_API_KEY"');
     expect(run).not.toContain(KEY);
@@ -135,7 +143,7 @@ tasks:
       const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
       const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
       expect(report.exitCode).toBe(1);
-      const got = (await readFile(w.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      const got = await readResults(w.path('out'));
       const bad = got.find((r) => r.task_id === 'bad')!;
       expect(bad).toMatchObject({ status: 'error', error_kind: 'bad_request', http_status: 400, attempts: 1, cost_usd: null });
       expect(Object.keys(bad).sort()).toEqual(Object.keys(got.find((r) => r.task_id === 'good')!).sort());
@@ -159,7 +167,7 @@ tasks:
       const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
       const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
       expect(report.exitCode).toBe(0);
-      const [r] = (await readFile(w.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      const [r] = await readResults(w.path('out'));
       expect(r!.cost_source).toBe('pending');
       expect(r!.cost_usd).toBeNull();
       expect(r!.native_tokens_prompt).toBeNull();
@@ -182,7 +190,7 @@ tasks:
       const env = memoryEnv({ cwd: w.dir, env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url } });
       const before = server.requests.length;
       const report = await runSuite({ suitePath: 'suite.yaml', out: 'out' }, env);
-      const [r] = (await readFile(w.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+      const [r] = await readResults(w.path('out'));
       expect(r).toMatchObject({ status: 'ok', cost_source: 'none', cost_usd: null });
       expect(r!.cost_usage_usd).toEqual(expect.any(Number));
       expect(report.summary.overall.cost_pending).toBe(0);

@@ -1,24 +1,18 @@
 // The API key must never be written anywhere: results, logs at any level, errors, crash output.
 // Runs with a distinctive key through failures and debug logging, then greps every byte.
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { runCli } from './helpers/cli.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const KEY = 'sk-or-v1-SECRET-canary-7f3a9c2e5b8d1f4a6c0e';
 
-function run(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...env } });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    child.on('close', (code) => resolve({ code, output }));
-  });
+/** The CLI's exit code and everything it printed, stdout and stderr. */
+async function run(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { code, stdout, stderr } = await runCli(args, { cwd, env });
+  return { code, output: stdout + stderr };
 }
 
 async function allFiles(dir: string): Promise<string[]> {
@@ -61,6 +55,8 @@ describe('the API key', () => {
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) expect(await readFile(file, 'utf8'), file).not.toContain(KEY);
     // The key did reach the server: the run was authenticated (the simulator 401s otherwise).
+    // Four tasks, the rate-limited one sent twice.
+    expect(server.requests.length).toBeGreaterThanOrEqual(5);
     expect(server.requests.every((r) => r.authorization_present)).toBe(true);
   });
 

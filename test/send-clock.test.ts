@@ -8,6 +8,7 @@ import { silentLogger } from '../src/log.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { createClient } from '../src/provider/client.js';
 import type { Job } from '../src/types/job.js';
+import { waitFor } from './helpers/wait.js';
 
 const TTFT = 150;
 let server: MockServer;
@@ -47,13 +48,16 @@ describe('the per-attempt clock', () => {
     try {
       // A stream holds the only chat connection for ≥ 150 ms; a lookup meanwhile must not wait for it.
       const streaming = ask(c, 'clock-3');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      const entry = await waitFor(() => server.requests.find((r) => r.job === 'clock-3'), { what: 'the stream at the server' });
       const t0 = performance.now();
       const lookup = await c.generation('gen-does-not-exist');
       const lookupMs = performance.now() - t0;
+      const lookupEnd = performance.timeOrigin + performance.now();
       expect(lookup.status).toBe(404);
       expect(lookupMs).toBeLessThan(TTFT - 20);
       expect((await streaming).ok).toBe(true);
+      // The lookup was answered while the stream still held the connection (the simulator's clock, this process).
+      expect(entry.end_at!).toBeGreaterThan(lookupEnd);
     } finally {
       await c.close();
     }

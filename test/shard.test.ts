@@ -1,9 +1,7 @@
 // Sharding: --shard i/n partitions the matrix exactly, and `agent-lab merge` of shards 1/3..3/3
 // run against the simulator gives the summary of the same jobs run unsharded (timings aside,
 // which differ run to run). Gaps and overlaps are reported.
-import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRuns } from '../src/ci/merge.js';
 import { memoryEnv } from '../src/env.js';
@@ -13,7 +11,8 @@ import { runSuite } from '../src/run/index.js';
 import { coverage, parseShard, shardJobs, type MergePart } from '../src/ci/shard.js';
 import type { GroupSummary, RunSummary } from '../src/types/summary.js';
 import type { Job } from '../src/types/job.js';
-import type { JobResult } from '../src/types/result.js';
+import { runCli } from './helpers/cli.js';
+import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const fakeJobs = (n: number, models = 1): Job[] =>
@@ -101,7 +100,7 @@ concurrency: 4
     await ws.cleanup();
   });
 
-  const rowsOf = async (dir: string) => (await readFile(ws.path(`${dir}/results.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+  const rowsOf = (dir: string) => readResults(ws.path(dir));
   /** What must agree between a merged and an unsharded run: everything but timings. */
   const comparable = (g: GroupSummary) => ({
     key: `${g.model}/${g.system_prompt_id}`,
@@ -113,7 +112,7 @@ concurrency: 4
   it('each shard runs its slice, and run.json records the shard, its job ids and the whole matrix size', async () => {
     const sizes = [];
     for (let i = 1; i <= 3; i++) {
-      const info = JSON.parse(await readFile(ws.path(`s${i}/run.json`), 'utf8'));
+      const info = await readJson(ws.path(`s${i}/run.json`));
       expect(info.matrix_size).toBe(24);
       expect(info.shard).toMatchObject({ index: i, count: 3 });
       expect((await rowsOf(`s${i}`)).map((r) => r.job_id).sort()).toEqual([...info.shard.job_ids].sort());
@@ -131,7 +130,7 @@ concurrency: 4
     expect(comparable(merged.summary.overall)).toEqual(comparable(full.overall));
     expect(merged.summary.overall).toMatchObject({ n: 24, checked: 24, passed: 16 });
     expect(merged.summary.merged_from).toEqual(['../s1', '../s2', '../s3']);
-    const written = JSON.parse(await readFile(ws.path('merged/summary.json'), 'utf8')) as RunSummary;
+    const written = await readJson<RunSummary>(ws.path('merged/summary.json'));
     expect(byKey(written)).toEqual(byKey(full));
     const fullRows = new Map((await rowsOf('full')).map((r) => [r.job_id, r]));
     const mergedRows = await rowsOf('merged');
@@ -142,7 +141,7 @@ concurrency: 4
     }
     const csv = await readFile(ws.path('merged/results.csv'), 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(25);
-    const run = JSON.parse(await readFile(ws.path('merged/run.json'), 'utf8'));
+    const run = await readJson(ws.path('merged/run.json'));
     expect(run.merged_from.map((m: { shard: string }) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(run.shard).toBeUndefined();
     expect(e.out()).toContain('merged 3 folder(s), 24 of 24 jobs');
@@ -164,7 +163,7 @@ concurrency: 4
     expect(partial.coverage).toMatchObject({ covered: 16, missing: 8, missing_shards: ['2/3'] });
     expect(e.err()).toContain('The merge is incomplete: 8 of 24 jobs missing — shard(s) 2/3 not given');
     expect((await rowsOf('partial')).length).toBe(16);
-    expect(JSON.parse(await readFile(ws.path('partial/run.json'), 'utf8'))).toMatchObject({ status: 'failed', coverage: { missing: 8, missing_shards: ['2/3'] } });
+    expect(await readJson(ws.path('partial/run.json'))).toMatchObject({ status: 'failed', coverage: { missing: 8, missing_shards: ['2/3'] } });
   });
 
   it('refuses overlaps and folders of another suite (exit 2), writing nothing', async () => {
@@ -196,13 +195,12 @@ concurrency: 4
   });
 
   it('the CLI merges, gates the merged results (exit 3) and writes JUnit', async () => {
-    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-    const res = spawnSync(process.execPath, [cli, 'merge', 's1', 's2', 's3', '--out', 'cli-merged', '--min-pass-rate', '0.9', '--junit', 'junit.xml'], { cwd: ws.dir, encoding: 'utf8', env: { PATH: process.env.PATH! } });
+    const res = await runCli(['merge', 's1', 's2', 's3', '--out', 'cli-merged', '--min-pass-rate', '0.9', '--junit', 'junit.xml'], { cwd: ws.dir });
     expect(res.stdout).toMatch(/gates: 4 of 4 failed/);
-    expect(res.status).toBe(EXIT.gate);
+    expect(res.code).toBe(EXIT.gate);
     expect(await readFile(ws.path('junit.xml'), 'utf8')).toMatch(/<testsuites name="agent-lab sharded" tests="28" failures="12"/);
-    const usage = spawnSync(process.execPath, [cli, 'run', 'suite.yaml', '--shard', '4/3'], { cwd: ws.dir, encoding: 'utf8', env: { PATH: process.env.PATH! } });
-    expect(usage.status).toBe(EXIT.config);
+    const usage = await runCli(['run', 'suite.yaml', '--shard', '4/3'], { cwd: ws.dir });
+    expect(usage.code).toBe(EXIT.config);
     expect(usage.stderr).toContain('i/n with 1 ≤ i ≤ n');
   });
 });

@@ -1,18 +1,16 @@
 // What a new user trips over first: each message names a fix that exists for the command in
 // hand, and a resumed run never mixes simulated answers with real ones.
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsCommand } from '../src/models/command.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { runSuite } from '../src/run/index.js';
+import { runCli } from './helpers/cli.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const KEY = 'sk-or-v1-user-messages-test-0123456789';
 const SUITE = `
 name: msgs
@@ -132,8 +130,8 @@ describe('resume and the simulator', () => {
 });
 
 describe('--help', () => {
-  it('mock-server states its port default once', () => {
-    const help = execFileSync(process.execPath, [CLI, 'mock-server', '--help'], { encoding: 'utf8' });
+  it('mock-server states its port default once', async () => {
+    const { stdout: help } = await runCli(['mock-server', '--help']);
     expect(help).toMatch(/--port <n>\s+port \(default: a free one\)\n/);
     expect(help).not.toContain('(default: 0)');
   });
