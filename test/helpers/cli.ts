@@ -16,9 +16,12 @@ export interface CliOptions {
   stdin?: string;
   /** SIGKILL the child after this long, ms (default 60 s; Infinity for a server the test stops itself). */
   timeout?: number;
-  /** Run as this user and group (needs root): to meet a permission root would bypass. */
-  uid?: number;
-  gid?: number;
+  /**
+   * Run without the capabilities that let root read any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH),
+   * through util-linux's setpriv: root then meets a file's mode like any user, and the checkout
+   * needs no permission for another user (CI clones into root's own folders).
+   */
+  honourFileModes?: boolean;
 }
 
 export interface CliExit {
@@ -48,12 +51,12 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
     if (stale) throw new Error(stale);
     checked = true;
   }
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const command = [process.execPath, CLI, ...args];
+  if (options.honourFileModes) command.unshift('setpriv', '--bounding-set=-dac_override,-dac_read_search');
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: { PATH: process.env.PATH!, ...options.env },
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    uid: options.uid,
-    gid: options.gid,
   });
   let stdout = '';
   let stderr = '';
