@@ -4,7 +4,7 @@
 // two runs ending at once cannot interleave their lines.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readJsonl } from '../store/journal.js';
+import { readJsonl } from '../store/jsonl.js';
 import type { GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
 
 export const HISTORY_FILE = 'history.jsonl';
