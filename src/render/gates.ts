@@ -1,5 +1,5 @@
 // The gate verdicts printed after the summary table. Pure: returns a string.
-import type { GateResult } from '../ci/gates.js';
+import type { GateResult } from '../types/summary.js';
 
 const WORD = { pass: 'pass', fail: 'FAIL', unknown: 'unknown' } as const;
 

@@ -1,23 +1,28 @@
 // The run as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY (the job's summary page):
 // the summary table, the gates, and the failed checks worth a look. Pure.
-import type { GateResult } from '../ci/gates.js';
-import type { GroupSummary, RunSummary } from '../types/summary.js';
+import type { GateResult, GroupSummary, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { formatUsd, passCell } from './table.js';
+
+/** What the "failed checks" list shows of a row. */
+export type FailedRow = Pick<JobResult, 'task_id' | 'model_label' | 'system_prompt_id' | 'repeat' | 'checks'>;
+
+/** Rows listed under "failed checks" at most; the rest are counted. */
+export const MAX_FAILED = 20;
 
 export interface SummaryMdInput {
   summary: RunSummary;
   gates?: readonly GateResult[];
-  /** Rows whose checks failed, for the "failed checks" list (the first few are shown). */
-  failed?: readonly JobResult[];
+  /** Rows whose checks failed, for the "failed checks" list (the first MAX_FAILED are shown). */
+  failed?: readonly FailedRow[];
+  /** How many rows failed in all, when `failed` holds only the first few (default: failed.length). */
+  failedTotal?: number;
   /** E.g. `shard 2/4`, `merged from 4 shards`. */
   note?: string;
   exitCode?: number;
 }
 
-const MAX_FAILED = 20;
-
-export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, exitCode }: SummaryMdInput): string {
+export function renderSummaryMarkdown({ summary, gates = [], failed = [], failedTotal = failed.length, note, exitCode }: SummaryMdInput): string {
   const checked = summary.overall.checked > 0;
   const header = ['model', 'prompt', 'ok/n', ...(checked ? ['pass', 'pass 95% CI'] : []), 'ttft p50', 'latency p50', 'latency p95', 'tokens in/out', 'cost $'];
   const right = header.map((h) => (h === 'model' || h === 'prompt' ? ':--' : '--:'));
@@ -52,13 +57,14 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, 
     for (const g of gates) out.push(`- ${g.status === 'pass' ? '✅' : g.status === 'fail' ? '❌' : '❔'} \`${g.gate}\` ${cell(g.message)}`);
     out.push('');
   }
-  if (failed.length) {
-    out.push(`#### Failed checks (${failed.length})`, '');
-    for (const r of failed.slice(0, MAX_FAILED)) {
+  if (failedTotal) {
+    const shown = failed.slice(0, MAX_FAILED);
+    out.push(`#### Failed checks (${failedTotal})`, '');
+    for (const r of shown) {
       const why = r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`).join('; ');
       out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(why)}`);
     }
-    if (failed.length > MAX_FAILED) out.push(`- … and ${failed.length - MAX_FAILED} more (results.csv, column check_failures)`);
+    if (failedTotal > shown.length) out.push(`- … and ${failedTotal - shown.length} more (results.csv, column check_failures)`);
     out.push('');
   }
   return out.join('\n');

@@ -43,6 +43,21 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(temp, file);
 }
 
+/** writeAtomic for text too big to hold at once: the pieces are streamed to the temp file. */
+export async function writeAtomicStream(file: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
+  try {
+    for await (const piece of pieces) if (!out.write(piece)) await drain(out);
+    await close(out);
+  } catch (error) {
+    out.destroy();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await rename(temp, file);
+}
+
 export interface FinalizeMeta {
   run_id: string;
   suite: string;
