@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { compareRuns } from '../src/compare/compare.js';
 import { crosses, parseFailOn } from '../src/compare/fail-on.js';
-import { groupKey, type CompareSide, type Samples } from '../src/compare/load.js';
+import type { CompareSide, Samples } from '../src/compare/load.js';
+import { groupId } from '../src/types/summary.js';
 import { ConfigError, EXIT } from '../src/errors.js';
 import { renderCompareMarkdown } from '../src/compare/markdown.js';
 import { renderCompareTable } from '../src/compare/table.js';
@@ -22,8 +23,8 @@ function side(all: JobResult[], perJob = true, run_id = 'r'): CompareSide {
   const samples = new Map<string, Samples>();
   for (const r of all) {
     if (r.status !== 'ok') continue;
-    const s = samples.get(groupKey(r)) ?? { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] };
-    samples.set(groupKey(r), s);
+    const s = samples.get(groupId(r)) ?? { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] };
+    samples.set(groupId(r), s);
     s.latency_ms.push(r.latency_ms!);
     s.ttft_ms.push(r.ttft_ms!);
     s.tokens.push(r.native_tokens_prompt! + r.native_tokens_completion!);

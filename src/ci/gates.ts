@@ -3,11 +3,9 @@
 // still pending) the gate is `unknown` — never a pass, and not a regression either. exitCodeFor
 // turns that into CI's vocabulary: 3 for a measured failure, 1 for unknown (infrastructure).
 import { EXIT, type ExitCode } from '../errors.js';
-import type { GateKey, GateResult, GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
+import { GATE_KEYS, type GateKey, type GateResult, type Gates, type GroupSummary, type RunStatus, type RunSummary } from '../types/summary.js';
 
-export const GATE_KEYS = ['min_pass_rate', 'max_total_cost', 'max_p95_latency_ms'] as const satisfies readonly GateKey[];
-export type Gates = Partial<Record<GateKey, number>>;
-export type { GateKey, GateResult };
+export type { GateKey, GateResult, Gates };
 
 /**
  * Pass rate and p95 latency are gated per model × system prompt — a regression in one arm must

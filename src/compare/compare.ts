@@ -8,9 +8,9 @@
 import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
-import type { GroupSummary, MetricStats } from '../types/summary.js';
+import { groupId, type GroupKey, type GroupSummary, type MetricStats } from '../types/summary.js';
 import { crosses, type FailRule } from './fail-on.js';
-import { groupKey, type CompareSide, type Samples } from './load.js';
+import type { CompareSide, Samples } from './load.js';
 import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
 
 /** Two-sided level below which a test calls a change significant. */
@@ -18,10 +18,7 @@ export const ALPHA = 0.05;
 /** Fewer ok jobs than this on a side: no p95 test. */
 export const MIN_P95_JOBS = 20;
 
-export interface CompareRow {
-  model: string;
-  model_label: string;
-  system_prompt_id: string;
+export interface CompareRow extends GroupKey {
   metric: CompareMetric;
   /** Rates as fractions (0..1), latencies in ms, tokens per job, cost per job in USD. */
   baseline: number | null;
@@ -67,8 +64,8 @@ export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'
 }
 
 export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule[] = []): Comparison {
-  const baseGroups = new Map(base.summary.groups.map((g) => [groupKey(g), g]));
-  const curGroups = new Map(cur.summary.groups.map((g) => [groupKey(g), g]));
+  const baseGroups = new Map(base.summary.groups.map((g) => [groupId(g), g]));
+  const curGroups = new Map(cur.summary.groups.map((g) => [groupId(g), g]));
   const rows: CompareRow[] = [];
   const failures: string[] = [];
   const untested: string[] = [];

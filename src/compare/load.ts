@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import { RESULTS_FILE } from '../store/journal.js';
 import { readJsonl } from '../store/jsonl.js';
 import { SUMMARY_FILE } from '../store/write.js';
-import type { GroupSummary, RunSummary } from '../types/summary.js';
+import { groupId, type RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 
 /** Per-job values of one group, from ok rows only (as in summary.json). */
@@ -27,11 +27,9 @@ export interface CompareSide {
   /** The run folder (or the folder holding summary.json): where compare.md goes by default. */
   dir: string;
   summary: RunSummary;
-  /** Keyed by groupKey; null when only summary.json was given. */
+  /** Keyed by groupId; null when only summary.json was given. */
   samples: Map<string, Samples> | null;
 }
-
-export const groupKey = (g: Pick<GroupSummary, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
 
 export async function readSide(path: string): Promise<CompareSide> {
   if (!existsSync(path)) throw new ConfigError(`${path} does not exist: expected a run folder or a summary.json file.`);
@@ -45,7 +43,7 @@ export async function readSide(path: string): Promise<CompareSide> {
     for await (const row of readJsonl<JobResult>(rowsFile)) {
       if (keepRows) rows.push(row);
       if (row.status !== 'ok') continue;
-      const key = groupKey(row);
+      const key = groupId(row);
       let s = samples.get(key);
       if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] }));
       if (row.latency_ms !== null) s.latency_ms.push(row.latency_ms);

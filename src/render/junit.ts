@@ -3,7 +3,7 @@
 // is a <failure>, a job that errored is an <error>, a skipped one <skipped/>. Gates come last as
 // their own testsuite, so a failed gate shows in the CI report where the cause is. Pure.
 import type { JobResult } from '../types/result.js';
-import type { GateResult, RunSummary } from '../types/summary.js';
+import { groupId, type GateResult, type RunSummary } from '../types/summary.js';
 
 export interface JunitInput {
   summary: RunSummary;
@@ -55,7 +55,7 @@ export function junitGroups<R>(): { add(row: JobResult, ref: R): void; list(): J
   const suites = new Map<string, JunitSuite<R>>();
   return {
     add(row, ref) {
-      const key = `${row.model}\u0000${row.system_prompt_id}`;
+      const key = groupId(row);
       let suite = suites.get(key);
       if (!suite) suites.set(key, (suite = { name: `${row.model_label} / ${row.system_prompt_id}`, counts: { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 }, refs: [] }));
       addCase(suite.counts, tally(row));
