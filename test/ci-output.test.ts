@@ -117,7 +117,7 @@ describe('GITHUB_STEP_SUMMARY', () => {
 
   it('has the summary table with pass rates and their intervals, the gates and the failed checks', () => {
     expect(stepSummary).toContain('| model | prompt | ok/n | pass | pass 95% CI | ttft p50 | latency p50 | latency p95 | tokens in/out | cost $ |');
-    expect(stepSummary).toMatch(/\| openai\/gpt-4o-mini \| default \| 2\/3 \| 1\/2 50% \| 9%–91% \|/);
+    expect(stepSummary).toMatch(/\| openai\/gpt-4o-mini \| default \| 2\/3 \| 1\/2 50% \| 9\.5%–90\.5% \|/);
     expect(stepSummary).toContain('- ❌ `min_pass_rate` openai/gpt-4o-mini / default: pass rate 50% (1/2) < 90%');
     expect(stepSummary).toContain('- ✅ `max_total_cost` total cost $');
     expect(stepSummary).toContain('#### Failed checks (2)');

@@ -8,6 +8,7 @@
 import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
+import { formatSigned } from '../format.js';
 import { groupId, type GroupKey, type GroupSummary, type MetricStats } from '../types/summary.js';
 import { crosses, type FailRule } from './fail-on.js';
 import type { CompareSide, Samples } from './load.js';
@@ -145,7 +146,7 @@ function rate(k1: number, n1: number, k2: number, n2: number, none: string): Ver
   const delta = baseline === null || current === null ? null : (current - baseline) * 100;
   const ci = newcombe(k1, n1, k2, n2);
   const significant = ci === null ? null : ci[0] > 0 || ci[1] < 0;
-  const test = ci === null ? none : `newcombe [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}] pp`;
+  const test = ci === null ? none : `newcombe [${formatSigned(ci[0] * 100)}, ${formatSigned(ci[1] * 100)}] pp`;
   return { baseline, current, delta, significant, test, worse: null };
 }
 
@@ -187,7 +188,7 @@ function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, q:
   const ci = bootstrapQuantileDiff(bs, cs, q, { seed });
   if (!ci) return { significant: null, test: 'no ok jobs on one side', worse: null };
   const scale = baseline ? 100 / baseline : null;
-  const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${signed(ci[0] * scale)}, ${signed(ci[1] * scale)}] %`;
+  const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${formatSigned(ci[0] * scale)}%, ${formatSigned(ci[1] * scale)}%]`;
   return { significant: ci[0] > 0 || ci[1] < 0, test: `bootstrap ${text}`, worse: null };
 }
 
@@ -213,10 +214,9 @@ function withDirection(row: CompareRow): CompareRow {
 
 export function formatDelta(metric: CompareMetric, delta: number | null): string {
   if (delta === null) return '-';
-  return `${signed(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : ' %'}`;
+  return `${formatSigned(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : '%'}`;
 }
 
-const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 const fmtP = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
 
 /** FNV-1a, for a stable per-metric seed. */

@@ -2,7 +2,9 @@
 // the summary table, the gates, and the failed checks worth a look. Pure.
 import type { GateResult, GroupSummary, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
-import { formatUsd, passCell } from './table.js';
+import { checkFailuresText } from './checks-text.js';
+import { passCell } from './table.js';
+import { formatMs, formatPercentRange, formatUsd } from '../format.js';
 
 /** What the "failed checks" list shows of a row. */
 export type FailedRow = Pick<JobResult, 'task_id' | 'model_label' | 'system_prompt_id' | 'repeat' | 'checks'>;
@@ -31,7 +33,7 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], failed
       cell(model),
       cell(prompt),
       `${g.ok}/${g.n}`,
-      ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? `${pct(g.pass_rate_ci95[0])}–${pct(g.pass_rate_ci95[1])}` : '-'] : []),
+      ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? formatPercentRange(g.pass_rate_ci95) : '-'] : []),
       ms(g.ttft_ms.p50),
       ms(g.latency_ms.p50),
       ms(g.latency_ms.p95),
@@ -61,8 +63,7 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], failed
     const shown = failed.slice(0, MAX_FAILED);
     out.push(`#### Failed checks (${failedTotal})`, '');
     for (const r of shown) {
-      const why = r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`).join('; ');
-      out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(why)}`);
+      out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(checkFailuresText(r))}`);
     }
     if (failedTotal > shown.length) out.push(`- … and ${failedTotal - shown.length} more (results.csv, column check_failures)`);
     out.push('');
@@ -78,7 +79,6 @@ function verdict(code: number): string {
 }
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
-const pct = (value: number) => `${Math.round(value * 100)}%`;
+const ms = (value: number | null) => (value === null ? '-' : formatMs(value));
 /** Table-safe text: a `|` or newline would break the row. */
 const cell = (value: string) => value.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
