@@ -3,6 +3,7 @@
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** One chat message as sent. */
 export interface Message {
   role: Role;
   content: string;

@@ -44,6 +44,7 @@ export interface Attempt {
   http_status: number | null;
   /** Why this attempt failed; null when it succeeded. */
   error_kind: ErrorKind | null;
+  /** Why, in words; null when it succeeded. */
   error_message: string | null;
   /** /generation's total_cost for this attempt, USD; null when unknown. */
   cost_usd: number | null;

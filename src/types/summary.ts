@@ -34,6 +34,7 @@ export interface RunHeader {
   started_at: string;
   /** ISO time the run's last session finished. */
   finished_at: string;
+  /** How the run ended (RUN_STATUSES). */
   status: RunStatus;
 }
 
@@ -41,10 +42,12 @@ export interface RunHeader {
 export interface MetricStats {
   /** Jobs with a value. */
   n: number;
+  /** Arithmetic mean; null (as every figure here) when n is 0. */
   mean: number | null;
   /** Sample standard deviation; null with fewer than 2 values. */
   sd: number | null;
   min: number | null;
+  /** Median. */
   p50: number | null;
   p90: number | null;
   /** Absent in summary.json files written before p95 existed. */
@@ -167,12 +170,14 @@ export interface RunSummary extends RunHeader {
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
 export interface GateResult {
+  /** Which gate. */
   gate: GateKey;
   /** `all`, or `model label / system prompt id`. */
   scope: string;
   status: GateStatus;
   /** The measured value; null when unknown. */
   actual: number | null;
+  /** The gate's limit, as set. */
   limit: number;
   /** One line a reader can act on. */
   message: string;
