@@ -1,5 +1,5 @@
 // The one reader of JSONL files (results.jsonl, generations.jsonl, history.jsonl): streamed in
-// 1 MB chunks, never read whole. The rule for a line that is not a JSON object — "torn": a
+// chunks, never read whole. The rule for a line that is not a JSON object — "torn": a
 // process killed mid-write leaves its last line half-written, and the next appender starts a new
 // line after it, so a torn line is either the last line or, after a resume, one in the middle.
 // Both are skipped and reported to onTorn; the read goes on. Blank lines are skipped silently,
@@ -97,7 +97,8 @@ async function* rawLines(file: string): AsyncGenerator<RawLine> {
     const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
     return { text: bytes.toString('utf8', 0, end), line: ++line, offset, last };
   };
-  for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  // 64 KB chunks: 1 MB ones left finalize ~60 MB more RSS at 100,000 rows, and were no faster.
+  for await (const data of createReadStream(file, { highWaterMark: 1 << 16 })) {
     const buf = data as Buffer;
     let start = 0;
     for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
