@@ -3,13 +3,11 @@
 // each row read back by offset. One row is in memory at a time, however large the run.
 import type { JobResult } from '../types/result.js';
 import type { GateResult, RunSummary } from '../types/summary.js';
-import { junitCase, junitClose, junitGroups, junitOpen, junitSuiteOpen, JUNIT_SUITE_CLOSE, type JunitSuite } from '../render/junit.js';
+import { junitCase, junitClose, junitOpen, junitSuiteOpen, JUNIT_SUITE_CLOSE, type JunitSuite } from '../render/junit.js';
 import { openJsonlAt } from '../store/jsonl.js';
 import { writeAtomicStream } from '../store/write.js';
 
-/** Collects the suites during a pass over results.jsonl; `offset` is the row's, as jsonlLines gives it. */
-export const junitIndex = () => junitGroups<number>();
-
+/** `suites` come from junitGroups fed with each row's offset in `results` (as jsonlLines gives it). */
 export async function writeJunitFile(file: string, results: string, suites: readonly JunitSuite<number>[], summary: RunSummary, gates: readonly GateResult[]): Promise<void> {
   const rows = suites.some((s) => s.refs.length) ? openJsonlAt<JobResult>(results) : null;
   try {

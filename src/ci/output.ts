@@ -10,7 +10,8 @@ import { renderGates } from '../render/gates.js';
 import { RESULTS_FILE } from '../store/journal.js';
 import { jsonlLines } from '../store/jsonl.js';
 import { appendStepSummary } from '../store/step-summary.js';
-import { junitIndex, writeJunitFile } from './junit-file.js';
+import { writeJunitFile } from './junit-file.js';
+import { junitGroups } from '../render/junit.js';
 import { MAX_FAILED, renderSummaryMarkdown, type FailedRow } from '../render/summary-md.js';
 import { SUMMARY_FILE, writeAtomic } from '../store/write.js';
 import type { JobResult } from '../types/result.js';
@@ -41,7 +42,7 @@ export async function writeCiFiles(input: CiFiles, env: Env, logger: Logger): Pr
   const stepSummary = env.env.GITHUB_STEP_SUMMARY;
   if (!input.junit && !stepSummary) return;
   const results = join(input.outDir, RESULTS_FILE);
-  const suites = junitIndex();
+  const suites = junitGroups<number>();
   const failed: FailedRow[] = [];
   let failedTotal = 0;
   for await (const { value: row, offset } of jsonlLines<JobResult>(results)) {

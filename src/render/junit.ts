@@ -57,7 +57,7 @@ export function junitGroups<R>(): { add(row: JobResult, ref: R): void; list(): J
     add(row, ref) {
       const key = groupId(row);
       let suite = suites.get(key);
-      if (!suite) suites.set(key, (suite = { name: `${row.model_label} / ${row.system_prompt_id}`, counts: { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 }, refs: [] }));
+      if (!suite) suites.set(key, (suite = { name: `${row.model_label} / ${row.system_prompt_id}`, counts: noCases(), refs: [] }));
       addCase(suite.counts, tally(row));
       suite.refs.push(ref);
     },
@@ -67,7 +67,7 @@ export function junitGroups<R>(): { add(row: JobResult, ref: R): void; list(): J
 
 /** The XML declaration and the <testsuites> head, with the totals of every suite and gate. */
 export function junitOpen(summary: RunSummary, suites: readonly Pick<JunitSuite<unknown>, 'counts'>[], gates: readonly GateResult[] = []): string {
-  const all: JunitCounts = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
+  const all = noCases();
   for (const s of suites) for (const key of ['tests', 'failures', 'errors', 'skipped'] as const) all[key] += s.counts[key];
   for (const g of gates) addCase(all, gateCase(g));
   const head = attrs({ name: `agent-lab ${summary.suite}`, tests: all.tests, failures: all.failures, errors: all.errors, skipped: all.skipped, time: seconds(elapsed(summary)) });
@@ -89,10 +89,12 @@ export const JUNIT_SUITE_CLOSE = '  </testsuite>\n';
 export function junitClose(summary: RunSummary, gates: readonly GateResult[] = []): string {
   if (!gates.length) return '</testsuites>\n';
   const cases = gates.map(gateCase);
-  const counts: JunitCounts = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
+  const counts = noCases();
   for (const c of cases) addCase(counts, c);
   return `${suiteOpen('gates', counts, summary.finished_at)}${cases.map(caseXml).join('')}${JUNIT_SUITE_CLOSE}</testsuites>\n`;
 }
+
+const noCases = (): JunitCounts => ({ tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 });
 
 function addCase(counts: JunitCounts, c: Tally): void {
   counts.tests++;
