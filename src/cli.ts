@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
-import { redactor } from './log.js';
+import { LOG_LEVELS, redactor } from './log.js';
 import { above0, gatesOf, int, list, num, param, rate, shard } from './cli/parsers.js';
 import type { Params } from './types/job.js';
 import { VERSION } from './version.js';
@@ -54,7 +54,7 @@ program
   .option('--junit <file>', 'also write a JUnit XML report (one testcase per job, failed checks as failures)')
   .option('--shard <i/n>', 'run only slice i of n of the matrix (by job_id); combine the shards with `agent-lab merge`', shard)
   .option('-v, --verbose', 'debug logging (same as --log-level debug)')
-  .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
+  .addOption(new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS))
   .action(async (suite: string, opts: Record<string, unknown>) => {
     const params: Params = { ...((opts.param as Params) ?? {}) };
     if (opts.temperature !== undefined) params.temperature = opts.temperature;
@@ -166,7 +166,7 @@ program
   .option('-j, --concurrency <n>', 'requests in flight at once (default: as the run had it)', int('concurrency'))
   .option('--max-cost <usd>', 'stop before spending more than this (USD)', num('max-cost'))
   .option('-v, --verbose', 'debug logging (same as --log-level debug)')
-  .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['error', 'warn', 'info', 'debug']))
+  .addOption(new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS))
   .action(async (dir: string, opts: Record<string, unknown>) => {
     const env = withSignals(processEnv());
     batchHeap();

@@ -2,9 +2,7 @@
 // before a run is worded once, here, with a hint that depends on the options in use.
 
 import type { RunPlan } from './money/estimate.js';
-import { formatUsd } from './render/table.js';
-
-const usd = (v: number | null) => (v === null ? '?' : `$${formatUsd(v)}`);
+import { usd } from './format.js';
 
 export const WARN = {
   unknownModel: (model: string, near: string[], baseUrl: string) =>

@@ -13,6 +13,8 @@ import { renderJunit } from '../src/render/junit.js';
 import { renderSummaryMarkdown } from '../src/render/summary-md.js';
 import { runSuite } from '../src/run/index.js';
 import { row } from './helpers/rows.js';
+import type { JobResult } from '../src/types/result.js';
+import type { RunSummary } from '../src/types/summary.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
 const XSD = fileURLToPath(new URL('./fixtures/junit/jenkins-junit.xsd', import.meta.url));
@@ -91,6 +93,13 @@ describe('--junit', () => {
     expect(doc.testsuites).toMatchObject({ tests: '9', failures: '4', errors: '2', skipped: '0' });
   });
 
+  it('is streamed to the same bytes as the whole report rendered from rows in memory', async () => {
+    const rows = (await readFile(ws.path('out/results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as JobResult);
+    const summary = JSON.parse(await readFile(ws.path('out/summary.json'), 'utf8')) as RunSummary;
+    expect(rows).toHaveLength(6);
+    expect(xml).toBe(renderJunit({ summary, rows, gates: summary.gates }));
+  });
+
   it('escapes what XML cannot hold raw, and still validates', async () => {
     const summary = summarize([row({ output_text: 'bell \u0007 and ]]> and \uD800 lone' })], { run_id: 'r', suite: 's<x>', started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:01.000Z', status: 'ok' });
     const text = renderJunit({ summary, rows: [row({ output_text: 'bell \u0007 and ]]> and \uD800 lone', model_label: 'a"b', task_id: 't&1' })] });
@@ -108,11 +117,20 @@ describe('GITHUB_STEP_SUMMARY', () => {
 
   it('has the summary table with pass rates and their intervals, the gates and the failed checks', () => {
     expect(stepSummary).toContain('| model | prompt | ok/n | pass | pass 95% CI | ttft p50 | latency p50 | latency p95 | tokens in/out | cost $ |');
-    expect(stepSummary).toMatch(/\| openai\/gpt-4o-mini \| default \| 2\/3 \| 1\/2 50% \| 9%–91% \|/);
+    expect(stepSummary).toMatch(/\| openai\/gpt-4o-mini \| default \| 2\/3 \| 1\/2 50% \| 9\.5%–90\.5% \|/);
     expect(stepSummary).toContain('- ❌ `min_pass_rate` openai/gpt-4o-mini / default: pass rate 50% (1/2) < 90%');
     expect(stepSummary).toContain('- ✅ `max_total_cost` total cost $');
     expect(stepSummary).toContain('#### Failed checks (2)');
     expect(stepSummary).toMatch(/- `wrong` · openai\/gpt-4o-mini · default — icontains "canberra": not found/);
+  });
+
+  it('lists the first 20 failed rows and counts the rest', () => {
+    const summary = summarize([row()], { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', status: 'ok' });
+    const failed = Array.from({ length: 20 }, (_, n) => ({ ...row({ task_id: `t${n}` }), checks: [{ name: 'x', pass: false, detail: 'no' }] }));
+    const md = renderSummaryMarkdown({ summary, failed, failedTotal: 25 });
+    expect(md).toContain('#### Failed checks (25)');
+    expect(md.match(/^- `t\d+`/gm)).toHaveLength(20);
+    expect(md).toContain('- … and 5 more (results.csv, column check_failures)');
   });
 
   it('escapes table cells', () => {

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { compareRuns } from '../src/compare/compare.js';
 import { crosses, parseFailOn } from '../src/compare/fail-on.js';
-import { groupKey, type CompareSide, type Samples } from '../src/compare/load.js';
+import { readSide, type CompareSide, type Samples } from '../src/compare/load.js';
+import { groupId } from '../src/types/summary.js';
 import { ConfigError, EXIT } from '../src/errors.js';
 import { renderCompareMarkdown } from '../src/compare/markdown.js';
 import { renderCompareTable } from '../src/compare/table.js';
 import type { JobResult } from '../src/types/result.js';
 import { row } from './helpers/rows.js';
+import { workspace } from './helpers/workspace.js';
 
 const META = { run_id: 'r', suite: 's', started_at: '', finished_at: '', status: 'ok' as const };
 
@@ -22,8 +24,8 @@ function side(all: JobResult[], perJob = true, run_id = 'r'): CompareSide {
   const samples = new Map<string, Samples>();
   for (const r of all) {
     if (r.status !== 'ok') continue;
-    const s = samples.get(groupKey(r)) ?? { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] };
-    samples.set(groupKey(r), s);
+    const s = samples.get(groupId(r)) ?? { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] };
+    samples.set(groupId(r), s);
     s.latency_ms.push(r.latency_ms!);
     s.ttft_ms.push(r.ttft_ms!);
     s.tokens.push(r.native_tokens_prompt! + r.native_tokens_completion!);
@@ -120,7 +122,7 @@ describe('compareRuns', () => {
     expect(p50.delta).toBeCloseTo(50, 0);
     expect(c.notes.join(' ')).toMatch(/significance is unavailable/);
     expect(c.failures).toEqual([]);
-    expect(c.untested).toEqual([expect.stringMatching(/latency p50 \+50\.\d % is past p50_latency>\+20% but untested/)]);
+    expect(c.untested).toEqual([expect.stringMatching(/latency p50 \+50(\.\d)?% is past p50_latency>\+20% but untested/)]);
     expect(renderCompareTable(c)).toMatch(/not testable for significance/);
   });
 
@@ -138,5 +140,21 @@ describe('compareRuns', () => {
     expect(c.only_baseline).toEqual(['m/old · p']);
     expect(c.only_current).toEqual(['m/new · p']);
     expect(new Set(c.rows.map((r) => r.model))).toEqual(new Set(['m/a']));
+  });
+});
+
+describe('readSide', () => {
+  it('summarises the rows of a run killed before it wrote summary.json, with per-job samples', async () => {
+    const ws = await workspace();
+    try {
+      const killed = [...rows(3, (i) => ({ latency_ms: 100 * (i + 1), run_id: 'killed-run' })), row({ job_id: 'e', status: 'error', error_kind: 'server', run_id: 'killed-run' })];
+      await ws.write('run/results.jsonl', killed.map((r) => `${JSON.stringify(r)}\n`).join('') + '{"job_id":"torn');
+      const side = await readSide(ws.path('run'));
+      expect(side.summary).toMatchObject({ run_id: 'killed-run', status: 'interrupted', overall: { n: 4, ok: 3, errors: 1 } });
+      expect(side.summary.groups[0]!.latency_ms.p50).toBe(200);
+      expect(side.samples!.get(groupId(killed[0]!))!.latency_ms).toEqual([100, 200, 300]);
+    } finally {
+      await ws.cleanup();
+    }
   });
 });

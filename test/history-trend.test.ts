@@ -1,5 +1,5 @@
 // The history trend compares like with like: a run on the simulator is never the baseline of a
-// real run (its numbers are generated), and a change that rounds to nothing reads +0 %, not -0 %.
+// real run (its numbers are generated), and a change that rounds to nothing reads +0%, not -0%.
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, HistoryGroup } from '../src/history/history.js';
 import { renderHistoryHtml } from '../src/history/html.js';
@@ -45,19 +45,20 @@ describe('history trend', () => {
       entry('real-2', 3, false, { latency_p50_ms: 1100, cost_usd: 0.03 }),
       entry('mock-2', 4, true, { latency_p50_ms: 500, cost_usd: 0.002 }),
     ]);
-    // real-2 against real-1 (+10 %, +50 %), not against mock-1 (+120 %, +1400 %); mock-2 against mock-1.
+    // real-2 against real-1 (+10%, +50%), not against mock-1 (+120%, +1400%); mock-2 against mock-1.
     expect(deltas(table)).toEqual([
       ['-', '-'],
       ['-', '-'],
-      ['+10 %', '+50 %'],
-      ['+0 %', '+0 %'],
+      ['+10%', '+50%'],
+      ['+0%', '+0%'],
     ]);
   });
 
-  it('writes a change that rounds to zero as +0 %', () => {
-    const table = renderHistoryTable([entry('a', 1, false), entry('b', 2, false, { latency_p50_ms: 998, cost_usd: 0.019995 })]);
-    expect(deltas(table)[1]).toEqual(['+0 %', '+0 %']);
-    expect(table).not.toContain('-0 %');
+  it('writes a change that rounds to zero as +0%, and others to one decimal', () => {
+    const table = renderHistoryTable([entry('a', 1, false), entry('b', 2, false, { latency_p50_ms: 999.9, cost_usd: 0.019995 }), entry('c', 3, false, { latency_p50_ms: 997.9 })]);
+    expect(deltas(table)[1]).toEqual(['+0%', '+0%']);
+    expect(table).not.toContain('-0%');
+    expect(deltas(table)[2]![0]).toBe('-0.2%');
   });
 
   it('draws simulated runs as lines of their own on the trend page', () => {

@@ -116,7 +116,7 @@ describe('reading the history', () => {
     const lines = table.trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/0\.0100\s+0\.0100\s+-$/);
-    expect(lines[3]).toMatch(/0\.0150\s+0\.0150\s+\+50 %$/);
+    expect(lines[3]).toMatch(/0\.0150\s+0\.0150\s+\+50%$/);
   });
 });
 
@@ -126,7 +126,7 @@ describe('agent-lab history', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2 + 2);
-    expect(lines.slice(2).every((l) => /\(mock\)\s+nightly\s+mock\/echo\s+default\s+2\/2\s+100 %/.test(l))).toBe(true);
+    expect(lines.slice(2).every((l) => /\(mock\)\s+nightly\s+mock\/echo\s+default\s+2\/2\s+100%/.test(l))).toBe(true);
   });
 
   it('--json gives the entries; cost_mismatch shows as a doubled cost', async () => {

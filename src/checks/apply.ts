@@ -9,17 +9,3 @@ export function withChecks(row: JobResult, specs: readonly CheckSpec[] | undefin
   const checks = evaluateChecks(specs, row, options);
   return { ...row, checks, passed: checks.every((c) => c.pass) };
 }
-
-/** "3/4", or '' when nothing was checked: the CSV's checks_passed cell. */
-export function checksPassedText(row: Pick<JobResult, 'checks' | 'passed'>): string {
-  if (row.passed === null || !row.checks?.length) return '';
-  return `${row.checks.filter((c) => c.pass).length}/${row.checks.length}`;
-}
-
-/** The failed checks' names and reasons, one cell: `contains "x": not found …; max_tokens 50: …`. */
-export function checkFailuresText(row: Pick<JobResult, 'checks'>): string {
-  return (row.checks ?? [])
-    .filter((c) => !c.pass)
-    .map((c) => `${c.name}: ${c.detail}`)
-    .join('; ');
-}

@@ -4,13 +4,9 @@
 // time with file:line, instead of failing every job of the run.
 import { z } from 'zod';
 import { intFrom, isRecord, present, text, typeError } from '../config/fields.js';
+import { CHECK_KINDS, type CheckKind } from '../types/job.js';
 import { compileJsonSchema } from './json-schema.js';
 
-/** Every check kind, in the order the README lists them. */
-export const CHECK_KEYS = [
-  'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
-  'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
-] as const;
 
 /** `g` and `y` make RegExp#test stateful; the others are safe. */
 const REGEX_FLAGS = /^[imsuv]*$/;
@@ -83,15 +79,15 @@ export const CheckSchema = z
       max_ttft_ms: limit('max_ttft_ms', ' of ms').optional().meta({ description: 'ttft_ms is at most this.' }),
       max_cost_usd: limit('max_cost_usd', ' of USD').optional().meta({ description: "The job's cost_usd (from /generation) is at most this; unknown cost fails." }),
       max_tokens: intFrom('max_tokens', 1).optional().meta({ description: 'Completion tokens are at most this.' }),
-    },
+    } satisfies Record<CheckKind, z.ZodType>,
     { error: typeError('Expected a check to be a one-key mapping like { contains: Canberra }') },
   )
   .superRefine(
     (check, ctx) => {
       if (!isRecord(check)) return;
-      const given = CHECK_KEYS.filter((key) => check[key] !== undefined);
+      const given = CHECK_KINDS.filter((key) => check[key] !== undefined);
       // With only unknown keys, the "Unknown key … did you mean" issue already says what is wrong.
-      if (given.length === 0 && !ctx.issues.some((issue) => issue.code === 'unrecognized_keys')) ctx.addIssue({ code: 'custom', path: [], message: `A check needs one of ${CHECK_KEYS.map((k) => `\`${k}\``).join(', ')}` });
+      if (given.length === 0 && !ctx.issues.some((issue) => issue.code === 'unrecognized_keys')) ctx.addIssue({ code: 'custom', path: [], message: `A check needs one of ${CHECK_KINDS.map((k) => `\`${k}\``).join(', ')}` });
       if (given.length > 1) {
         ctx.addIssue({
           code: 'custom',
@@ -106,6 +102,6 @@ export const CheckSchema = z
 
 export const ChecksSchema = z
   .array(CheckSchema, { error: typeError('Expected `checks` to be a list of one-key mappings like - contains: Canberra') })
-  .meta({ description: 'Checks on each answer; a job passes when all pass. Kinds: ' + CHECK_KEYS.join(', ') + '.' });
+  .meta({ description: 'Checks on each answer; a job passes when all pass. Kinds: ' + CHECK_KINDS.join(', ') + '.' });
 
 export type CheckInput = z.infer<typeof CheckSchema>;

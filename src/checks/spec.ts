@@ -1,7 +1,7 @@
 // Pure: the suite's check items (as validated by schema.ts) → resolved CheckSpecs, with a
 // json_schema file's parsed contents in place of its path.
-import type { CheckSpec } from '../types/job.js';
-import { CHECK_KEYS, isFileRef, type CheckInput } from './schema.js';
+import { CHECK_KINDS, type CheckSpec } from '../types/job.js';
+import { isFileRef, type CheckInput } from './schema.js';
 
 /** Turn validated check items into specs. `readJson` returns a schema file's parsed contents. */
 export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: string) => Record<string, unknown>): CheckSpec[] {
@@ -9,7 +9,7 @@ export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: stri
 }
 
 function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string, unknown>): CheckSpec {
-  const kind = CHECK_KEYS.find((key) => item[key] !== undefined);
+  const kind = CHECK_KINDS.find((key) => item[key] !== undefined);
   switch (kind) {
     case 'contains':
     case 'not_contains':

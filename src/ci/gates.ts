@@ -3,11 +3,10 @@
 // still pending) the gate is `unknown` — never a pass, and not a regression either. exitCodeFor
 // turns that into CI's vocabulary: 3 for a measured failure, 1 for unknown (infrastructure).
 import { EXIT, type ExitCode } from '../errors.js';
-import type { GateKey, GateResult, GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
+import { formatMs, formatPercent, usd } from '../format.js';
+import { GATE_KEYS, type GateKey, type GateResult, type Gates, type GroupSummary, type RunStatus, type RunSummary } from '../types/summary.js';
 
-export const GATE_KEYS = ['min_pass_rate', 'max_total_cost', 'max_p95_latency_ms'] as const satisfies readonly GateKey[];
-export type Gates = Partial<Record<GateKey, number>>;
-export type { GateKey, GateResult };
+export type { GateKey, GateResult, Gates };
 
 /**
  * Pass rate and p95 latency are gated per model × system prompt — a regression in one arm must
@@ -28,7 +27,7 @@ export function evaluateGates(summary: RunSummary, gates: Gates): GateResult[] {
         continue;
       }
       const status = g.pass_rate >= limit ? 'pass' : 'fail';
-      results.push({ gate: 'min_pass_rate', scope, status, actual: g.pass_rate, limit, message: `${scope}: pass rate ${pct(g.pass_rate)} (${g.passed}/${g.checked}) ${status === 'pass' ? '≥' : '<'} ${pct(limit)}` });
+      results.push({ gate: 'min_pass_rate', scope, status, actual: g.pass_rate, limit, message: `${scope}: pass rate ${formatPercent(g.pass_rate)} (${g.passed}/${g.checked}) ${status === 'pass' ? '≥' : '<'} ${formatPercent(limit)}` });
     }
   }
   if (gates.max_p95_latency_ms !== undefined) {
@@ -41,7 +40,7 @@ export function evaluateGates(summary: RunSummary, gates: Gates): GateResult[] {
         continue;
       }
       const status = p95 <= limit ? 'pass' : 'fail';
-      results.push({ gate: 'max_p95_latency_ms', scope, status, actual: p95, limit, message: `${scope}: p95 latency ${Math.round(p95)} ms ${status === 'pass' ? '≤' : '>'} ${limit} ms` });
+      results.push({ gate: 'max_p95_latency_ms', scope, status, actual: p95, limit, message: `${scope}: p95 latency ${formatMs(p95)} ${status === 'pass' ? '≤' : '>'} ${limit} ms` });
     }
   }
   if (gates.max_total_cost !== undefined) results.push(costGate(summary.overall, gates.max_total_cost));
@@ -53,13 +52,13 @@ function costGate(all: GroupSummary, limit: number): GateResult {
   const base = { gate: 'max_total_cost' as const, scope: 'all', limit };
   const cost = all.cost_usd;
   if (cost !== null && cost > limit) {
-    return { ...base, status: 'fail', actual: cost, message: `total cost $${usd(cost)}${all.cost_pending ? ` (+${all.cost_pending} pending)` : ''} > $${limit}` };
+    return { ...base, status: 'fail', actual: cost, message: `total cost ${usd(cost)}${all.cost_pending ? ` (+${all.cost_pending} pending)` : ''} > $${limit}` };
   }
   if (cost === null || all.cost_pending > 0) {
     const why = all.cost_pending ? `${all.cost_pending} job cost(s) still pending from /generation` : 'no cost is known';
-    return { ...base, status: 'unknown', actual: cost, message: `total cost unknown: ${why}${cost !== null ? ` ($${usd(cost)} known)` : ''}` };
+    return { ...base, status: 'unknown', actual: cost, message: `total cost unknown: ${why}${cost !== null ? ` (${usd(cost)} known)` : ''}` };
   }
-  return { ...base, status: 'pass', actual: cost, message: `total cost $${usd(cost)} ≤ $${limit}` };
+  return { ...base, status: 'pass', actual: cost, message: `total cost ${usd(cost)} ≤ $${limit}` };
 }
 
 /**
@@ -83,6 +82,3 @@ export function mergeGates(...layers: (Gates | undefined)[]): Gates {
   for (const layer of layers) for (const key of GATE_KEYS) if (layer?.[key] !== undefined) out[key] = layer[key];
   return out;
 }
-
-const pct = (rate: number) => `${Number((rate * 100).toFixed(1))}%`;
-const usd = (value: number) => (value >= 0.01 ? value.toFixed(4) : value.toPrecision(3));

@@ -14,13 +14,12 @@ import { exitCodeFor, mergeGates, type Gates } from './gates.js';
 import { createLogger, type Logger } from '../log.js';
 import { finalRows, RESULTS_FILE } from '../store/journal.js';
 import { renderSummaryTable } from '../render/table.js';
-import { finalize, prepareOutDir, RUN_FILE, writeAtomic, type FinalizeOptions } from '../store/write.js';
+import { finalize, prepareOutDir, RUN_FILE, writeAtomic, writeAtomicStream, type FinalizeOptions } from '../store/write.js';
 import { loadSuite } from '../config/load.js';
 import { resolveSuite } from '../config/resolve.js';
 import { ConfigSchema } from '../config/schema.js';
 import { readRunInfo, type RunInfo } from '../store/run-info.js';
 import { coverage, shardLabel, type Coverage } from './shard.js';
-import type { JobResult } from '../types/result.js';
 import type { RunStatus, RunSummary } from '../types/summary.js';
 import { VERSION } from '../version.js';
 
@@ -60,14 +59,15 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   // Shard order, so the merged results read 1/n, 2/n, …
   const order = infos.map((info, n) => ({ info, dir: dirs[n]! })).sort((a, b) => (a.info.shard?.index ?? 0) - (b.info.shard?.index ?? 0));
 
-  const rowsByDir = new Map<string, JobResult[]>();
+  // Only the ids are held: the rows are streamed again when the merged file is written.
+  const idsByDir = new Map<string, string[]>();
   for (const { dir } of order) {
-    const rows: JobResult[] = [];
-    for await (const row of finalRows(dir)) rows.push(row);
-    rowsByDir.set(dir, rows);
+    const ids: string[] = [];
+    for await (const row of finalRows(dir)) ids.push(row.job_id);
+    idsByDir.set(dir, ids);
   }
   const name = (dir: string) => relative(env.cwd, dir) || dir;
-  const cover = coverage(order.map(({ info, dir }) => ({ dir: name(dir), shard: info.shard ?? null, matrix_size: info.matrix_size, row_ids: rowsByDir.get(dir)!.map((r) => r.job_id) })));
+  const cover = coverage(order.map(({ info, dir }) => ({ dir: name(dir), shard: info.shard ?? null, matrix_size: info.matrix_size, row_ids: idsByDir.get(dir)! })));
   if (cover.problems.length || cover.overlaps.length) {
     const overlaps = cover.overlaps.slice(0, 10).map((o) => `job ${o.job_id} is in ${o.dirs.join(' and ')}`);
     const more = cover.overlaps.length > 10 ? [`… and ${cover.overlaps.length - 10} more jobs run twice`] : [];
@@ -82,8 +82,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   }
 
   await prepareOutDir(outDir);
-  const all = order.flatMap(({ dir }) => rowsByDir.get(dir)!);
-  await writeAtomic(join(outDir, RESULTS_FILE), all.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeAtomicStream(join(outDir, RESULTS_FILE), shardLines(order.map((o) => o.dir)));
   const complete = cover.missing === 0;
   const status = mergedStatus(order.map((o) => o.info.status), complete);
   const startedAt = order.map((o) => o.info.started_at).sort()[0]!;
@@ -101,7 +100,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     finished_at: finishedAt,
     status,
     shard: undefined,
-    merged_from: order.map(({ info, dir }) => ({ dir: relative(outDir, dir), run_id: info.run_id, shard: shardLabel(info.shard), status: info.status ?? null, rows: rowsByDir.get(dir)!.length })),
+    merged_from: order.map(({ info, dir }) => ({ dir: relative(outDir, dir), run_id: info.run_id, shard: shardLabel(info.shard), status: info.status ?? null, rows: idsByDir.get(dir)!.length })),
     coverage: { matrix_size: cover.matrix_size, covered: cover.covered, missing: cover.missing, missing_shards: cover.missing_shards, missing_job_ids: cover.missing_job_ids.slice(0, 1000) },
   };
   await writeAtomic(join(outDir, RUN_FILE), `${JSON.stringify(runJson, null, 2)}\n`);
@@ -122,6 +121,10 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const note = `merged from ${order.length} folder(s)${complete ? '' : `, ${cover.missing} job(s) missing`}`;
   await writeCiFiles({ outDir, summary, gates, junit: options.junit, exitCode, note }, env, logger);
   return { exitCode, outDir, summary, coverage: cover };
+}
+
+async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
+  for (const dir of dirs) for await (const row of finalRows(dir)) yield `${JSON.stringify(row)}\n`;
 }
 
 /**

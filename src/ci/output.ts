@@ -1,15 +1,18 @@
 // What a CI job reads once the results are final, shared by `run` and `merge`: the gate
 // verdicts (printed, and kept in summary.json), the JUnit file (--junit) and the Markdown summary
 // appended to $GITHUB_STEP_SUMMARY when the variable is set. Renderers are pure; this writes.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../env.js';
 import { evaluateGates, type GateResult, type Gates } from './gates.js';
 import type { Logger } from '../log.js';
 import { renderGates } from '../render/gates.js';
-import { readJsonl, RESULTS_FILE } from '../store/journal.js';
-import { renderJunit } from '../render/junit.js';
-import { renderSummaryMarkdown } from '../render/summary-md.js';
+import { RESULTS_FILE } from '../store/journal.js';
+import { jsonlLines } from '../store/jsonl.js';
+import { appendStepSummary } from '../store/step-summary.js';
+import { writeJunitFile } from './junit-file.js';
+import { junitGroups } from '../render/junit.js';
+import { MAX_FAILED, renderSummaryMarkdown, type FailedRow } from '../render/summary-md.js';
 import { SUMMARY_FILE, writeAtomic } from '../store/write.js';
 import type { JobResult } from '../types/result.js';
 import type { RunSummary } from '../types/summary.js';
@@ -34,29 +37,32 @@ export interface CiFiles {
   note?: string;
 }
 
-/** Write the JUnit file and the step summary. A failure to write either is a warning: the results are safe. */
+/** Write the JUnit file and the step summary, from one pass over the rows. A failure to write either is a warning: the results are safe. */
 export async function writeCiFiles(input: CiFiles, env: Env, logger: Logger): Promise<void> {
   const stepSummary = env.env.GITHUB_STEP_SUMMARY;
   if (!input.junit && !stepSummary) return;
-  const rows: JobResult[] = [];
-  for await (const row of readJsonl<JobResult>(join(input.outDir, RESULTS_FILE))) rows.push(row);
+  const results = join(input.outDir, RESULTS_FILE);
+  const suites = junitGroups<number>();
+  const failed: FailedRow[] = [];
+  let failedTotal = 0;
+  for await (const { value: row, offset } of jsonlLines<JobResult>(results)) {
+    if (input.junit) suites.add(row, offset);
+    if (row.passed !== false) continue;
+    if (failed.length < MAX_FAILED) failed.push({ task_id: row.task_id, model_label: row.model_label, system_prompt_id: row.system_prompt_id, repeat: row.repeat, checks: row.checks });
+    failedTotal++;
+  }
   if (input.junit) {
     const file = resolve(env.cwd, input.junit);
     try {
       await mkdir(dirname(file), { recursive: true });
-      await writeAtomic(file, renderJunit({ summary: input.summary, rows, gates: input.gates }));
+      await writeJunitFile(file, results, suites.list(), input.summary, input.gates);
     } catch (error) {
       logger.warn(`Could not write the JUnit file ${file}: ${(error as Error).message}`);
     }
   }
   if (stepSummary) {
-    const failed = rows.filter((r) => r.passed === false);
-    const md = renderSummaryMarkdown({ summary: input.summary, gates: input.gates, failed, note: input.note, exitCode: input.exitCode });
-    try {
-      // Appended, as GitHub asks: several steps may each add their part.
-      await appendFile(stepSummary, `${md}\n`);
-    } catch (error) {
-      logger.warn(`Could not append to GITHUB_STEP_SUMMARY (${stepSummary}): ${(error as Error).message}`);
-    }
+    const md = renderSummaryMarkdown({ summary: input.summary, gates: input.gates, failed, failedTotal, note: input.note, exitCode: input.exitCode });
+    const problem = await appendStepSummary(env.env, md);
+    if (problem) logger.warn(problem);
   }
 }

@@ -3,7 +3,8 @@
 import { relative, resolve } from 'node:path';
 import { compareVerdict } from './compare.js';
 import { parseFailOn } from './fail-on.js';
-import { appendStepSummary, compareAndWrite } from './write.js';
+import { compareAndWrite } from './write.js';
+import { appendStepSummary } from '../store/step-summary.js';
 import type { Env } from '../env.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { renderCompareTable } from './table.js';

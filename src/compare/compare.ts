@@ -8,9 +8,10 @@
 import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';
-import type { GroupSummary, MetricStats } from '../types/summary.js';
+import { formatSigned } from '../format.js';
+import { groupId, type GroupKey, type GroupSummary, type MetricStats } from '../types/summary.js';
 import { crosses, type FailRule } from './fail-on.js';
-import { groupKey, type CompareSide, type Samples } from './load.js';
+import type { CompareSide, Samples } from './load.js';
 import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
 
 /** Two-sided level below which a test calls a change significant. */
@@ -18,10 +19,7 @@ export const ALPHA = 0.05;
 /** Fewer ok jobs than this on a side: no p95 test. */
 export const MIN_P95_JOBS = 20;
 
-export interface CompareRow {
-  model: string;
-  model_label: string;
-  system_prompt_id: string;
+export interface CompareRow extends GroupKey {
   metric: CompareMetric;
   /** Rates as fractions (0..1), latencies in ms, tokens per job, cost per job in USD. */
   baseline: number | null;
@@ -67,8 +65,8 @@ export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'
 }
 
 export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule[] = []): Comparison {
-  const baseGroups = new Map(base.summary.groups.map((g) => [groupKey(g), g]));
-  const curGroups = new Map(cur.summary.groups.map((g) => [groupKey(g), g]));
+  const baseGroups = new Map(base.summary.groups.map((g) => [groupId(g), g]));
+  const curGroups = new Map(cur.summary.groups.map((g) => [groupId(g), g]));
   const rows: CompareRow[] = [];
   const failures: string[] = [];
   const untested: string[] = [];
@@ -148,7 +146,7 @@ function rate(k1: number, n1: number, k2: number, n2: number, none: string): Ver
   const delta = baseline === null || current === null ? null : (current - baseline) * 100;
   const ci = newcombe(k1, n1, k2, n2);
   const significant = ci === null ? null : ci[0] > 0 || ci[1] < 0;
-  const test = ci === null ? none : `newcombe [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}] pp`;
+  const test = ci === null ? none : `newcombe [${formatSigned(ci[0] * 100)}, ${formatSigned(ci[1] * 100)}] pp`;
   return { baseline, current, delta, significant, test, worse: null };
 }
 
@@ -190,7 +188,7 @@ function bootstrapVerdict(bs: number[] | undefined, cs: number[] | undefined, q:
   const ci = bootstrapQuantileDiff(bs, cs, q, { seed });
   if (!ci) return { significant: null, test: 'no ok jobs on one side', worse: null };
   const scale = baseline ? 100 / baseline : null;
-  const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${signed(ci[0] * scale)}, ${signed(ci[1] * scale)}] %`;
+  const text = scale === null ? `[${ci[0].toPrecision(3)}, ${ci[1].toPrecision(3)}]` : `[${formatSigned(ci[0] * scale)}%, ${formatSigned(ci[1] * scale)}%]`;
   return { significant: ci[0] > 0 || ci[1] < 0, test: `bootstrap ${text}`, worse: null };
 }
 
@@ -216,10 +214,9 @@ function withDirection(row: CompareRow): CompareRow {
 
 export function formatDelta(metric: CompareMetric, delta: number | null): string {
   if (delta === null) return '-';
-  return `${signed(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : ' %'}`;
+  return `${formatSigned(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : '%'}`;
 }
 
-const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 const fmtP = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
 
 /** FNV-1a, for a stable per-metric seed. */

@@ -1,20 +1,20 @@
 // Shared by the compare renderers: how one compare row's numbers are written.
 import { formatDelta, type CompareRow } from './compare.js';
 import { METRIC_INFO } from './metrics.js';
-import { formatUsd } from '../render/table.js';
+import { formatMs, formatPercent, usd } from '../format.js';
 
 export function formatValue(row: Pick<CompareRow, 'metric'>, value: number | null): string | null {
   if (value === null) return null;
   switch (row.metric) {
     case 'pass_rate':
     case 'error_rate':
-      return `${(value * 100).toFixed(1)} %`;
+      return formatPercent(value);
     case 'tokens':
       return value.toFixed(1);
     case 'cost':
-      return `$${formatUsd(value)}`;
+      return usd(value);
     default:
-      return `${Math.round(value)} ms`;
+      return formatMs(value);
   }
 }
 

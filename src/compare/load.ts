@@ -4,11 +4,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { summarize } from '../stats/aggregate.js';
+import { createAggregator } from '../stats/aggregate.js';
 import { ConfigError } from '../errors.js';
-import { readJsonl, RESULTS_FILE } from '../store/journal.js';
+import { RESULTS_FILE } from '../store/journal.js';
+import { readJsonl } from '../store/jsonl.js';
 import { SUMMARY_FILE } from '../store/write.js';
-import type { GroupSummary, RunSummary } from '../types/summary.js';
+import { groupId, type RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 
 /** Per-job values of one group, from ok rows only (as in summary.json). */
@@ -26,11 +27,9 @@ export interface CompareSide {
   /** The run folder (or the folder holding summary.json): where compare.md goes by default. */
   dir: string;
   summary: RunSummary;
-  /** Keyed by groupKey; null when only summary.json was given. */
+  /** Keyed by groupId; null when only summary.json was given. */
   samples: Map<string, Samples> | null;
 }
-
-export const groupKey = (g: Pick<GroupSummary, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
 
 export async function readSide(path: string): Promise<CompareSide> {
   if (!existsSync(path)) throw new ConfigError(`${path} does not exist: expected a run folder or a summary.json file.`);
@@ -39,12 +38,14 @@ export async function readSide(path: string): Promise<CompareSide> {
     const summaryFile = join(path, SUMMARY_FILE);
     if (!existsSync(summaryFile) && !existsSync(rowsFile)) throw new ConfigError(`${path} is not a run folder: it has neither ${SUMMARY_FILE} nor ${RESULTS_FILE}.`);
     const samples = new Map<string, Samples>();
-    const rows: JobResult[] = [];
-    const keepRows = !existsSync(summaryFile);
+    // A run killed before its end has rows but no summary: summarise them the same way, as they stream.
+    const aggregator = existsSync(summaryFile) ? null : createAggregator();
+    let runId: string | undefined;
     for await (const row of readJsonl<JobResult>(rowsFile)) {
-      if (keepRows) rows.push(row);
+      runId ??= row.run_id;
+      aggregator?.add(row);
       if (row.status !== 'ok') continue;
-      const key = groupKey(row);
+      const key = groupId(row);
       let s = samples.get(key);
       if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] }));
       if (row.latency_ms !== null) s.latency_ms.push(row.latency_ms);
@@ -52,9 +53,8 @@ export async function readSide(path: string): Promise<CompareSide> {
       if (row.native_tokens_prompt !== null || row.native_tokens_completion !== null) s.tokens.push((row.native_tokens_prompt ?? 0) + (row.native_tokens_completion ?? 0));
       if (row.cost_usd !== null) s.cost_usd.push(row.cost_usd);
     }
-    // A run killed before its end has rows but no summary: summarise them the same way.
-    const summary = keepRows
-      ? summarize(rows, { run_id: rows[0]?.run_id ?? basename(path), suite: '?', started_at: '', finished_at: '', status: 'interrupted' })
+    const summary = aggregator
+      ? aggregator.finish({ run_id: runId ?? basename(path), suite: '?', started_at: '', finished_at: '', status: 'interrupted' })
       : await readSummary(summaryFile);
     return { path, dir: path, summary, samples: existsSync(rowsFile) ? samples : null };
   }

@@ -22,7 +22,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   const notes = [...c.notes];
   if (c.only_baseline.length) notes.push(`Only in the baseline: ${c.only_baseline.join(', ')}.`);
   if (c.only_current.length) notes.push(`Only in the current run: ${c.only_current.join(', ')}.`);
-  notes.push('Significant: pass and error rates by Newcombe\'s 95 % interval for a difference of proportions; p50s and per-job tokens and cost by the Mann-Whitney U test (p < 0.05); p95s by a seeded 95 % bootstrap interval, from 20 jobs a side. Timing covers ok jobs only.');
+  notes.push('Significant: pass and error rates by Newcombe\'s 95% interval for a difference of proportions; p50s and per-job tokens and cost by the Mann-Whitney U test (p < 0.05); p95s by a seeded 95% bootstrap interval, from 20 jobs a side. Timing covers ok jobs only.');
   out.push(...notes.map((n) => `> ${md(n)}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,4 @@
 // Read both sides, compare, write compare.md: shared by `agent-lab compare` and `run --baseline`.
-import { appendFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { renderCompareMarkdown } from './markdown.js';
 import { writeAtomic } from '../store/write.js';
@@ -27,16 +26,4 @@ export async function compareAndWrite(input: CompareFiles): Promise<{ comparison
   const markdown = renderCompareMarkdown(comparison);
   await writeAtomic(file, markdown);
   return { comparison, file, markdown };
-}
-
-/** In a GitHub Actions job, add the comparison to the job's summary page (appended: other steps add theirs). */
-export async function appendStepSummary(env: Record<string, string | undefined>, markdown: string): Promise<string | null> {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (!file) return null;
-  try {
-    await appendFile(file, `${markdown}\n`);
-    return null;
-  } catch (error) {
-    return `Could not append to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}`;
-  }
 }

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
 import { toCheckSpecs } from '../checks/spec.js';
+import type { LogLevel } from '../log.js';
 import type { CheckSpec, Message, Params } from '../types/job.js';
+import type { Gates } from '../types/summary.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
@@ -100,7 +102,7 @@ export interface ResolvedSuite {
   systemPrompts: ResolvedSystemPrompt[];
   tasks: ResolvedTask[];
   /** Gate thresholds from the suite's `gates:` (flags override them in run.ts). */
-  gates?: Partial<Record<'min_pass_rate' | 'max_total_cost' | 'max_p95_latency_ms', number>>;
+  gates?: Gates;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -142,8 +144,6 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     gates: { ...suite.gates },
   };
 }
-
-export type LogLevel = AgentLabConfig['log_level'];
 
 /** The run's settings once every source is applied; recorded in run.json (never the key). */
 export interface Settings {

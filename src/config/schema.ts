@@ -3,11 +3,13 @@
 import { z } from 'zod';
 import { bool, forbidden, httpUrl, id, intFrom, isRecord, numberIn, oneOf, positive, present, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
-import { CHECK_KEYS, CheckSchema, ChecksSchema } from '../checks/schema.js';
+import { CheckSchema, ChecksSchema } from '../checks/schema.js';
+import { LOG_LEVELS } from '../log.js';
+import { CHECK_KINDS, ROLES } from '../types/job.js';
+import type { GateKey } from '../types/summary.js';
 
 export { ParamsSchema, type ParamsLayer } from './params.js';
 
-const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 const PROMPT_KEYS = ['prompt', 'messages', 'prompt_file'] as const;
 const nameError =
   'Expected `name` to be 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit (it becomes the results folder name)';
@@ -64,14 +66,14 @@ export const TaskSchema = z
     { when: () => true },
   );
 
-/** Run-level pass/fail thresholds (src/gates.ts); the `run` flags of the same names override them. */
+/** Run-level pass/fail thresholds (ci/gates.ts); the `run` flags of the same names override them. */
 export const GatesSchema = z
   .strictObject(
     {
       min_pass_rate: numberIn('min_pass_rate', 0, 1).optional().meta({ description: 'Each model × system prompt passes at least this share of its checked jobs (0–1).' }),
       max_total_cost: positive('max_total_cost', ' of USD').optional().meta({ description: 'The whole run costs at most this many USD.' }),
       max_p95_latency_ms: positive('max_p95_latency_ms', ' of ms').optional().meta({ description: 'Each model × system prompt has a p95 latency of at most this.' }),
-    },
+    } satisfies Record<GateKey, z.ZodType>,
     { error: typeError('Expected `gates` to be a mapping like { min_pass_rate: 0.9 }') },
   )
   .meta({ description: 'Gates: a failed one makes `run` exit 3.' });
@@ -128,7 +130,6 @@ export const SuiteSchema = z
     { when: () => true },
   );
 
-const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const ms = (name: string, fallback: number) => intFrom(name, 0).default(fallback);
 const keyInFile = forbidden(
   'The API key never lives in a file: set it in the environment and name the variable with `api_key_env` (default OPENROUTER_API_KEY)',
@@ -198,7 +199,7 @@ export function suiteJsonSchema(): object {
       // The exactly-one rule is a refinement zod cannot export; say it in JSON Schema terms.
       if (zodSchema === TaskSchema) jsonSchema.oneOf = PROMPT_KEYS.map((key) => ({ required: [key] }));
       // Likewise a check's one-key rule.
-      if (zodSchema === CheckSchema) jsonSchema.oneOf = CHECK_KEYS.map((key) => ({ required: [key] }));
+      if (zodSchema === CheckSchema) jsonSchema.oneOf = CHECK_KINDS.map((key) => ({ required: [key] }));
     },
   });
   const { $schema, ...rest } = schema;

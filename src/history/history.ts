@@ -4,16 +4,13 @@
 // two runs ending at once cannot interleave their lines.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readJsonl } from '../store/journal.js';
-import type { GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
+import { readJsonl } from '../store/jsonl.js';
+import type { GroupKey, GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 
 /** One model × system prompt of one run. Unknown values are null, never 0. */
-export interface HistoryGroup {
-  model: string;
-  model_label: string;
-  system_prompt_id: string;
+export interface HistoryGroup extends GroupKey {
   n: number;
   ok: number;
   errors: number;

@@ -3,7 +3,7 @@
 import type { HistoryEntry } from './history.js';
 import { perJob } from './table.js';
 import { chartBox, escapeHtml, renderPage } from '../render/html-page.js';
-import { formatUsd } from '../render/table.js';
+import { formatMs, formatPercent, formatUsd } from '../format.js';
 
 /** The table lists at most this many lines (the newest); the charts use every run. */
 export const HISTORY_TABLE_LIMIT = 500;
@@ -12,14 +12,14 @@ export function renderHistoryHtml(entries: HistoryEntry[], chartJs: string, meta
   const lines = entries.flatMap((e) => e.groups.map((g) => ({ e, g })));
   const shown = lines.slice(-HISTORY_TABLE_LIMIT).reverse();
   const cell = (v: string | null) => `<td>${v === null ? '-' : escapeHtml(v)}</td>`;
-  const ms = (v: number | null) => (v === null ? null : `${v.toFixed(1)} ms`);
+  const ms = (v: number | null) => (v === null ? null : formatMs(v));
   const rows = shown
     .map(({ e, g }) =>
       `<tr>${[
         e.time.slice(0, 16).replace('T', ' ') + (e.mock ? ' (mock)' : ''),
         `${e.suite} · ${g.model_label} · ${g.system_prompt_id}`,
         `${g.ok}/${g.n}`,
-        g.pass_rate === null ? null : `${(g.pass_rate * 100).toFixed(1)} %`,
+        g.pass_rate === null ? null : formatPercent(g.pass_rate),
         ms(g.latency_p50_ms),
         ms(g.latency_p95_ms),
         ms(g.ttft_p50_ms),

@@ -3,7 +3,7 @@
 // prompt's previous run. Pure: returns a string.
 import type { HistoryEntry, HistoryGroup } from './history.js';
 import { formatTable, type Column } from '../render/format-table.js';
-import { formatUsd } from '../render/table.js';
+import { formatMs, formatPercent, formatSigned, formatUsd } from '../format.js';
 
 const COLUMNS: Column[] = [
   { header: 'finished (UTC)' },
@@ -38,7 +38,7 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
         g.model_label,
         g.system_prompt_id,
         `${g.ok}/${g.n}`,
-        g.pass_rate === null ? null : `${(g.pass_rate * 100).toFixed(0)} %`,
+        g.pass_rate === null ? null : formatPercent(g.pass_rate),
         ms(g.latency_p50_ms),
         change(before?.latency_p50_ms ?? null, g.latency_p50_ms),
         ms(g.latency_p95_ms),
@@ -59,11 +59,9 @@ export function perJob(g: HistoryGroup): number | null {
   return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
 }
 
-const ms = (v: number | null) => (v === null ? null : `${Math.round(v)} ms`);
+const ms = (v: number | null) => (v === null ? null : formatMs(v));
 
 function change(before: number | null, now: number | null): string | null {
   if (before === null || now === null || before === 0) return null;
-  // Rounded first, so a change of -0.3 % reads +0 %, not -0 %.
-  const pct = Math.round(((now - before) / before) * 100) || 0;
-  return `${pct >= 0 ? '+' : ''}${pct} %`;
+  return `${formatSigned(((now - before) / before) * 100)}%`;
 }

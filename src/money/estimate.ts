@@ -15,7 +15,7 @@
 // summary sets it against the native counts after a run.
 import Big from 'big.js';
 import { costOf, type Pricing } from './pricing.js';
-import type { EstimateSummary } from '../types/summary.js';
+import type { EstimateSummary, GroupKey } from '../types/summary.js';
 import type { Job, Message, Params } from '../types/job.js';
 
 export const TOKENS_PER_MESSAGE = 4;
@@ -113,9 +113,7 @@ export function nativeCostEstimate(
   return Number(cost.toPrecision(12));
 }
 
-export interface PlanRow {
-  model: string;
-  model_label: string;
+export interface PlanRow extends GroupKey {
   /** '*' on a per-model total row. */
   system_prompt_id: string;
   jobs: number;

@@ -3,7 +3,7 @@
 // prints as `?`, never as 0.
 import type { PlanRow, RunPlan } from './estimate.js';
 import { formatTable, type Column } from '../render/format-table.js';
-import { formatUsd } from '../render/table.js';
+import { formatUsd, usd } from '../format.js';
 
 const COLUMNS: Column[] = [
   { header: 'model' },
@@ -15,10 +15,10 @@ const COLUMNS: Column[] = [
   { header: 'worst $', align: 'right' },
 ];
 
-const usd = (value: number | null) => (value === null ? '?' : formatUsd(value));
+const usdCell = (value: number | null) => (value === null ? '?' : formatUsd(value));
 
 function cells(r: PlanRow, model: string, prompt: string, mark = ''): (string | number)[] {
-  return [model, prompt, r.jobs, r.prompt_tokens_per_job, r.prompt_tokens, usd(r.low_usd) + mark, usd(r.high_usd) + mark];
+  return [model, prompt, r.jobs, r.prompt_tokens_per_job, r.prompt_tokens, usdCell(r.low_usd) + mark, usdCell(r.high_usd) + mark];
 }
 
 /** `capUsd`: the run's --max-cost / max_cost, if any, set against the worst case. */
@@ -50,8 +50,8 @@ export function renderPlanJson(plan: RunPlan, capUsd: number | null = null): str
 function capNote(plan: RunPlan, cap: number): string {
   const worst = plan.total.high_usd;
   if (plan.total.incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
-  if (worst <= cap) return `cost cap $${cap}: even the worst case ($${formatUsd(worst)}) fits.`;
+  if (worst <= cap) return `cost cap $${cap}: even the worst case (${usd(worst)}) fits.`;
   // Reservations are worst cases: about this many jobs fit before the cap can stop the run.
   const perJob = worst / plan.jobs;
-  return `cost cap $${cap}: the worst case ($${formatUsd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(cap / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
+  return `cost cap $${cap}: the worst case (${usd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(cap / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
 }

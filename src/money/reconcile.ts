@@ -2,31 +2,12 @@
 // total_cost (cost_usd), the stream's usage.cost (cost_usage_usd) and native tokens × the
 // /models prices (cost_estimate_usd) — and a benchmark lies when they disagree or when another
 // model answered than the one asked for (a silent fallback).
+import type { FlagKind, FlaggedJob, Reconciliation } from '../types/summary.js';
 
 /** Two costs disagree when they differ by more than 5 % of the larger, or by more than this floor. */
 export const COST_TOLERANCE = { relative: 0.05, absolute_usd: 1e-9 } as const;
 /** At most this many flagged jobs are listed by id in summary.json (all are counted). */
 export const MAX_LISTED = 50;
-
-export type FlagKind = 'cost_mismatch' | 'model_mismatch';
-
-export interface FlaggedJob {
-  job_id: string;
-  kind: FlagKind;
-  model: string;
-  model_served: string | null;
-  cost_usd: number | null;
-  cost_usage_usd: number | null;
-  cost_estimate_usd: number | null;
-}
-
-export interface Reconciliation {
-  tolerance: typeof COST_TOLERANCE;
-  cost_mismatches: number;
-  model_mismatches: number;
-  /** The first flagged jobs, in the order they were seen. */
-  jobs: FlaggedJob[];
-}
 
 export function costsDisagree(a: number | null, b: number | null): boolean {
   if (a === null || b === null) return false;

@@ -2,10 +2,7 @@
 // estimate against the actual cost, jobs whose costs or model do not add up, and which
 // providers answered. Pure, returns lines.
 import type { RunSummary } from '../types/summary.js';
-// table.ts imports this module too; the cycle is safe, both only define functions.
-import { formatUsd } from './table.js';
-
-const usd = (value: number | null) => (value === null ? '?' : `$${formatUsd(value)}`);
+import { formatPercent, usd } from '../format.js';
 
 export function costNotes(summary: RunSummary): string[] {
   const notes: string[] = [];
@@ -16,14 +13,14 @@ export function costNotes(summary: RunSummary): string[] {
   if (e) {
     const pending = summary.overall.cost_pending ? '+?' : '';
     const range = e.low_usd === null ? '? (some prices unknown)' : e.low_usd === e.high_usd ? usd(e.low_usd) : `${usd(e.low_usd)}–${usd(e.high_usd)}`;
-    const ratio = e.actual_usd !== null && e.high_usd ? ` (${Math.round((e.actual_usd / e.high_usd) * 100)}% of the worst case)` : '';
+    const ratio = e.actual_usd !== null && e.high_usd ? ` (${formatPercent(e.actual_usd / e.high_usd)} of the worst case)` : '';
     const tokens = promptTokensNote(e);
     notes.push(`cost: actual ${usd(e.actual_usd)}${pending} vs estimate ${range} for ${e.jobs} job(s)${ratio}${tokens}`);
   }
 
   const r = summary.reconciliation;
   if (r?.cost_mismatches) {
-    notes.push(`cost mismatch: ${r.cost_mismatches} job(s) where cost_usd, cost_usage_usd and cost_estimate_usd differ by more than ${r.tolerance.relative * 100}% (see summary.json reconciliation).`);
+    notes.push(`cost mismatch: ${r.cost_mismatches} job(s) where cost_usd, cost_usage_usd and cost_estimate_usd differ by more than ${formatPercent(r.tolerance.relative)} (see summary.json reconciliation).`);
   }
   if (r?.model_mismatches) {
     const served = [...new Set(r.jobs.filter((j) => j.kind === 'model_mismatch').map((j) => `${j.model} → ${j.model_served}`))];

@@ -1,6 +1,6 @@
 // The CSV contract: a stable column order (pinned by a test) and a flat value per cell.
 // Quoting is csv-stringify's job, not ours.
-import { checkFailuresText, checksPassedText } from '../checks/apply.js';
+import { checkFailuresText, checksPassedText } from './checks-text.js';
 import type { JobResult } from '../types/result.js';
 
 /** Cells computed from a row rather than copied: the checks, flattened. */

@@ -1,7 +1,7 @@
 // The gate verdicts printed after the summary table. Pure: returns a string.
-import type { GateResult } from '../ci/gates.js';
+import type { GateResult, GateStatus } from '../types/summary.js';
 
-const WORD = { pass: 'pass', fail: 'FAIL', unknown: 'unknown' } as const;
+const WORD = { pass: 'pass', fail: 'FAIL', unknown: 'unknown' } as const satisfies Record<GateStatus, string>;
 
 export function renderGates(gates: readonly GateResult[]): string {
   if (gates.length === 0) return '';

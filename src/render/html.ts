@@ -1,10 +1,10 @@
 // report.html for one run: the summary table (the same numbers as summary.json), latency and
 // TTFT distributions per model × system prompt, cost per group and per job, and pass rates with
-// their 95 % intervals. Pure: (summary, a sample of rows, the chart library) → string.
+// their 95% intervals. Pure: (summary, a sample of rows, the chart library) → string.
 import type { GroupSummary, MetricStats, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { chartBox, escapeHtml, renderPage } from './html-page.js';
-import { formatUsd } from './table.js';
+import { formatMs, formatPercent, formatPercentRange, formatUsd } from '../format.js';
 
 /** The per-job fields the charts use; a 100k-job run embeds a sample of these, not every row. */
 export type SampleRow = Pick<JobResult, 'task_id' | 'model_label' | 'system_prompt_id' | 'status' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'native_tokens_completion' | 'passed'>;
@@ -38,7 +38,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
     `<p class="note" id="sample-note">Per-job chart: ${sampled ? `an even sample of ${input.sample.length} of ${input.totalRows} jobs (the page embeds at most ${input.sample.length} rows; results.jsonl has them all)` : `all ${input.totalRows} jobs`}.</p>`,
     '<h2>Pass rate</h2>',
     checked
-      ? `<div class="charts">${chartBox('chart-pass', 'pass rate per model with 95% interval')}</div><p class="note">Bars: share of checked jobs that passed every check; whiskers: Wilson 95 % interval.</p>`
+      ? `<div class="charts">${chartBox('chart-pass', 'pass rate per model with 95% interval')}</div><p class="note">Bars: share of checked jobs that passed every check; whiskers: Wilson 95% interval.</p>`
       : '<p class="note" id="no-checks">No task in this suite has checks, so there is no pass rate.</p>',
   ].join('\n');
   return renderPage({
@@ -53,7 +53,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
 type Cell = { field: string; value: number | null; text: string | null };
 
 function summaryTable(s: RunSummary): string {
-  const head = ['model', 'prompt', 'ok/n', 'errors', 'pass rate (95 % CI)', 'ttft p50', 'ttft p95', 'latency p50', 'latency p95', 'latency p99', 'tok/s p50', 'tokens in/out', 'cost $'];
+  const head = ['model', 'prompt', 'ok/n', 'errors', 'pass rate (95% CI)', 'ttft p50', 'ttft p95', 'latency p50', 'latency p95', 'latency p99', 'tok/s p50', 'tokens in/out', 'cost $'];
   const rows = s.groups.map((g) => groupRow(g, g.model_label, g.system_prompt_id, ''));
   if (s.groups.length > 1) rows.push(groupRow(s.overall, 'all', '', ' class="overall"'));
   return `<table id="summary"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -82,15 +82,14 @@ function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string)
 const p95 = (m: MetricStats) => m.p95 ?? null;
 
 function msCell(field: string, value: number | null): Cell {
-  return { field, value, text: value === null ? null : `${value.toFixed(1)} ms` };
+  return { field, value, text: value === null ? null : formatMs(value) };
 }
 
 function passCell(g: GroupSummary): Cell {
   const rate = g.pass_rate ?? null;
   if (rate === null) return { field: 'pass_rate', value: null, text: null };
   const ci = g.pass_rate_ci95;
-  const pct = (v: number) => (v * 100).toFixed(1);
-  return { field: 'pass_rate', value: rate, text: `${pct(rate)} %${ci ? ` (${pct(ci[0])}–${pct(ci[1])})` : ''} · ${g.passed}/${g.checked}` };
+  return { field: 'pass_rate', value: rate, text: `${formatPercent(rate)}${ci ? ` (${formatPercentRange(ci)})` : ''} · ${g.passed}/${g.checked}` };
 }
 
 // The page script: plain ES2017 for any browser; no template literals, so it can live in one here.
@@ -151,7 +150,7 @@ const RUN_SCRIPT = String.raw`
         labels: names,
         datasets: [
           { label: 'pass rate, %', order: 1, data: groups.map(function (g) { return pct(g.pass_rate); }), grouped: false, barPercentage: 0.8, backgroundColor: groups.map(function (_, i) { return color(i, '99'); }) },
-          { label: '95 % interval', order: 0, data: groups.map(function (g) { return g.pass_rate_ci95 ? [pct(g.pass_rate_ci95[0]), pct(g.pass_rate_ci95[1])] : null; }), grouped: false, barPercentage: 0.12, backgroundColor: '#1d2330' }
+          { label: '95% interval', order: 0, data: groups.map(function (g) { return g.pass_rate_ci95 ? [pct(g.pass_rate_ci95[0]), pct(g.pass_rate_ci95[1])] : null; }), grouped: false, barPercentage: 0.12, backgroundColor: '#1d2330' }
         ]
       },
       options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } }

@@ -1,23 +1,30 @@
 // The run as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY (the job's summary page):
 // the summary table, the gates, and the failed checks worth a look. Pure.
-import type { GateResult } from '../ci/gates.js';
-import type { GroupSummary, RunSummary } from '../types/summary.js';
+import type { GateResult, GroupSummary, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
-import { formatUsd, passCell } from './table.js';
+import { checkFailuresText } from './checks-text.js';
+import { passCell } from './table.js';
+import { formatMs, formatPercentRange, formatUsd } from '../format.js';
+
+/** What the "failed checks" list shows of a row. */
+export type FailedRow = Pick<JobResult, 'task_id' | 'model_label' | 'system_prompt_id' | 'repeat' | 'checks'>;
+
+/** Rows listed under "failed checks" at most; the rest are counted. */
+export const MAX_FAILED = 20;
 
 export interface SummaryMdInput {
   summary: RunSummary;
   gates?: readonly GateResult[];
-  /** Rows whose checks failed, for the "failed checks" list (the first few are shown). */
-  failed?: readonly JobResult[];
+  /** Rows whose checks failed, for the "failed checks" list (the first MAX_FAILED are shown). */
+  failed?: readonly FailedRow[];
+  /** How many rows failed in all, when `failed` holds only the first few (default: failed.length). */
+  failedTotal?: number;
   /** E.g. `shard 2/4`, `merged from 4 shards`. */
   note?: string;
   exitCode?: number;
 }
 
-const MAX_FAILED = 20;
-
-export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, exitCode }: SummaryMdInput): string {
+export function renderSummaryMarkdown({ summary, gates = [], failed = [], failedTotal = failed.length, note, exitCode }: SummaryMdInput): string {
   const checked = summary.overall.checked > 0;
   const header = ['model', 'prompt', 'ok/n', ...(checked ? ['pass', 'pass 95% CI'] : []), 'ttft p50', 'latency p50', 'latency p95', 'tokens in/out', 'cost $'];
   const right = header.map((h) => (h === 'model' || h === 'prompt' ? ':--' : '--:'));
@@ -26,7 +33,7 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, 
       cell(model),
       cell(prompt),
       `${g.ok}/${g.n}`,
-      ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? `${pct(g.pass_rate_ci95[0])}–${pct(g.pass_rate_ci95[1])}` : '-'] : []),
+      ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? formatPercentRange(g.pass_rate_ci95) : '-'] : []),
       ms(g.ttft_ms.p50),
       ms(g.latency_ms.p50),
       ms(g.latency_ms.p95),
@@ -52,13 +59,13 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], note, 
     for (const g of gates) out.push(`- ${g.status === 'pass' ? '✅' : g.status === 'fail' ? '❌' : '❔'} \`${g.gate}\` ${cell(g.message)}`);
     out.push('');
   }
-  if (failed.length) {
-    out.push(`#### Failed checks (${failed.length})`, '');
-    for (const r of failed.slice(0, MAX_FAILED)) {
-      const why = r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`).join('; ');
-      out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(why)}`);
+  if (failedTotal) {
+    const shown = failed.slice(0, MAX_FAILED);
+    out.push(`#### Failed checks (${failedTotal})`, '');
+    for (const r of shown) {
+      out.push(`- \`${cell(r.task_id)}\` · ${cell(r.model_label)} · ${cell(r.system_prompt_id)}${r.repeat ? ` #${r.repeat}` : ''} — ${cell(checkFailuresText(r))}`);
     }
-    if (failed.length > MAX_FAILED) out.push(`- … and ${failed.length - MAX_FAILED} more (results.csv, column check_failures)`);
+    if (failedTotal > shown.length) out.push(`- … and ${failedTotal - shown.length} more (results.csv, column check_failures)`);
     out.push('');
   }
   return out.join('\n');
@@ -72,7 +79,6 @@ function verdict(code: number): string {
 }
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
-const pct = (value: number) => `${Math.round(value * 100)}%`;
+const ms = (value: number | null) => (value === null ? '-' : formatMs(value));
 /** Table-safe text: a `|` or newline would break the row. */
 const cell = (value: string) => value.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');

@@ -2,6 +2,7 @@
 import type { GroupSummary, RunSummary } from '../types/summary.js';
 import { costNotes } from './cost-notes.js';
 import { formatTable, type Column } from './format-table.js';
+import { formatMs, formatPercent, formatUsd } from '../format.js';
 
 const COLUMNS: Column[] = [
   { header: 'model' },
@@ -57,23 +58,17 @@ function groupRow(g: GroupSummary, model: string, prompt: string): (string | num
   ];
 }
 
-/** `3/4 75%`: passed of checked (errored jobs are not in either). */
+/** `3/4 75%`: passed of checked (errored jobs are not in either). The step summary shows the same cell. */
 export function passCell(g: Pick<GroupSummary, 'checked' | 'passed' | 'pass_rate'>): string | null {
   if (!g.checked || g.pass_rate === null) return null;
-  return `${g.passed}/${g.checked} ${Math.round(g.pass_rate * 100)}%`;
+  return `${g.passed}/${g.checked} ${formatPercent(g.pass_rate)}`;
 }
 
-const ms = (value: number | null) => (value === null ? null : `${Math.round(value)} ms`);
+const ms = (value: number | null) => (value === null ? null : formatMs(value));
 
 /** A total that misses some jobs' costs is marked, never passed off as complete. */
 function cost(g: GroupSummary): string | null {
   if (g.cost_usd === null) return g.cost_pending ? '?' : null;
   const text = formatUsd(g.cost_usd);
   return g.cost_pending ? `${text}+?` : text;
-}
-
-export function formatUsd(value: number): string {
-  if (value === 0) return '0';
-  if (Math.abs(value) >= 0.01) return value.toFixed(4);
-  return value.toPrecision(3);
 }

@@ -52,7 +52,7 @@ export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summar
     }
   }
   if (!plan.baseline) return { gate: 'none' };
-  const [{ appendStepSummary, compareAndWrite }, { renderCompareTable }, { compareVerdict }] = await Promise.all([import('../compare/write.js'), import('../compare/table.js'), import('../compare/compare.js')]);
+  const [{ compareAndWrite }, { renderCompareTable }, { compareVerdict }, { appendStepSummary }] = await Promise.all([import('../compare/write.js'), import('../compare/table.js'), import('../compare/compare.js'), import('../store/step-summary.js')]);
   const { comparison, file, markdown } = await compareAndWrite({ baseline: plan.baseline, current: run.outDir, rules: plan.rules, cwd: env.cwd });
   env.stdout.write(`\n${renderCompareTable(comparison)}compare: ${relative(env.cwd, file) || file}\n`);
   const problem = await appendStepSummary(env.env, markdown);

@@ -4,15 +4,12 @@ import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
-import type { EstimateSummary, GroupSummary, MetricStats, RunStatus, RunSummary } from '../types/summary.js';
+import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
 
 const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
 type Metric = (typeof METRICS)[number];
 
-interface Group {
-  model: string;
-  model_label: string;
-  system_prompt_id: string;
+interface Group extends GroupKey {
   n: number;
   ok: number;
   errors: number;
@@ -38,7 +35,7 @@ interface Group {
 
 export interface Aggregator {
   add(row: JobResult): void;
-  finish(meta: { run_id: string; suite: string; started_at: string; finished_at: string; status: RunStatus; estimate?: EstimateSummary }): RunSummary;
+  finish(meta: RunHeader & Pick<RunSummary, 'throttles' | 'estimate'>): RunSummary;
 }
 
 export interface AggregatorOptions {
@@ -49,7 +46,7 @@ export interface AggregatorOptions {
    * it. Rows arrive in the order jobs finish, so without it two runs of one suite could list
    * their groups differently; groups it does not name follow, as they arrived.
    */
-  groupOrder?: Iterable<{ model: string; system_prompt_id: string }>;
+  groupOrder?: Iterable<Pick<GroupKey, 'model' | 'system_prompt_id'>>;
 }
 
 export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
@@ -59,7 +56,7 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   return {
     add(row) {
       reconciler.add(row);
-      const key = `${row.model}\u0000${row.system_prompt_id}`;
+      const key = groupId(row);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
       addTo(group, row);
@@ -82,15 +79,15 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
 }
 
 /** The suite's model × system prompt arms in matrix order (models first, then prompts). */
-export function suiteGroupOrder(suite: { models: readonly { id: string }[]; systemPrompts: readonly { id: string }[] }): { model: string; system_prompt_id: string }[] {
+export function suiteGroupOrder(suite: { models: readonly { id: string }[]; systemPrompts: readonly { id: string }[] }): Pick<GroupKey, 'model' | 'system_prompt_id'>[] {
   return suite.models.flatMap((m) => suite.systemPrompts.map((p) => ({ model: m.id, system_prompt_id: p.id })));
 }
 
 function ordered(groups: Map<string, Group>, order: AggregatorOptions['groupOrder']): Group[] {
   if (!order) return [...groups.values()];
   const rank = new Map<string, number>();
-  for (const { model, system_prompt_id } of order) {
-    const key = `${model}\u0000${system_prompt_id}`;
+  for (const group of order) {
+    const key = groupId(group);
     if (!rank.has(key)) rank.set(key, rank.size);
   }
   // Array sort is stable: unranked groups keep their arrival order, after the ranked ones.

@@ -1,9 +1,9 @@
 // The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
 // generations.jsonl gets its costs when /generation answers. Both are append-only during a
 // run; at the end they are folded into one compacted results.jsonl (one row per job).
-import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
 import type { ErrorKind, JobResult } from '../types/result.js';
+import { jsonlLines, openJsonlAt } from './jsonl.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const COSTS_FILE = 'generations.jsonl';
@@ -118,22 +118,6 @@ function end(stream: WriteStream): Promise<void> {
   });
 }
 
-/** Parsed lines of a JSONL file. A torn line (a crash mid-write) is skipped and counted. */
-export async function* readJsonl<T>(file: string, onTorn?: (line: number) => void): AsyncGenerator<T> {
-  if (!existsSync(file)) return;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === '') continue;
-    try {
-      yield JSON.parse(line) as T;
-    } catch {
-      onTorn?.(n);
-    }
-  }
-}
-
 export interface JournalState {
   /** Status of the last row for each job_id. */
   last: Map<string, JobResult['status']>;
@@ -147,21 +131,11 @@ export interface JournalState {
 /** First pass over results.jsonl: which jobs finished, and how. Keeps no row text. */
 export async function scanJournal(dir: string): Promise<JournalState> {
   const state: JournalState = { last: new Map(), lastKind: new Map(), lastLine: new Map(), torn: 0 };
-  let line = 0;
-  const file = `${dir}/${RESULTS_FILE}`;
-  if (!existsSync(file)) return state;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    try {
-      const row = JSON.parse(text) as Pick<JobResult, 'job_id' | 'status' | 'error_kind'>;
-      state.last.set(row.job_id, row.status);
-      state.lastKind.set(row.job_id, row.error_kind ?? null);
-      state.lastLine.set(row.job_id, line);
-    } catch {
-      state.torn++;
-    }
+  const rows = jsonlLines<Pick<JobResult, 'job_id' | 'status' | 'error_kind'>>(`${dir}/${RESULTS_FILE}`, { onTorn: () => state.torn++ });
+  for await (const { value: row, line } of rows) {
+    state.last.set(row.job_id, row.status);
+    state.lastKind.set(row.job_id, row.error_kind ?? null);
+    state.lastLine.set(row.job_id, line);
   }
   return state;
 }
@@ -173,104 +147,33 @@ export async function scanJournal(dir: string): Promise<JournalState> {
  * ~1 KB per job: 300 MB peak for 100,000 jobs (bench memory scenario).
  */
 export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
-  const lastLine = await lastLines(dir);
+  const file = `${dir}/${RESULTS_FILE}`;
+  // scanJournal's lastLine alone: at 100,000 jobs two maps fewer is ~7 MB.
+  const lastLine = new Map<string, number>();
+  for await (const { value, line } of jsonlLines<Pick<JobResult, 'job_id'>>(file)) lastLine.set(value.job_id, line);
   const costs = await costIndex(`${dir}/${COSTS_FILE}`);
-  const file = `${dir}/${RESULTS_FILE}`;
-  if (!existsSync(file)) return;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    let row: JobResult;
-    try {
-      row = JSON.parse(text) as JobResult;
-    } catch {
-      continue;
+  try {
+    for await (const { value: row, line } of jsonlLines<JobResult>(file)) {
+      if (lastLine.get(row.job_id) !== line) continue;
+      const cost = costs.read(`${row.job_id}@${row.started_at}`);
+      yield cost ? { ...row, ...cost } : row;
     }
-    if (lastLine.get(row.job_id) !== line) continue;
-    const cost = costs.read(`${row.job_id}@${row.started_at}`);
-    yield cost ? { ...row, ...cost } : row;
+  } finally {
+    costs.close();
   }
-  costs.close();
 }
 
-/** scanJournal's lastLine alone: finalize needs no statuses, and at 100,000 jobs two maps fewer is ~7 MB. */
-async function lastLines(dir: string): Promise<Map<string, number>> {
-  const last = new Map<string, number>();
-  const file = `${dir}/${RESULTS_FILE}`;
-  if (!existsSync(file)) return last;
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    try {
-      last.set((JSON.parse(text) as Pick<JobResult, 'job_id'>).job_id, line);
-    } catch {
-      // a torn line: never a last row
-    }
-  }
-  return last;
-}
-
-interface CostIndex {
-  read(key: string): CostRecord | null;
-  close(): void;
-}
-
-/** Byte offset of the last cost record per `job_id@started_at`, and a reader for them. */
-async function costIndex(file: string): Promise<CostIndex> {
+/** The last cost record per `job_id@started_at`, read back on demand. A torn record leaves its job the cost it had. */
+async function costIndex(file: string): Promise<{ read(key: string): CostRecord | null; close(): void }> {
   const offsets = new Map<string, number>();
-  if (!existsSync(file)) return { read: () => null, close: () => {} };
-  for await (const { text, offset } of linesWithOffsets(file)) {
-    try {
-      const record = JSON.parse(text) as CostRecord;
-      offsets.set(`${record.job_id}@${record.started_at}`, offset);
-    } catch {
-      // a torn record: its job keeps the cost it had
-    }
-  }
-  const fd = openSync(file, 'r');
-  let chunk = Buffer.alloc(4096);
+  for await (const { value, offset } of jsonlLines<CostRecord>(file)) offsets.set(`${value.job_id}@${value.started_at}`, offset);
+  if (offsets.size === 0) return { read: () => null, close: () => {} };
+  const records = openJsonlAt<CostRecord>(file);
   return {
-    // Synchronous on purpose: this runs after the last request, one short read per job, and
-    // readSync is ~10× cheaper than an awaited read at 100,000 jobs.
-    read(key) {
+    read: (key) => {
       const offset = offsets.get(key);
-      if (offset === undefined) return null;
-      for (;;) {
-        const n = readSync(fd, chunk, 0, chunk.length, offset);
-        const end = chunk.subarray(0, n).indexOf(0x0a);
-        if (end >= 0 || n < chunk.length) return JSON.parse(chunk.toString('utf8', 0, end >= 0 ? end : n)) as CostRecord;
-        chunk = Buffer.alloc(chunk.length * 2);
-      }
+      return offset === undefined ? null : records.read(offset);
     },
-    close: () => closeSync(fd),
+    close: () => records.close(),
   };
-}
-
-/** Lines of a file with the byte offset each starts at (readline gives no offsets). */
-async function* linesWithOffsets(file: string): AsyncGenerator<{ text: string; offset: number }> {
-  let carry: Buffer | null = null;
-  let carryAt = 0;
-  let position = 0;
-  for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const buf = data as Buffer;
-    let start = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      const piece = buf.subarray(start, nl);
-      const line = carry ? Buffer.concat([carry, piece]) : piece;
-      const at = carry ? carryAt : position + start;
-      carry = null;
-      if (line.length > 0) yield { text: line.toString('utf8'), offset: at };
-      start = nl + 1;
-    }
-    if (start < buf.length) {
-      const rest = buf.subarray(start);
-      if (!carry) carryAt = position + start;
-      carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
-    }
-    position += buf.length;
-  }
-  if (carry && carry.length > 0) yield { text: carry.toString('utf8'), offset: carryAt };
 }

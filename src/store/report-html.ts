@@ -9,7 +9,8 @@ import type { JobResult } from '../types/result.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
 import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
-import { readJsonl, RESULTS_FILE } from './journal.js';
+import { RESULTS_FILE } from './journal.js';
+import { readJsonl } from './jsonl.js';
 import { writeAtomic } from './write.js';
 
 export const REPORT_FILE = 'report.html';

@@ -9,7 +9,7 @@ import { createAggregator, type AggregatorOptions } from '../stats/aggregate.js'
 import { ConfigError } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
 import type { CheckSpec } from '../types/job.js';
-import type { EstimateSummary, RunStatus, RunSummary } from '../types/summary.js';
+import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
 import { COSTS_FILE, finalRows, RESULTS_FILE } from './journal.js';
@@ -43,12 +43,22 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(temp, file);
 }
 
-export interface FinalizeMeta {
-  run_id: string;
-  suite: string;
-  started_at: string;
-  finished_at: string;
-  status: RunStatus;
+/** writeAtomic for text too big to hold at once: the pieces are streamed to the temp file. */
+export async function writeAtomicStream(file: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
+  try {
+    for await (const piece of pieces) if (!out.write(piece)) await drain(out);
+    await close(out);
+  } catch (error) {
+    out.destroy();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await rename(temp, file);
+}
+
+export interface FinalizeMeta extends RunHeader {
   /** Times the runner lowered its concurrency after 429s (rate adaptation). */
   throttles?: number;
   /** The plan's cost estimate, to set against the actual cost. */

@@ -1,6 +1,9 @@
 // A job: one cell of the matrix, fully resolved, and what it sends.
 
-export type Role = 'system' | 'user' | 'assistant' | 'tool';
+export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One chat message as sent. */
 export interface Message {
   role: Role;
   content: string;
@@ -11,28 +14,43 @@ export type Params = Record<string, unknown>;
 
 /** One cell of the matrix: a task × model × system prompt × repeat, fully resolved. */
 export interface Job {
+  // identity
   /** Stable hash of task, model, system prompt, resolved params and repeat index. */
   job_id: string;
   /** Position in the deterministic matrix order (0-based). */
   index: number;
+  /** The suite task's id. */
   task_id: string;
   /** Model slug as requested. */
   model: string;
   /** Display label from the suite (defaults to the slug). */
   model_label: string;
+  /** The system prompt arm's id (`default` when the suite has none). */
   system_prompt_id: string;
   /** The system prompt text; '' means no system message is sent. */
   system_prompt: string;
+  /** sha256 of system_prompt. */
   system_prompt_sha256: string;
   /** 0-based repeat index. */
   repeat: number;
+
+  // request
   /** Full message list as sent (system message first when the prompt is not empty). */
   messages: Message[];
   /** Resolved request params (always includes max_tokens). */
   params: Params;
+
+  // checks
   /** The task's checks (suite-level first; absent = none). Not part of job_id, so editing a check keeps baselines joinable. */
   checks?: CheckSpec[];
 }
+
+/** Every check kind, in the order the README lists them: the keys of a suite's `checks:` items. */
+export const CHECK_KINDS = [
+  'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
+  'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** One check from a suite's `checks:`, resolved (a json_schema file is read into `schema`). */
 export type CheckSpec =
@@ -41,4 +59,7 @@ export type CheckSpec =
   | { kind: 'is_json' }
   | { kind: 'json_schema'; schema: Record<string, unknown>; file: string | null }
   | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens'; limit: number };
-export type CheckKind = CheckSpec['kind'];
+
+type Assert<T extends true> = T;
+/** Compile-time proof that CHECK_KINDS and CheckSpec name the same kinds (a kind added to one only fails here). */
+export type CheckKindsMatch = Assert<[CheckKind] extends [CheckSpec['kind']] ? ([CheckSpec['kind']] extends [CheckKind] ? true : false) : false>;

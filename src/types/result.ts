@@ -16,83 +16,145 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** `skipped`: never sent (the cost cap). */
+export const JOB_STATUSES = ['ok', 'error', 'skipped'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Where cost_usd comes from: `pending` = /generation never answered; `none` = no cost can come. */
+export const COST_SOURCES = ['generation', 'pending', 'none'] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
+
 /** The outcome of one check on one row. */
 export interface CheckResult {
   /** Readable and unique within a task, e.g. `contains "Canberra"`, `max_latency_ms 2000`. */
   name: string;
+  /** The answer met the check. */
   pass: boolean;
   /** Why, in a few words: what was found or measured. */
   detail: string;
 }
 
-export type CostSource = 'generation' | 'pending' | 'none';
-export type JobStatus = 'ok' | 'error' | 'skipped';
-
 /** One attempt at a job (a retry adds one). */
 export interface Attempt {
+  /** 1-based. */
   attempt: number;
+  /** The stream's generation id; null when no stream started. */
   generation_id: string | null;
+  /** HTTP status of the response; null when none came (network error, timeout before headers). */
   http_status: number | null;
+  /** Why this attempt failed; null when it succeeded. */
   error_kind: ErrorKind | null;
+  /** Why, in words; null when it succeeded. */
   error_message: string | null;
+  /** /generation's total_cost for this attempt, USD; null when unknown. */
   cost_usd: number | null;
+  /** Request on the socket → end of this attempt's stream, ms. */
   latency_ms: number | null;
 }
 
-/** One row of results.jsonl: the same shape for success and failure. */
+/** One row of results.jsonl: the same shape for success and failure. Field order is the row's (a contract). */
 export interface JobResult {
+  // identity: what was asked
+  /** The run that produced the row (a resume keeps the run's id). */
   run_id: string;
+  /** Stable hash of task, model, system prompt, params and repeat: joins rows across runs. */
   job_id: string;
+  /** The suite task's id. */
   task_id: string;
+  /** Model slug as requested. */
   model: string;
+  /** Display label from the suite (defaults to the slug). */
   model_label: string;
+  /** The model that answered: the chunks' `model`, often a dated slug; null when no chunk came. */
   model_served: string | null;
+  /** Provider that served it (from the stream, then /generation); null when unknown. */
   provider: string | null;
+  /** The system prompt arm's id (`default` when the suite has none). */
   system_prompt_id: string;
+  /** sha256 of the system prompt text, so an edited prompt shows. */
   system_prompt_sha256: string;
+  /** 0-based repeat index. */
   repeat: number;
+  /** Request params as sent (always includes max_tokens). */
   params: Params;
+
+  // outcome
+  /** ok, error, or skipped (not sent: the cost cap). */
   status: JobStatus;
+  /** Why the job failed; null when ok. */
   error_kind: ErrorKind | null;
+  /** The failure in words (server text, timeout name); null when ok. */
   error_message: string | null;
+  /** HTTP status of the kept attempt; null when no response came. */
   http_status: number | null;
+  /** Attempts made, retries included; 0 when never sent (skipped). */
   attempts: number;
+  /** Each attempt: status, kind, generation id, cost. */
   attempt_log: Attempt[];
+  /** The kept attempt's generation id (the key for /generation); null when none. */
   generation_id: string | null;
+  /** Normalised finish reason from the stream (stop, length, …); null when none came. */
   finish_reason: string | null;
+  /** The provider's own finish reason, as the stream gave it. */
   native_finish_reason: string | null;
+  /** The answer's visible text ('' when empty or failed). */
   output_text: string;
+  /** Visible reasoning: `delta.reasoning` and the text/summary items of `reasoning_details`. */
   reasoning_text: string;
   /** `reasoning.encrypted` items seen in the stream: reasoning happened but is not readable (noted, never decoded). */
   reasoning_encrypted: number | null;
+
+  // timing: the kept attempt, monotonic clock, ms
   /** Wall-clock ISO time the request was sent. */
   started_at: string;
   /** Time from dispatch until the first request reached the socket (slot, pooled connection, TCP connect). */
   queue_ms: number | null;
+  /** Request on the socket → first token of any kind (content, reasoning, tool-call fragment). */
   ttft_ms: number | null;
+  /** Request on the socket → first visible content token (after any thinking). */
   ttfc_ms: number | null;
+  /** Request on the socket → end of the stream. */
   latency_ms: number | null;
+  /** Mean gap between streamed tokens; null with fewer than 2, or one network read. */
   itl_ms: number | null;
+  /** Streamed tokens per second after the first token; null when itl_ms is. */
   output_tps: number | null;
+
+  // tokens: the stream's inline usage (tokens_*) vs /generation's billing counts (native_tokens_*)
+  /** Prompt tokens from the stream's inline `usage`. */
   tokens_prompt: number | null;
+  /** Completion tokens from the stream's inline `usage`. */
   tokens_completion: number | null;
+  /** Reasoning tokens from the stream's inline `usage`. */
   tokens_reasoning: number | null;
+  /** Prompt tokens as billed: /generation's native count. */
   native_tokens_prompt: number | null;
+  /** Completion tokens as billed: /generation's native count. */
   native_tokens_completion: number | null;
+  /** Reasoning tokens as billed: /generation's native count. */
   native_tokens_reasoning: number | null;
+  /** Prompt tokens served from the provider's cache: /generation's native count. */
   native_tokens_cached: number | null;
+
+  // money, USD
+  /** /generation's total_cost of the kept attempt: the authoritative cost. */
   cost_usd: number | null;
+  /** The stream's inline `usage.cost`: what OpenRouter says it charged, known before /generation answers. */
   cost_usage_usd: number | null;
   /** Native token counts × the requested model's /models prices: what the listing says it should cost. */
   cost_estimate_usd: number | null;
-  /** Sum of the cost of every attempt, the kept one included. */
+  /** Sum of the cost of every attempt, the kept one included; null while an attempt that streamed has no cost. */
   spent_usd: number | null;
+  /** Where cost_usd comes from: generation, pending (never answered), none (no cost can come). */
   cost_source: CostSource;
+  /** OpenRouter's own latency for the kept attempt (/generation). */
   or_latency_ms: number | null;
+  /** OpenRouter's own generation time for the kept attempt (/generation). */
   or_generation_time_ms: number | null;
+
+  // checks
   /** Every check of the task, evaluated on an ok row; [] when the task has none or the job did not finish ok. */
   checks: CheckResult[];
   /** All checks passed; null when the task has no checks or the job did not finish ok. */
   passed: boolean | null;
 }
-

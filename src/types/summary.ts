@@ -1,44 +1,106 @@
 // summary.json: statistics per model × system prompt and overall. `null` means unknown, never zero.
-import type { Reconciliation } from '../money/reconcile.js';
-import type { ErrorKind } from './result.js';
+import type { ErrorKind, JobResult } from './result.js';
 
-/** Streaming summary statistics for one metric. */
+/**
+ * How a run ended (`ok` even when jobs failed: they are rows). `budget`: the cost cap stopped it;
+ * `stopped`: the key, the credits or the network did; `failed`: a merge with gaps or a bad shard.
+ */
+export const RUN_STATUSES = ['ok', 'failed', 'interrupted', 'budget', 'stopped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The run-level thresholds of `gates:` and the `run` flags of the same names. */
+export const GATE_KEYS = ['min_pass_rate', 'max_total_cost', 'max_p95_latency_ms'] as const;
+export type GateKey = (typeof GATE_KEYS)[number];
+/** Gate limits, by key; an absent key is not gated. */
+export type Gates = Partial<Record<GateKey, number>>;
+
+/** `unknown`: the measure is missing (all jobs errored, costs pending) — neither a pass nor a regression. */
+export const GATE_STATUSES = ['pass', 'fail', 'unknown'] as const;
+export type GateStatus = (typeof GATE_STATUSES)[number];
+
+/** What names a model × system prompt group; the label only names it, groupId is its identity. */
+export type GroupKey = Pick<JobResult, 'model' | 'model_label' | 'system_prompt_id'>;
+
+/** A group's identity as one string: the model asked for and the prompt arm. */
+export const groupId = (g: Pick<GroupKey, 'model' | 'system_prompt_id'>): string => `${g.model}\u0000${g.system_prompt_id}`;
+
+/** What identifies a run and how it ended: the head of summary.json (and of what finalize is given). */
+export interface RunHeader {
+  /** Start time and a random tail (`2026-11-22T17-45-03Z-a1b2c3`), `merge-…` for a merge; a resume keeps it. */
+  run_id: string;
+  /** The suite's `name`. */
+  suite: string;
+  /** ISO time the run (its first session, when resumed) started. */
+  started_at: string;
+  /** ISO time the run's last session finished. */
+  finished_at: string;
+  /** How the run ended (RUN_STATUSES). */
+  status: RunStatus;
+}
+
+/** Summary statistics of one metric over a group's ok jobs (linear-interpolated percentiles). */
 export interface MetricStats {
+  /** Jobs with a value. */
   n: number;
+  /** Arithmetic mean; null (as every figure here) when n is 0. */
   mean: number | null;
+  /** Sample standard deviation; null with fewer than 2 values. */
   sd: number | null;
   min: number | null;
+  /** Median. */
   p50: number | null;
   p90: number | null;
+  /** Absent in summary.json files written before p95 existed. */
   p95: number | null;
   p99: number | null;
   max: number | null;
 }
 
-export interface GroupSummary {
-  model: string;
-  model_label: string;
-  system_prompt_id: string;
+/** One model × system prompt (or, as `overall`, the whole run with `*` for the key). */
+export interface GroupSummary extends GroupKey {
+  // outcome
+  /** Jobs with a row. */
   n: number;
+  /** Jobs that finished ok. */
   ok: number;
+  /** Jobs that failed (status error). */
   errors: number;
+  /** Jobs never sent (the cost cap). */
   skipped: number;
+  /** Rows per error_kind (budget skips included). */
   error_kinds: Partial<Record<ErrorKind, number>>;
+
+  // timing, ms (tokens/s for output_tps): ok jobs only
+  /** Request on the socket → first token of any kind. */
   ttft_ms: MetricStats;
+  /** Request on the socket → first visible content token. */
   ttfc_ms: MetricStats;
+  /** Request on the socket → end of the stream. */
   latency_ms: MetricStats;
+  /** Mean gap between streamed tokens. */
   itl_ms: MetricStats;
+  /** Streamed tokens per second after the first token. */
   output_tps: MetricStats;
-  /** Sums of the known native counts; null when no job's count is known (never a made-up 0). */
+
+  // tokens: sums of the known native (billed) counts, failed jobs included; null when no job's count is known
+  /** Native prompt tokens. */
   native_tokens_prompt: number | null;
+  /** Native completion tokens. */
   native_tokens_completion: number | null;
+  /** Native reasoning tokens. */
   native_tokens_reasoning: number | null;
-  /** Sum of known costs, USD (null when none is known). */
+
+  // money, USD
+  /** Sum of the known cost_usd (the kept attempts' /generation cost); null when none is known. */
   cost_usd: number | null;
-  /** Jobs whose cost is still unknown. */
+  /** Jobs whose cost is still unknown (cost_source pending): cost_usd misses them. */
   cost_pending: number;
+  /** Sum of the known spent_usd (every attempt, failed ones included); null when none is known. */
   spent_usd: number | null;
+  /** Jobs per provider that answered them. */
   providers: Record<string, number>;
+
+  // checks
   /** Ok jobs that had checks. Errored and skipped jobs are not counted (they are in `errors`). */
   checked: number;
   /** Of the checked jobs, how many passed every check. */
@@ -51,54 +113,72 @@ export interface GroupSummary {
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
 export interface EstimateSummary {
-  /** Expected completion tokens per job at the low end. */
+  /** Expected completion tokens per job at the low end (--expect-tokens). */
   expect_tokens: number;
+  /** Jobs the estimate covers. */
   jobs: number;
+  /** Estimated cost at expect_tokens per job; null when a price is unknown. */
   low_usd: number | null;
+  /** Estimated cost when every job uses its whole max_tokens; null when a price is unknown. */
   high_usd: number | null;
   /** Sum of the known cost_usd of the same jobs. */
   actual_usd: number | null;
-  /** Prompt tokens: estimated for the jobs that ran vs native counts reported. */
+  /** Prompt tokens estimated for the jobs that ran. */
   prompt_tokens_estimated: number;
+  /** Native prompt tokens reported for them; null when none is known. */
   prompt_tokens_actual: number | null;
   /** How many jobs the actual prompt tokens come from (those /generation answered for). */
   prompt_tokens_actual_jobs?: number;
 }
 
-export interface RunSummary {
-  run_id: string;
-  suite: string;
-  started_at: string;
-  finished_at: string;
-  status: RunStatus;
+/** Why reconciliation flagged a job: its costs disagree, or another model answered. */
+export type FlagKind = 'cost_mismatch' | 'model_mismatch';
+
+/** A flagged job, with the figures that disagree. */
+export interface FlaggedJob extends Pick<JobResult, 'job_id' | 'model' | 'model_served' | 'cost_usd' | 'cost_usage_usd' | 'cost_estimate_usd'> {
+  kind: FlagKind;
+}
+
+/** Jobs whose three costs disagree or that another model answered (money/reconcile.ts). */
+export interface Reconciliation {
+  /** Two costs disagree past this share of the larger, or past this many USD. */
+  tolerance: { readonly relative: number; readonly absolute_usd: number };
+  /** Jobs whose known costs differ past the tolerance. */
+  cost_mismatches: number;
+  /** Jobs answered by another model than requested. */
+  model_mismatches: number;
+  /** The first flagged jobs, in the order they were seen. */
+  jobs: FlaggedJob[];
+}
+
+export interface RunSummary extends RunHeader {
   /** Times the runner lowered its concurrency after 429s; absent when no run produced this summary. */
   throttles?: number;
   /** The pre-run cost estimate next to the actual cost; absent without preflight. */
   estimate?: EstimateSummary;
-  /** Jobs whose three costs disagree or that another model answered (see reconcile.ts). */
+  /** Jobs whose three costs disagree or that another model answered. */
   reconciliation?: Reconciliation;
-  /** Gate verdicts (src/gates.ts); absent when no gate was set. */
+  /** Gate verdicts (ci/gates.ts); absent when no gate was set. */
   gates?: GateResult[];
   /** Set by `agent-lab merge`: the shard folders this summary combines. */
   merged_from?: string[];
+  /** One per model × system prompt, in the suite's order. */
   groups: GroupSummary[];
+  /** The whole run. */
   overall: GroupSummary;
 }
 
-export type GateKey = 'min_pass_rate' | 'max_total_cost' | 'max_p95_latency_ms';
-
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
 export interface GateResult {
+  /** Which gate. */
   gate: GateKey;
   /** `all`, or `model label / system prompt id`. */
   scope: string;
-  /** `unknown`: the measure is missing (all jobs errored, costs pending) — neither a pass nor a regression. */
-  status: 'pass' | 'fail' | 'unknown';
+  status: GateStatus;
   /** The measured value; null when unknown. */
   actual: number | null;
+  /** The gate's limit, as set. */
   limit: number;
   /** One line a reader can act on. */
   message: string;
 }
-
-export type RunStatus = 'ok' | 'failed' | 'interrupted' | 'budget' | 'stopped';
