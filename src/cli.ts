@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { processEnv, type Env } from './env.js';
 import { EXIT, isAgentLabError } from './errors.js';
-import { redactor } from './log.js';
+import { redactor } from './redact.js';
 import { above0, gatesOf, int, list, num, param, rate, shard } from './cli/parsers.js';
 import type { Params } from './types/job.js';
 import { VERSION } from './version.js';
