@@ -63,7 +63,7 @@ export function notAStream(status: number, contentType: string, text: string): F
 
 /** A stream that parsed to no event at all, though bytes came: `head` is what they began with. */
 export function noEvents(stream: StreamResult, head: string): Failure | null {
-  if (stream.events > 0 || stream.done || head.trim() === '') return null;
+  if (stream.events > 0 || stream.done || stream.malformed !== null || stream.error !== null || head.trim() === '') return null;
   return { kind: 'bad_request', message: `HTTP 200 with no event in the stream; it began: ${textExcerpt(head)}` };
 }
 

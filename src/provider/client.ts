@@ -227,7 +227,7 @@ export function createClient(options: ClientOptions): Client {
       if (tooLarge) throw new TooLarge();
       const stream = finalStream();
       const ended_at = now();
-      const failure = streamFailure(stream, hide) ?? noEvents(stream, head);
+      const failure = noEvents(stream, head) ?? streamFailure(stream, hide);
       if (logger.enabled('debug')) {
         logger.debug(`← 200 model=${request.model} events=${stream.events} finish=${stream.finish_reason} gen=${stream.generation_id}`);
       }
