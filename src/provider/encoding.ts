@@ -1,7 +1,12 @@
 // Content-Encoding that agent-lab never asks for (it sends no Accept-Encoding) yet gets from some
 // proxies and gateways: gzip, deflate and br are decoded; anything else is named in the message.
 // undici's dispatch API, unlike fetch, hands over the bytes as they came on the wire.
-import { brotliDecompressSync, constants, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
+
+// Loaded on the first encoded body: a run that never sees one (nearly all) does not pay for zlib at start-up.
+let loaded: typeof Zlib | null = null;
+const zlib = (): typeof Zlib => (loaded ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
 
 type Headers = Record<string, string | string[]>;
 
@@ -23,9 +28,10 @@ export function decodeText(body: Buffer, encoding: string | null, limit: number)
   if (encoding === null) return body.toString('utf8');
   if (!decodable(encoding)) return `(a body in content-encoding "${encoding}", which agent-lab cannot read)`;
   // Z_SYNC_FLUSH: a cut body (the text limit) still gives its start.
-  const options: ZlibOptions = { maxOutputLength: limit, finishFlush: constants.Z_SYNC_FLUSH };
+  const z = zlib();
+  const options: Zlib.ZlibOptions = { maxOutputLength: limit, finishFlush: z.constants.Z_SYNC_FLUSH };
   try {
-    const decoded = encoding === 'br' ? brotliDecompressSync(body, { maxOutputLength: limit }) : encoding === 'deflate' ? inflateSync(body, options) : gunzipSync(body, options);
+    const decoded = encoding === 'br' ? z.brotliDecompressSync(body, { maxOutputLength: limit }) : encoding === 'deflate' ? z.inflateSync(body, options) : z.gunzipSync(body, options);
     return decoded.toString('utf8');
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return `(a body in content-encoding "${encoding}" of more than ${limit} bytes once decoded)`;
@@ -41,20 +47,21 @@ export interface StreamDecoder {
 
 /** Decodes a streamed body chunk by chunk; decoded bytes go to `onData` as they come out. */
 export function streamDecoder(encoding: string, onData: (chunk: Buffer) => void): StreamDecoder {
-  const zlib = encoding === 'br' ? createBrotliDecompress() : encoding === 'deflate' ? createInflate() : createGunzip();
+  const z = zlib();
+  const inflate = encoding === 'br' ? z.createBrotliDecompress() : encoding === 'deflate' ? z.createInflate() : z.createGunzip();
   let broken: string | null = null;
-  zlib.on('data', onData);
-  zlib.on('error', (error: Error) => (broken ??= `the ${encoding} body does not decode (${error.message})`));
+  inflate.on('data', onData);
+  inflate.on('error', (error: Error) => (broken ??= `the ${encoding} body does not decode (${error.message})`));
   return {
     write(chunk) {
-      if (broken === null) zlib.write(chunk);
+      if (broken === null) inflate.write(chunk);
     },
     end() {
       if (broken !== null) return Promise.resolve(broken);
       return new Promise((resolve) => {
-        zlib.once('end', () => resolve(broken));
-        zlib.once('error', () => resolve(broken));
-        zlib.end();
+        inflate.once('end', () => resolve(broken));
+        inflate.once('error', () => resolve(broken));
+        inflate.end();
       });
     },
   };

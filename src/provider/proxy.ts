@@ -77,7 +77,9 @@ export function proxyAgent(proxy: ProxySettings, options: AgentOptions = {}): Un
   const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
   // Explicit values, so undici reads nothing from process.env behind the injected environment:
   // '' means "none" to it, where undefined would fall back to the process's own variables.
-  return new EnvHttpProxyAgent({ ...options, httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy });
+  // proxyTunnel false: an http:// endpoint is fetched with an absolute URI, as curl does; most
+  // proxies allow CONNECT to port 443 only. https:// always tunnels.
+  return new EnvHttpProxyAgent({ ...options, httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy, proxyTunnel: false });
 }
 
 const shared = new Map<string, Undici.Dispatcher>();
