@@ -4,7 +4,10 @@
 import type { ErrorKind } from '../types/result.js';
 import type { Params } from '../types/job.js';
 import type { StreamResult } from './wire.js';
+import { contentEncoding, decodable, decodeText } from './encoding.js';
 import { isRecord, kindForStatus, parseErrorBody, statusLine, textExcerpt, tryJson } from './error-body.js';
+import { retryAfterFromMetadata, retryAfterMs } from './retry-after.js';
+import { TEXT_LIMIT, type Exchange } from './send.js';
 import { errors as undiciErrors } from './undici.js';
 
 export interface Failure {
@@ -25,6 +28,13 @@ export function responseCap(params: Params, configured: number | null): number {
   return Math.max(MIB, Math.ceil(max) * 2048);
 }
 
+/** The cap was passed: the attempt was cancelled there, after `received` bytes on the wire. */
+export function tooLargeFailure(cap: number, configured: number | null, params: Params, received: number): Failure {
+  const asked = params.max_tokens !== undefined || params.max_completion_tokens !== undefined;
+  const why = configured !== null ? 'max_response_bytes' : `max_response_bytes, derived from ${asked ? 'max_tokens' : 'no max_tokens'}`;
+  return { kind: 'too_large', message: `the response passed ${cap} bytes (${why}) and was cancelled after ${received} bytes received` };
+}
+
 /** Why a 200 stream still failed, or null when it is a good answer. `hide` redacts before any cut. */
 export function streamFailure(stream: StreamResult, hide: (text: string) => string = (t) => t): Failure | null {
   const failure = (message: string): Failure => ({ kind: 'stream', message });
@@ -33,6 +43,25 @@ export function streamFailure(stream: StreamResult, hide: (text: string) => stri
   if (stream.finish_reason === 'error') return failure(`finish_reason "error"${stream.native_finish_reason ? ` (${stream.native_finish_reason})` : ''}`);
   if (!stream.done && stream.finish_reason === null) return failure('stream ended before [DONE] and without a finish reason');
   return null;
+}
+
+/**
+ * An answer read as text rather than streamed: an error status, a redirect, or a 2xx that is not
+ * an event stream. `hide` redacts the whole body before anything is cut from it.
+ */
+export function textAnswerFailure(res: Exchange, contentType: string, hide: (text: string) => string, requestUrl: string): Failure & { retry_after_ms: number | null } {
+  const encoding = contentEncoding(res.headers);
+  const text = hide(decodeText(res.text ?? Buffer.alloc(0), encoding, TEXT_LIMIT));
+  const noWait = { retry_after_ms: null };
+  if (res.status < 300 && encoding !== null && !decodable(encoding)) {
+    return { kind: 'bad_request', message: `HTTP ${res.status} in content-encoding "${encoding}", which agent-lab cannot read (it asks for none)`, ...noWait };
+  }
+  if (res.status < 300) return { ...notAStream(res.status, contentType, text), ...noWait };
+  const location = res.headers.location;
+  if (res.status < 400) return { ...redirectFailure(res.status, Array.isArray(location) ? location[0] : location, requestUrl), ...noWait };
+  const error = parseErrorBody(res.status, text);
+  const retry_after_ms = retryAfterMs(res.headers, Date.now()) ?? retryAfterFromMetadata(error.metadata, Date.now());
+  return { kind: kindForStatus(res.status), message: error.message, retry_after_ms };
 }
 
 /** A 200 whose body is plainly not an event stream: an HTML page or a JSON document. */
@@ -79,12 +108,6 @@ export function redirectFailure(status: number, location: string | undefined, re
     kind: 'bad_request',
     message: `${statusLine(status)}${target ? ` to ${target}` : ' without a Location'}: not followed, so the key goes nowhere else; set base_url to the address that answers${target ? ' (the redirect names it)' : ''}`,
   };
-}
-
-/** A non-2xx, non-3xx answer: its status decides the kind, its body the message. */
-export function statusFailure(status: number, text: string): Failure & { metadata: Record<string, unknown> | null } {
-  const error = parseErrorBody(status, text);
-  return { kind: kindForStatus(status), message: error.message, metadata: error.metadata };
 }
 
 export function networkKind(error: unknown): ErrorKind {

@@ -9,14 +9,14 @@ import { redactor, secretsOnly } from '../redact.js';
 import type { ErrorKind } from '../types/result.js';
 import type { Message, Params } from '../types/job.js';
 import type { StreamResult } from './wire.js';
-import { describe, networkKind, noEvents, notAStream, notStreamType, redirectFailure, responseCap, statusFailure, streamFailure, type Failure } from './classify.js';
+import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';
 import { kindForStatus } from './error-body.js';
 import { preciseConnector } from './connector.js';
-import { contentEncoding, decodable, decodeText, streamDecoder, type StreamDecoder } from './encoding.js';
+import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
+import { lookupGeneration } from './lookup.js';
 import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
-import { send, TEXT_LIMIT, type SendState } from './send.js';
+import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
-import { retryAfterFromMetadata, retryAfterMs } from './retry-after.js';
 
 export interface Timeouts {
   connect_ms: number;
@@ -78,8 +78,6 @@ class TooLarge extends Error {}
 
 /** Of a stream that parses to no event, this much of its start is kept to say what it was. */
 const HEAD_BYTES = 512;
-/** A /generation record is a few KB; a bigger answer is not one. */
-const LOOKUP_LIMIT = 1024 * 1024;
 
 export function createClient(options: ClientOptions): Client {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -212,16 +210,9 @@ export function createClient(options: ClientOptions): Client {
       };
       const res = await send(pool, { origin: base.origin, path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, onSent, signal: controller.signal }, sending);
       if (res.text !== null) {
-        const encoding = contentEncoding(res.headers);
-        const text = hide(decodeText(res.text, encoding, TEXT_LIMIT));
-        const answered = { http_status: res.status, response_started: true };
-        if (res.status < 300 && encoding !== null && !decodable(encoding)) return failed({ kind: 'bad_request', message: `HTTP ${res.status} in content-encoding "${encoding}", which agent-lab cannot read (it asks for none)` }, answered);
-        if (res.status < 300) return failed(notAStream(res.status, contentType, text), answered);
-        if (res.status < 400) return failed(redirectFailure(res.status, first(res.headers.location), `${base.origin}${path('chat/completions')}`), answered);
-        const error = statusFailure(res.status, text);
-        logger.debug(`← ${res.status} model=${request.model}: ${error.message}`);
-        const retry_after_ms = retryAfterMs(res.headers, Date.now()) ?? retryAfterFromMetadata(error.metadata, Date.now());
-        return failed(error, { ...answered, retry_after_ms });
+        const failure = textAnswerFailure(res, contentType, hide, `${base.origin}${path('chat/completions')}`);
+        logger.debug(`← ${res.status} model=${request.model}: ${failure.message}`);
+        return failed(failure, { http_status: res.status, response_started: true, retry_after_ms: failure.retry_after_ms });
       }
       const broken = decoder ? await (decoder as StreamDecoder).end() : null;
       if (tooLarge) throw new TooLarge();
@@ -237,10 +228,7 @@ export function createClient(options: ClientOptions): Client {
     } catch (error) {
       const partial = started ? finalStream() : null;
       const fields = { http_status: status, response_started: started, stream: partial };
-      if (tooLarge) {
-        const why = options.maxResponseBytes != null ? 'max_response_bytes' : `max_response_bytes, derived from ${request.params.max_tokens !== undefined || request.params.max_completion_tokens !== undefined ? 'max_tokens' : 'no max_tokens'}`;
-        return failed({ kind: 'too_large', message: `the response passed ${cap} bytes (${why}) and was cancelled after ${sending.bytes} bytes received` }, fields);
-      }
+      if (tooLarge) return failed(tooLargeFailure(cap, options.maxResponseBytes ?? null, request.params, sending.bytes), fields);
       if (timedOut !== null) {
         // A 4xx/5xx whose body never ended is still that status, not a slow model.
         if (status !== null && status >= 300) return failed({ kind: kindForStatus(status), message: `HTTP ${status}, then its body did not end: ${timedOut}` }, fields);
@@ -258,39 +246,8 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
-  async function generation(id: string, signal?: AbortSignal) {
-    const res = await lookupPool.request({
-      origin: base.origin,
-      path: `${path('generation')}?id=${encodeURIComponent(id)}`,
-      method: 'GET',
-      headers: baseHeaders,
-      signal,
-      headersTimeout: timeouts.ttft_ms,
-      bodyTimeout: timeouts.idle_ms,
-    });
-    const parts: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      // Not a record: stop reading, and let the caller see a body it cannot parse.
-      if (size > LOOKUP_LIMIT) {
-        res.body.destroy();
-        return { status: res.statusCode, body: null };
-      }
-      parts.push(chunk);
-    }
-    let body: unknown = null;
-    try {
-      body = JSON.parse(decodeText(Buffer.concat(parts), contentEncoding(res.headers as Record<string, string | string[]>), LOOKUP_LIMIT));
-    } catch {
-      body = null;
-    }
-    return { status: res.statusCode, body };
-  }
+  const generation = (id: string, signal?: AbortSignal) =>
+    lookupGeneration(lookupPool, { origin: base.origin, path: `${path('generation')}?id=${encodeURIComponent(id)}`, headers: baseHeaders, timeouts, signal });
 
   return { chat, generation, close: async () => void (await Promise.all([pool.close(), lookupPool.close()])) };
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
