@@ -142,6 +142,16 @@ describe('bodies that are not an event stream', () => {
     expect(row).toMatchObject({ error_kind: 'bad_request', attempts: 1 });
     expect(row.error_message).toBe('HTTP 200 with no event in the stream; it began: Service is in maintenance mode until 14:00 UTC');
   });
+
+  it('keep-alive comments and then an end, or nothing at all, are a broken stream (retried), not a wrong endpoint', async () => {
+    const server = await serve((seen, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(server.requests.length === 1 ? ': OPENROUTER PROCESSING\n\n'.repeat(3) : '');
+    });
+    const c = client(server);
+    expect(await ask(c)).toMatchObject({ error_kind: 'stream', error_message: 'stream ended before [DONE] and without a finish reason' });
+    expect(await ask(c)).toMatchObject({ error_kind: 'stream', error_message: 'HTTP 200, then the body ended without any event' });
+  });
 });
 
 describe('content-encoding agent-lab never asked for', () => {

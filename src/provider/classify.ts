@@ -90,9 +90,15 @@ export function notAStream(status: number, contentType: string, text: string): F
   return { kind: 'bad_request', message: `${what}${excerpt ? `: ${excerpt}` : ' (empty body)'}${hint}` };
 }
 
-/** A stream that parsed to no event at all, though bytes came: `head` is what they began with. */
+/**
+ * A stream that parsed to no event at all. Bytes that are not SSE (`head` is how they began) will
+ * be the same next time; an empty body is a connection that broke, and is a stream failure.
+ */
 export function noEvents(stream: StreamResult, head: string): Failure | null {
-  if (stream.events > 0 || stream.done || stream.malformed !== null || stream.error !== null || head.trim() === '') return null;
+  if (stream.events > 0 || stream.done || stream.malformed !== null || stream.error !== null) return null;
+  if (head.trim() === '') return { kind: 'stream', message: 'HTTP 200, then the body ended without any event' };
+  // Keep-alive comments and then an early end are an interrupted stream, said by streamFailure.
+  if (/^\s*(:|data\b|event\b|id\b|retry\b)/.test(head)) return null;
   return { kind: 'bad_request', message: `HTTP 200 with no event in the stream; it began: ${textExcerpt(head)}` };
 }
 

@@ -179,7 +179,7 @@ export function createClient(options: ClientOptions): Client {
         controller.abort(new TooLarge());
         return;
       }
-      if (head.length < HEAD_BYTES && decoded - chunk.length < HEAD_BYTES) head += chunk.subarray(0, HEAD_BYTES).toString('latin1');
+      if (head.length < HEAD_BYTES && decoded - chunk.length < HEAD_BYTES) head += chunk.subarray(0, HEAD_BYTES).toString('utf8');
       reader.feed(chunk, at);
       if (ttft !== undefined && reader.result.first_token_at !== null) {
         clearTimeout(ttft);
