@@ -202,6 +202,7 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
       generation: { enabled: true, first_delay_ms: 1000, max_wait_ms: 60_000 },
       retry: { max_attempts: 4, base_delay_ms: 1000, max_delay_ms: 30_000, max_retry_time_ms: 300_000, retry_midstream: true },
       max_cost: null,
+      max_response_bytes: null,
       log_level: 'info',
     });
   });

@@ -9,9 +9,11 @@ describe('kindForStatus', () => {
     [[402], 'credits'],
     [[429], 'rate_limit'],
     [[400, 404, 413, 422, 409, 418, 451], 'bad_request'],
+    // A redirect is an address to fix, not a fault to wait out (issue 15.5: a 307 was retried 4×).
+    [[301, 302, 303, 307, 308], 'bad_request'],
     [[408, 500, 502, 503, 504, 524, 529], 'server'],
-    // Not an error status at all: whatever sits in between misbehaved.
-    [[302, 101], 'server'],
+    // Not an answer at all: whatever sits in between misbehaved.
+    [[101], 'server'],
   ];
   for (const [statuses, kind] of table) {
     it(`${statuses.join(', ')} → ${kind}`, () => {

@@ -41,11 +41,21 @@ describe('parseGenerationBody', () => {
     expect(parseGenerationBody({ data: { id: 'g', usage: { prompt_tokens: 5 } } })?.total_cost).toBeNull();
   });
 
-  it('accepts numeric strings and rejects everything else that is not a finite number', () => {
+  it('accepts numeric strings; an empty or null figure is unknown; odd timings are unknown', () => {
     const stats = parseGenerationBody({
-      data: { id: 'g', total_cost: '0.0015', native_tokens_prompt: 'n/a', native_tokens_completion: '', tokens_prompt: 'Infinity', latency: true, generation_time: null },
+      data: { id: 'g', total_cost: '0.0015', native_tokens_completion: '', tokens_prompt: null, latency: true, generation_time: -3 },
     });
     expect(stats).toEqual({ id: 'g', ...NONE, total_cost: 0.0015 });
+  });
+
+  it('marks a record that cannot be true as invalid, naming the fields, with every figure null (issue 15.5)', () => {
+    const stats = parseGenerationBody({ data: { id: 'g', total_cost: -5, native_tokens_prompt: 'lots', native_tokens_completion: 12, latency: 900 } });
+    expect(stats).toEqual({ id: 'g', ...NONE, latency: 900, invalid: 'total_cost -5, native_tokens_prompt "lots"' });
+    for (const data of [{ usage: -0.01 }, { native_tokens_cached: 'n/a' }, { tokens_prompt: Infinity }, { total_cost: true }, { native_tokens_reasoning: [1] }]) {
+      const parsed = parseGenerationBody({ data: { id: 'g', ...data } });
+      expect(parsed?.invalid, JSON.stringify(data)).toMatch(/./);
+      expect(parsed?.total_cost).toBeNull();
+    }
   });
 
   it('reads string fields and maps empty or non-string ones to null', () => {

@@ -134,7 +134,7 @@ describe('fetchModels', () => {
   it('never puts the API key in a message, even when the server echoes it', async () => {
     const error = await fetchModels({ baseUrl: `${origin}/echo`, cacheDir: ws.dir, headers: { authorization: `Bearer ${SECRET}` } }).catch((e: unknown) => e);
     expect((error as Error).message).toContain('HTTP 401');
-    expect((error as Error).message).toContain('[redacted]');
+    expect((error as Error).message).toContain('[REDACTED]');
     expect((error as Error).message).not.toContain(SECRET);
   });
 

@@ -161,6 +161,8 @@ export interface Settings {
   retry: AgentLabConfig['retry'];
   /** USD cap for the run; null means no cap. */
   max_cost: number | null;
+  /** Size cap of one response; null derives it from max_tokens. */
+  max_response_bytes: number | null;
   log_level: LogLevel;
 }
 
@@ -211,6 +213,7 @@ export function resolveSettings(
     generation: c.generation,
     retry: c.retry,
     max_cost: c.max_cost ?? null,
+    max_response_bytes: c.max_response_bytes ?? null,
     log_level: c.log_level,
   };
 }

@@ -178,6 +178,8 @@ export const ConfigSchema = z.strictObject(
       })
       .prefault({}),
     max_cost: positive('max_cost', ' of USD').optional(),
+    /** Bytes one response may bring before it is cancelled as too_large; default from max_tokens (README "Error kinds"). */
+    max_response_bytes: intFrom('max_response_bytes', 1024).optional(),
     log_level: oneOf('log_level', LOG_LEVELS).default('info'),
   },
   { error: typeError('Expected the config file to be a mapping of settings like { concurrency: 8 }') },

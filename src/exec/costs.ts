@@ -24,7 +24,7 @@ export function applyGeneration(row: JobResult, found: Map<string, GenerationSta
     spent_usd: spent,
     // cost_source speaks for cost_usd, the kept attempt's cost: when that attempt never streamed
     // (a final 429 after a billed failure) nothing is pending, even if spent_usd has a figure.
-    cost_source: kept && kept.total_cost !== null ? 'generation' : row.generation_id ? 'pending' : 'none',
+    cost_source: kept?.invalid !== undefined ? 'invalid' : kept && kept.total_cost !== null ? 'generation' : row.generation_id ? 'pending' : 'none',
     or_latency_ms: kept?.latency ?? null,
     or_generation_time_ms: kept?.generation_time ?? null,
     provider: row.provider ?? kept?.provider_name ?? null,

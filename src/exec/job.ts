@@ -53,7 +53,11 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
     });
     if (outcome.ok || n >= deps.retry.max_attempts || !retryable(outcome, deps.retry)) break;
     const delay = outcome.retry_after_ms ?? backoff(n, deps.retry, deps.random);
-    if (deps.now() + delay - firstSend > deps.retry.max_retry_time_ms) break;
+    if (deps.now() + delay - firstSend > deps.retry.max_retry_time_ms) {
+      // The server's own advice past the budget: say so, or the row reads like one plain 429.
+      if (outcome.retry_after_ms !== null) outcome = { ...outcome, error_message: `${outcome.error_message}; not retried: the server asked to wait ${duration(delay)}, past retry.max_retry_time_ms (${duration(deps.retry.max_retry_time_ms)})` };
+      break;
+    }
     if (!(await sleep(delay, deps.signal))) {
       // Interrupted while waiting to retry: the job never got its answer, so it is recorded as
       // aborted (a plain resume runs it again) rather than as the failure it was retrying.
@@ -173,6 +177,15 @@ export function outputTps(tokens: number | null, latencyMs: number, ttftMs: numb
   if (tokens === null || ttftMs === null || tokens < 2) return null;
   const seconds = (latencyMs - ttftMs) / 1000;
   return seconds > 0 ? round(tokens / seconds) : null;
+}
+
+/** A wait as a person reads it: `45 s`, `2.5 h`, `11.6 days`. */
+function duration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 120) return `${Math.round(s * 10) / 10} s`;
+  if (s < 7200) return `${Math.round(s / 6) / 10} min`;
+  if (s < 172_800) return `${Math.round(s / 360) / 10} h`;
+  return `${Math.round(s / 8640) / 10} days`;
 }
 
 /** Three decimals: a microsecond is the finest a timer here means. */

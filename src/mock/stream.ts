@@ -91,10 +91,10 @@ export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: Stre
     return `data: ${j({ ...chunk, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }] })}\n\n${DONE}`;
   }
 
-  function write(out: string, last: boolean): void {
+  function write(out: string, last: boolean, flushed?: () => void): void {
     if (!out) return;
     if (last) res.end(out);
-    else res.write(out);
+    else res.write(out, flushed);
     const at = now();
     if (!wroteByte) events.firstByte(at);
     if (!wroteToken && i > 0 && (i > nReasoning || !plan.hideReasoning)) events.firstToken(at);
@@ -129,13 +129,15 @@ export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: Stre
           return finish('error');
         }
         const socket = res.socket;
-        write(out, false);
         if (fault.kind === 'reset') {
           finish('reset');
-          // Let the tokens already written reach the client before the connection dies.
-          setImmediate(() => kill(socket));
+          // Destroy only once the status line and the tokens are on the socket, not on a guess
+          // of a tick. A keep-alive comment gives the write something to carry when the fault
+          // falls between two timer wake-ups (nothing else left to write).
+          write(out || COMMENT, false, () => setImmediate(() => kill(socket)));
           return;
         }
+        write(out, false);
         timer = setTimeout(() => {
           res.end();
           finish('stall');

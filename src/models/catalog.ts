@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Env } from '../env.js';
 import { AgentLabError } from '../errors.js';
 import { fetchModels, type FetchedModels } from './fetch.js';
+import { proxyDispatcher } from '../provider/proxy.js';
 import type { ModelInfo } from './list.js';
 import type { Pricing } from '../money/pricing.js';
 import { findModelInfo } from './preflight.js';
@@ -61,7 +62,7 @@ export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'
     }
   } else {
     try {
-      fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers });
+      fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) });
     } catch (error) {
       // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
       if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);

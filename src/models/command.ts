@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { WARN } from '../warnings.js';
 import { ConfigError } from '../errors.js';
 import { fetchModels } from './fetch.js';
+import { proxyDispatcher } from '../provider/proxy.js';
 import { filterModels, SORT_KEYS, sortModels, suggestModels, type ModelFilter, type SortKey } from './list.js';
 import { renderModelDetail, renderModelsCsv, renderModelsJson, renderModelsTable } from './table.js';
 
@@ -134,7 +135,7 @@ export async function modelsCommand(
   const settings = resolveSettings(config, env.env, opts.baseUrl === undefined ? {} : { base_url: opts.baseUrl });
   const io: CommandIo = { stdout: (s) => env.stdout.write(s), stderr: (s) => env.stderr.write(s) };
   const headers = attributionHeaders(settings);
-  if (!opts.mock) return runModelsCommand({ ...opts, id, baseUrl: settings.base_url, cacheDir: modelsCacheDir(env), headers }, io);
+  if (!opts.mock) return runModelsCommand({ ...opts, id, baseUrl: settings.base_url, cacheDir: modelsCacheDir(env), headers, dispatcher: opts.dispatcher ?? proxyDispatcher(env.env) }, io);
   const { startMockServer } = await import('../mock/server.js');
   const server = await startMockServer({});
   try {

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { request } from '../provider/undici.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { parseModelsBody, type ModelInfo } from './list.js';
+import { redactor } from '../redact.js';
 
 export interface FetchModelsOptions {
   /** API root, e.g. `https://openrouter.ai/api/v1`; `/models` is appended. */
@@ -115,13 +116,7 @@ function errorDetail(text: string): string {
 
 /** Keep secrets out of messages: header values (the API key) and URL credentials. */
 function redact(text: string, headers: Record<string, string> = {}): string {
-  let out = text.replace(/\/\/[^/@\s]+@/g, '//');
-  for (const value of Object.values(headers)) {
-    for (const secret of [value, value.replace(/^Bearer\s+/i, '')]) {
-      if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-    }
-  }
-  return out;
+  return redactor(Object.values(headers))(text);
 }
 
 async function readCache(file: string, base: string): Promise<CacheFile | null> {

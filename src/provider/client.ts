@@ -1,16 +1,22 @@
-// The HTTP edge: one undici Pool per endpoint, sized to the concurrency. Sends one
-// streaming attempt and turns whatever happens into an AttemptOutcome; it never throws
-// for a failed request. Retries are job.ts's business, not this file's.
+// The HTTP edge: one undici Pool per endpoint, sized to the concurrency (an EnvHttpProxyAgent
+// when a proxy is set). Sends one streaming attempt and turns whatever happens into an
+// AttemptOutcome; it never throws for a failed request. Retries are job.ts's business. Every
+// message that leaves here is redacted (redact.ts): servers echo the request's headers.
 import { Pool, errors as undiciErrors } from './undici.js';
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
+import { redactor, secretsOnly } from '../redact.js';
 import type { ErrorKind } from '../types/result.js';
 import type { Message, Params } from '../types/job.js';
 import type { StreamResult } from './wire.js';
-import { kindForStatus, parseErrorBody } from './error-body.js';
+import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';
+import { kindForStatus } from './error-body.js';
 import { preciseConnector } from './connector.js';
+import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
+import { lookupGeneration } from './lookup.js';
+import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
 import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
-import { retryAfterFromMetadata, retryAfterMs } from './retry-after.js';
 
 export interface Timeouts {
   connect_ms: number;
@@ -29,6 +35,10 @@ export interface ClientOptions {
   headers: Record<string, string>;
   connections: number;
   timeouts: Timeouts;
+  /** Bytes one response may bring before it is cancelled (`too_large`); null derives it from max_tokens. */
+  maxResponseBytes?: number | null;
+  /** From HTTP(S)_PROXY / NO_PROXY; null or absent sends direct. */
+  proxy?: ProxySettings | null;
   now: () => number;
   logger: Logger;
 }
@@ -64,6 +74,10 @@ export interface Client {
 }
 
 class Timeout extends Error {}
+class TooLarge extends Error {}
+
+/** Of a stream that parses to no event, this much of its start is kept to say what it was. */
+const HEAD_BYTES = 512;
 
 export function createClient(options: ClientOptions): Client {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -75,16 +89,23 @@ export function createClient(options: ClientOptions): Client {
     bodyTimeout: options.timeouts.total_ms + 1000,
     keepAliveTimeout: 30_000,
   };
-  const pool = new Pool(base.origin, { ...poolOptions, connections: Math.max(1, options.connections) });
   // /generation lookups get their own connections: on the chat pool they queued behind streams
   // (and streams behind them), which delayed jobs and showed up as latency. As many as the chat
   // pool, because a server shares its time per connection: with fewer, lookups fell behind
   // short jobs and the backlog (a row each) grew with the run (bench: 9 KB per job at 100k).
-  const lookupPool = new Pool(base.origin, { ...poolOptions, connections: Math.max(4, options.connections) });
+  const dispatcher = (connections: number): Dispatcher =>
+    options.proxy ? proxyAgent(options.proxy, { ...poolOptions, connections }) : new Pool(base.origin, { ...poolOptions, connections });
+  const pool = dispatcher(Math.max(1, options.connections));
+  const lookupPool = dispatcher(Math.max(4, options.connections));
   const path = (rel: string) => `${base.pathname}${rel}`;
   const baseHeaders: Record<string, string> = { ...options.headers };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
   const { now, timeouts, logger } = options;
+  // Server text (error bodies, error events) gets the whole redaction; the model's own text only
+  // loses the key itself, since a code answer may rightly say `Authorization: Bearer ${token}`.
+  const hide = redactor([options.apiKey]);
+  const hideKey = secretsOnly([options.apiKey]);
+  if (options.proxy) logger.debug(describeProxy(options.proxy));
 
   async function chat(request: ChatRequest, signal?: AbortSignal): Promise<AttemptOutcome> {
     const body = JSON.stringify({
@@ -98,6 +119,7 @@ export function createClient(options: ClientOptions): Client {
     });
     const headers: Record<string, string> = { ...baseHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
     if (request.jobId) headers['x-agent-lab-job'] = request.jobId;
+    const cap = responseCap(request.params, options.maxResponseBytes ?? null);
 
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
@@ -115,79 +137,107 @@ export function createClient(options: ClientOptions): Client {
     let idle: NodeJS.Timeout | null = null;
 
     // Set when undici writes the request to the socket; a request that never got there keeps the call time.
-    const sending: SendState = { sentAt: null };
+    const sending: SendState = { sentAt: null, bytes: 0 };
     const calledAt = now();
-    const outcome = (fields: Partial<AttemptOutcome>): AttemptOutcome => ({
-      ok: false,
-      http_status: null,
-      error_kind: null,
-      error_message: null,
-      retry_after_ms: null,
-      response_started: false,
-      stream: null,
-      sent_at: sending.sentAt ?? calledAt,
-      ended_at: now(),
-      ...fields,
-    });
+    const outcome = (fields: Partial<AttemptOutcome>): AttemptOutcome => {
+      const out: AttemptOutcome = {
+        ok: false,
+        http_status: null,
+        error_kind: null,
+        error_message: null,
+        retry_after_ms: null,
+        response_started: false,
+        stream: null,
+        sent_at: sending.sentAt ?? calledAt,
+        ended_at: now(),
+        ...fields,
+      };
+      if (out.error_message !== null) out.error_message = hide(out.error_message);
+      return out;
+    };
+    const failed = (failure: Failure, fields: Partial<AttemptOutcome>) => outcome({ ...fields, error_kind: failure.kind, error_message: failure.message });
     let status: number | null = null;
+    let contentType = '';
     let started = false;
+    let tooLarge = false;
+    let decoded = 0;
+    let head = '';
+    let decoder: StreamDecoder | null = null;
     const reader = createStreamReader();
+    const finalStream = (): StreamResult => {
+      const stream = reader.end();
+      stream.content = hideKey(stream.content);
+      stream.reasoning = hideKey(stream.reasoning);
+      return stream;
+    };
+    // Bytes after decoding go to the SSE reader, up to the cap: past it the attempt is cancelled.
+    const feed = (chunk: Buffer, at: number) => {
+      if (tooLarge) return;
+      decoded += chunk.length;
+      if (decoded > cap) {
+        tooLarge = true;
+        controller.abort(new TooLarge());
+        return;
+      }
+      if (head.length < HEAD_BYTES && decoded - chunk.length < HEAD_BYTES) head += chunk.subarray(0, HEAD_BYTES).toString('utf8');
+      reader.feed(chunk, at);
+      if (ttft !== undefined && reader.result.first_token_at !== null) {
+        clearTimeout(ttft);
+        ttft = undefined;
+      }
+    };
     try {
       if (signal?.aborted) return outcome({ error_kind: 'aborted', error_message: 'aborted before sending' });
       logger.debug(`→ POST ${path('chat/completions')} model=${request.model} job=${request.jobId ?? '-'}`);
-      let firstToken = false;
-      const onHeaders = (code: number) => {
+      const onHeaders = (code: number, got: Record<string, string | string[]>) => {
         status = code;
-        if (code >= 300) clearTimeout(ttft);
-        else idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
+        contentType = String(got['content-type'] ?? '');
+        // An error body, a page or a document is read whole (to TEXT_LIMIT); a silent one ends at idle_ms.
+        idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
+        const encoding = contentEncoding(got);
+        if (code >= 300 || notStreamType(contentType) || (encoding !== null && !decodable(encoding))) {
+          clearTimeout(ttft);
+          return 'text' as const;
+        }
+        if (encoding !== null) decoder = streamDecoder(encoding, (data) => feed(data, now()));
+        return 'stream' as const;
       };
       const onChunk = (chunk: Buffer, at: number) => {
         started = true;
         idle?.refresh();
-        reader.feed(chunk, at);
-        if (!firstToken && reader.result.first_token_at !== null) {
-          firstToken = true;
-          clearTimeout(ttft);
-        }
+        if (decoder) decoder.write(chunk);
+        else feed(chunk, at);
       };
-      const res = await send(pool, { path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, onSent, signal: controller.signal }, sending);
-      if (res.errorText !== null) {
-        const error = parseErrorBody(res.status, res.errorText);
-        logger.debug(`← ${res.status} model=${request.model}: ${error.message}`);
-        return outcome({
-          http_status: res.status,
-          error_kind: kindForStatus(res.status),
-          error_message: error.message,
-          retry_after_ms: retryAfterMs(res.headers, Date.now()) ?? retryAfterFromMetadata(error.metadata, Date.now()),
-          response_started: true,
-        });
+      const res = await send(pool, { origin: base.origin, path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, onSent, signal: controller.signal }, sending);
+      if (res.text !== null) {
+        const failure = textAnswerFailure(res, contentType, hide, `${base.origin}${path('chat/completions')}`);
+        logger.debug(`← ${res.status} model=${request.model}: ${failure.message}`);
+        return failed(failure, { http_status: res.status, response_started: true, retry_after_ms: failure.retry_after_ms });
       }
-      const stream = reader.end();
+      const broken = decoder ? await (decoder as StreamDecoder).end() : null;
+      if (tooLarge) throw new TooLarge();
+      const stream = finalStream();
       const ended_at = now();
-      const failure = streamFailure(stream);
+      const failure = noEvents(stream, head) ?? streamFailure(stream, hide);
       if (logger.enabled('debug')) {
         logger.debug(`← 200 model=${request.model} events=${stream.events} finish=${stream.finish_reason} gen=${stream.generation_id}`);
       }
-      return outcome({
-        ok: failure === null,
-        http_status: res.status,
-        error_kind: failure ? 'stream' : null,
-        error_message: failure,
-        response_started: true,
-        stream,
-        ended_at,
-      });
+      const base200 = { http_status: res.status, response_started: true, stream, ended_at };
+      if (failure) return failed(broken && failure.kind === 'stream' ? { kind: 'stream', message: `${failure.message}; ${broken}` } : failure, base200);
+      return outcome({ ...base200, ok: true });
     } catch (error) {
-      const partial = started ? reader.end() : null;
+      const partial = started ? finalStream() : null;
+      const fields = { http_status: status, response_started: started, stream: partial };
+      if (tooLarge) return failed(tooLargeFailure(cap, options.maxResponseBytes ?? null, request.params, sending.bytes), fields);
       if (timedOut !== null) {
-        return outcome({ http_status: status, error_kind: 'timeout', error_message: timedOut, response_started: started, stream: partial });
+        // A 4xx/5xx whose body never ended is still that status, not a slow model.
+        if (status !== null && status >= 300) return failed({ kind: kindForStatus(status), message: `HTTP ${status}, then its body did not end: ${timedOut}` }, fields);
+        return failed({ kind: 'timeout', message: timedOut }, fields);
       }
-      if (signal?.aborted) {
-        return outcome({ http_status: status, error_kind: 'aborted', error_message: 'aborted by the user', response_started: started, stream: partial });
-      }
+      if (signal?.aborted) return outcome({ ...fields, error_kind: 'aborted', error_message: 'aborted by the user' });
       const kind: ErrorKind = started || status !== null ? 'stream' : networkKind(error);
       const message = error instanceof undiciErrors.ConnectTimeoutError ? `no connection within connect_ms ${timeouts.connect_ms} ms (${describe(error)})` : describe(error);
-      return outcome({ http_status: status, error_kind: kind, error_message: message, response_started: started, stream: partial });
+      return failed({ kind, message: status !== null ? `${message} after ${sending.bytes} bytes of the response` : message }, fields);
     } finally {
       clearTimeout(total);
       clearTimeout(ttft);
@@ -196,47 +246,8 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
-  async function generation(id: string, signal?: AbortSignal) {
-    const res = await lookupPool.request({
-      path: `${path('generation')}?id=${encodeURIComponent(id)}`,
-      method: 'GET',
-      headers: baseHeaders,
-      signal,
-      headersTimeout: timeouts.ttft_ms,
-      bodyTimeout: timeouts.idle_ms,
-    });
-    const text = await res.body.text();
-    let body: unknown = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-    return { status: res.statusCode, body };
-  }
+  const generation = (id: string, signal?: AbortSignal) =>
+    lookupGeneration(lookupPool, { origin: base.origin, path: `${path('generation')}?id=${encodeURIComponent(id)}`, headers: baseHeaders, timeouts, signal });
 
   return { chat, generation, close: async () => void (await Promise.all([pool.close(), lookupPool.close()])) };
-}
-
-/** Why a 200 stream still failed, or null when it is a good answer. */
-export function streamFailure(stream: StreamResult): string | null {
-  if (stream.error) return `mid-stream error${stream.error.code !== null ? ` ${stream.error.code}` : ''}: ${stream.error.message}`;
-  if (stream.malformed !== null) return `malformed stream event: ${stream.malformed.slice(0, 80)}`;
-  if (stream.finish_reason === 'error') return `finish_reason "error"${stream.native_finish_reason ? ` (${stream.native_finish_reason})` : ''}`;
-  if (!stream.done && stream.finish_reason === null) return 'stream ended before [DONE] and without a finish reason';
-  return null;
-}
-
-function networkKind(error: unknown): ErrorKind {
-  if (error instanceof undiciErrors.ConnectTimeoutError) return 'timeout';
-  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) return 'timeout';
-  return 'network';
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
-  const detail = [typeof code === 'string' ? code : null, cause?.code ? String(cause.code) : null].filter(Boolean).join(' ');
-  return detail ? `${error.message} (${detail})` : error.message;
 }

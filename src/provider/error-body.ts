@@ -9,6 +9,11 @@ import type { ErrorKind } from '../types/result.js';
 const EXCERPT = 160;
 
 const REASONS: Record<number, string> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
   400: 'Bad Request',
   401: 'Unauthorized',
   402: 'Payment Required',
@@ -32,8 +37,9 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 402) return 'credits';
   if (status === 429) return 'rate_limit';
   if (status === 408 || status >= 500) return 'server';
-  if (status >= 400) return 'bad_request';
-  // 1xx/3xx reaching here means something between us and the API misbehaved.
+  // A redirect is an address to fix (classify.ts says which), never a transient fault.
+  if (status >= 300) return 'bad_request';
+  // 1xx reaching here means something between us and the API misbehaved.
   return 'server';
 }
 
@@ -66,13 +72,13 @@ function fromErrorObject(status: number, error: Record<string, unknown>): ApiErr
   return { code, message, metadata: Object.keys(metadata).length > 0 ? metadata : null };
 }
 
-function statusLine(status: number): string {
+export function statusLine(status: number): string {
   const reason = REASONS[status];
   return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`;
 }
 
 /** Visible text of an HTML error page (or the raw text), whitespace collapsed, cut short. */
-function textExcerpt(body: string): string {
+export function textExcerpt(body: string): string {
   // Bounded first: the regexes below must not chew through a multi-megabyte page.
   const text = body
     .slice(0, 16_384)
@@ -83,7 +89,7 @@ function textExcerpt(body: string): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
-function tryJson(text: string): unknown {
+export function tryJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -91,6 +97,6 @@ function tryJson(text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -4,7 +4,7 @@
 import type { Logger } from '../log.js';
 import type { GenerationStats } from './wire.js';
 import type { Client } from './client.js';
-import { parseGenerationBody } from './generation-parse.js';
+import { invalidRecord, parseGenerationBody } from './generation-parse.js';
 import { sleep } from './sleep.js';
 
 export interface GenerationPolicy {
@@ -44,9 +44,14 @@ export async function fetchGeneration(
     try {
       const { status, body } = await client.generation(id, tryCap.signal);
       if (status === 200) {
-        const stats = parseGenerationBody(body);
-        if (stats) return stats;
-        opts.logger.debug(`/generation ${id}: 200 without data; retrying`);
+        // A 200 is the server's final word: an impossible or missing record will not improve by
+        // asking again for a minute. One warning per run; the row says `cost_source: invalid`.
+        const stats = parseGenerationBody(body) ?? invalidRecord(id, 'a 200 answer without a generation record');
+        if (stats.invalid !== undefined) {
+          if (firstTime(opts.logger, 'invalid')) opts.logger.warn(`/generation ${id} answered an invalid record (${stats.invalid}): its cost is unknown (cost_source: invalid); later invalid records are not reported`);
+          else opts.logger.debug(`/generation ${id}: invalid record (${stats.invalid})`);
+        }
+        return stats;
       } else if (!RETRYABLE(status)) {
         // A 401/403 here answers every lookup of the run alike: say it once, not once per job.
         if (firstTime(opts.logger, status)) opts.logger.warn(`/generation ${id} answered ${status}; its cost stays pending (later lookups answering ${status} are not reported)`);
@@ -68,8 +73,8 @@ export async function fetchGeneration(
   return null;
 }
 
-const reported = new WeakMap<Logger, Set<number>>();
-function firstTime(logger: Logger, status: number): boolean {
+const reported = new WeakMap<Logger, Set<number | 'invalid'>>();
+function firstTime(logger: Logger, status: number | 'invalid'): boolean {
   let seen = reported.get(logger);
   if (!seen) reported.set(logger, (seen = new Set()));
   if (seen.has(status)) return false;

@@ -3,13 +3,18 @@
 
 type HeaderValue = string | string[] | undefined;
 
+/** IMF-fixdate and the two obsolete forms (RFC 9110 §5.6.7) all name a weekday first. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /** Milliseconds to wait from `nowEpochMs`, or null when the server gave no advice. */
 export function retryAfterMs(headers: Record<string, HeaderValue>, nowEpochMs: number): number | null {
   const retryAfter = first(headers['retry-after']);
   if (retryAfter !== undefined) {
     const trimmed = retryAfter.trim();
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
+    // Only an HTTP date is a date: Date.parse reads "-5" as the year -5, which made a garbage
+    // value mean "retry now" and removed the back-off. Negative or garbage = no advice.
+    const date = HTTP_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - nowEpochMs);
   }
   const reset = first(headers['x-ratelimit-reset']);

@@ -9,9 +9,13 @@ import type { Dispatcher } from 'undici';
 
 export interface SendHooks {
   now: () => number;
-  /** Status line and headers arrived; 1xx responses are skipped. */
-  onHeaders?: (status: number) => void;
-  /** A body chunk of a 2xx response, with the monotonic time it arrived. */
+  /**
+   * Status line and headers arrived (1xx responses are skipped). Returns how to take the body:
+   * `stream` hands each chunk to onChunk, `text` collects it (up to TEXT_LIMIT bytes) for
+   * Exchange.text. Without this hook, 2xx bodies stream and the rest are text.
+   */
+  onHeaders?: (status: number, headers: Record<string, string | string[]>) => BodyMode;
+  /** A chunk of a body taken as `stream`, with the monotonic time it arrived. */
   onChunk: (chunk: Buffer, at: number) => void;
   /** The request is on the socket: the moment the first-token clock starts. */
   onSent?: () => void;
@@ -19,20 +23,35 @@ export interface SendHooks {
   signal?: AbortSignal;
 }
 
+export type BodyMode = 'stream' | 'text';
+
+/**
+ * Of a body taken as text (an error page, a body that is not a stream) this much is kept; the
+ * exchange then ends without reading the rest. A message quotes a few hundred characters of it,
+ * so a hostile multi-gigabyte "error page" costs no memory and no wait.
+ */
+export const TEXT_LIMIT = 64 * 1024;
+
 export interface Exchange {
   status: number;
   /** Lower-case names; repeated headers become arrays. */
   headers: Record<string, string | string[]>;
-  /** The whole body of a non-2xx response (2xx bodies went to onChunk). */
-  errorText: string | null;
+  /** The raw bytes of a body taken as text (streamed bodies went to onChunk); null otherwise. */
+  text: Buffer | null;
+  /** The text body was longer than TEXT_LIMIT: `text` is its start, and the rest was not read. */
+  truncated: boolean;
 }
 
 /** Where an exchange stands while it runs: `sentAt` is null until the request is on the socket. */
 export interface SendState {
   sentAt: number | null;
+  /** Body bytes received so far, streamed or collected. */
+  bytes: number;
 }
 
 type LegacyHandler = Dispatcher.DispatchHandler & { onRequestSent(): void };
+
+const defaultMode = (status: number): BodyMode => (status < 300 ? 'stream' : 'text');
 
 export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, hooks: SendHooks, state: SendState): Promise<Exchange> {
   const { now, signal } = hooks;
@@ -40,7 +59,8 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
     let abort: ((error?: Error) => void) | null = null;
     let status = 0;
     let headers: Record<string, string | string[]> = {};
-    let errorParts: Buffer[] | null = null;
+    let textParts: Buffer[] | null = null;
+    let truncated = false;
     let settled = false;
     const onAbort = () => abort?.(signal!.reason as Error);
     const finish = (error: Error | null) => {
@@ -48,7 +68,7 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
-      else resolve({ status, headers, errorText: errorParts ? Buffer.concat(errorParts).toString('utf8') : null });
+      else resolve({ status, headers, text: textParts ? Buffer.concat(textParts) : null, truncated });
     };
     const handler: LegacyHandler = {
       onConnect(abortFn) {
@@ -64,14 +84,26 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
         if (code < 200) return true;
         status = code;
         headers = parseRawHeaders(raw);
-        if (code >= 300) errorParts = [];
-        hooks.onHeaders?.(code);
+        if ((hooks.onHeaders ?? defaultMode)(code, headers) === 'text') textParts = [];
         return true;
       },
       onData(chunk) {
-        if (errorParts) errorParts.push(chunk);
-        else hooks.onChunk(chunk, now());
-        return true;
+        state.bytes += chunk.length;
+        if (!textParts) {
+          hooks.onChunk(chunk, now());
+          return true;
+        }
+        const room = TEXT_LIMIT - (state.bytes - chunk.length);
+        if (room >= chunk.length) {
+          textParts.push(chunk);
+          return true;
+        }
+        // Enough to say what arrived: settle with it and drop the connection, not the rest.
+        textParts.push(chunk.subarray(0, Math.max(0, room)));
+        truncated = true;
+        finish(null);
+        abort?.(new Error('text body past TEXT_LIMIT'));
+        return false;
       },
       onComplete() {
         finish(null);

@@ -226,14 +226,20 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** Counts and costs are never negative: one that is is not a figure (issue 15.5: "actual $-35"). */
+function amount(value: unknown): number | null {
+  const n = num(value);
+  return n !== null && n >= 0 ? n : null;
+}
+
 function toUsage(usage: WireUsage): StreamUsage {
   return {
-    prompt_tokens: num(usage.prompt_tokens),
-    completion_tokens: num(usage.completion_tokens),
-    total_tokens: num(usage.total_tokens),
-    reasoning_tokens: num(usage.completion_tokens_details?.reasoning_tokens),
-    cached_tokens: num(usage.prompt_tokens_details?.cached_tokens),
-    cost: num(usage.cost),
+    prompt_tokens: amount(usage.prompt_tokens),
+    completion_tokens: amount(usage.completion_tokens),
+    total_tokens: amount(usage.total_tokens),
+    reasoning_tokens: amount(usage.completion_tokens_details?.reasoning_tokens),
+    cached_tokens: amount(usage.prompt_tokens_details?.cached_tokens),
+    cost: amount(usage.cost),
   };
 }
 

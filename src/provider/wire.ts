@@ -61,6 +61,11 @@ export interface StreamResult {
 /** Native accounting from `GET /generation`. */
 export interface GenerationStats {
   id: string;
+  /**
+   * Set when the record cannot be true (a negative cost, a count that is not a number): it says
+   * which fields, and every figure below is then null. Absent on a record that is used.
+   */
+  invalid?: string;
   total_cost: number | null;
   native_tokens_prompt: number | null;
   native_tokens_completion: number | null;

@@ -11,6 +11,7 @@ import { AgentLabError, EXIT } from '../errors.js';
 import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
+import { proxyFromEnv } from '../provider/proxy.js';
 import { openJournal } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
@@ -37,6 +38,8 @@ export async function executeRun(run: PreparedRun, opened: OpenedRun, options: R
     headers: attribution(settings),
     connections: settings.concurrency,
     timeouts: settings.timeouts,
+    maxResponseBytes: settings.max_response_bytes,
+    proxy: mock ? null : proxyFromEnv(env.env),
     now: env.now,
     logger,
   });

@@ -6,11 +6,12 @@ export const ERROR_KINDS = [
   'auth', // 401/403: the key is wrong for every job
   'credits', // 402: out of credits
   'rate_limit', // 429
-  'bad_request', // 400/404/413/422, e.g. an unknown model
+  'bad_request', // 400/404/413/422 (e.g. an unknown model), a redirect, a 200 that is not an event stream
   'timeout', // connect, first-token, idle or total timeout
   'server', // 5xx, 408, 524, 529
   'network', // refused, reset, DNS, before the first byte
   'stream', // mid-stream error event, malformed event, reset after the first byte
+  'too_large', // the response passed max_response_bytes: cancelled, never kept whole
   'budget', // not sent: the cost cap would have been crossed
   'aborted', // interrupted by the user
 ] as const;
@@ -20,8 +21,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const JOB_STATUSES = ['ok', 'error', 'skipped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Where cost_usd comes from: `pending` = /generation never answered; `none` = no cost can come. */
-export const COST_SOURCES = ['generation', 'pending', 'none'] as const;
+/** Where cost_usd comes from: `pending` = /generation never answered; `none` = no cost can come; `invalid` = /generation answered a record that cannot be true (a negative cost, a count that is not a number). */
+export const COST_SOURCES = ['generation', 'pending', 'none', 'invalid'] as const;
 export type CostSource = (typeof COST_SOURCES)[number];
 
 /** The outcome of one check on one row. */
