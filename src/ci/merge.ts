@@ -92,7 +92,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
-  const runJson = {
+  const runJson: RunInfo = {
     ...first,
     agent_lab_version: VERSION,
     run_id: runId,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
 import { RUN_FILE, writeAtomic } from './write.js';
-import type { ShardInfo } from '../ci/shard.js';
+import type { Coverage, ShardInfo } from '../ci/shard.js';
 import type { RunStatus } from '../types/summary.js';
 
 /** `Options`: the command's replayable options, as the caller records them (run/options.ts). */
@@ -27,6 +27,9 @@ export interface RunInfo<Options = unknown> {
   finished_at?: string;
   /** Times the runner lowered its concurrency after 429s. */
   throttles?: number;
+  /** Set by `agent-lab merge`: the shard folders it combined, and whether they cover the matrix. */
+  merged_from?: { dir: string; run_id: string; shard: string | null; status: string | null; rows: number }[];
+  coverage?: Omit<Coverage, 'overlaps' | 'problems'>;
 }
 
 export interface RunStart<Options> {
