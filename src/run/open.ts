@@ -41,9 +41,8 @@ export async function claimRunDir(plan: RunPlan, env: Env): Promise<RunInfo | nu
     const where = relative(env.cwd, outDir) || '.';
     throw new ConfigError(`${where} already holds a run (${RUN_FILE}): resume it with \`agent-lab resume ${where}\`, or choose another --out.`);
   }
-  const shard = plan.shard ?? undefined;
-  if (previous && shardLabel(previous.shard) !== shardLabel(shard)) {
-    throw new ConfigError(`${outDir} was run as shard ${shardLabel(previous.shard) ?? '(none)'}, not ${shardLabel(shard) ?? '(none)'}: resume it with the same --shard (agent-lab resume DIR does that for you).`);
+  if (previous && shardLabel(previous.shard) !== shardLabel(plan.shard)) {
+    throw new ConfigError(`${outDir} was run as shard ${shardLabel(previous.shard) ?? '(none)'}, not ${shardLabel(plan.shard) ?? '(none)'}: resume it with the same --shard (agent-lab resume DIR does that for you).`);
   }
   // Simulated answers in a real run's results (or real ones in a simulated run) would make both lie.
   if (previous && Boolean(previous.mock) !== plan.endpoint.simulated) {
