@@ -3,15 +3,6 @@
 // sets process.exitCode. Each command is a file in cli/ that imports its feature lazily, so
 // `--version` and `--help` start instantly.
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { addCompare } from './cli/compare.js';
-import { addHistory } from './cli/history.js';
-import { addMerge } from './cli/merge.js';
-import { addMockServer } from './cli/mock-server.js';
-import { addModels } from './cli/models.js';
-import { addPlan } from './cli/plan.js';
-import { addReport } from './cli/report.js';
-import { addResume } from './cli/resume.js';
-import { addRun } from './cli/run.js';
 import { EXIT, isAgentLabError } from './errors.js';
 import { redactor } from './redact.js';
 import { VERSION } from './version.js';
@@ -23,8 +14,25 @@ const program = new Command('agent-lab')
   // Usage errors exit 2 (like config errors), not commander's default 1, which means "jobs failed".
   .exitOverride();
 
+/** One file a command, in the order `--help` lists them. */
+const COMMANDS = [
+  ['run', () => import('./cli/run.js')],
+  ['plan', () => import('./cli/plan.js')],
+  ['models', () => import('./cli/models.js')],
+  ['resume', () => import('./cli/resume.js')],
+  ['merge', () => import('./cli/merge.js')],
+  ['compare', () => import('./cli/compare.js')],
+  ['history', () => import('./cli/history.js')],
+  ['report', () => import('./cli/report.js')],
+  ['mock-server', () => import('./cli/mock-server.js')],
+] as const;
+// Only the command named is loaded (none for --version): each file costs startup time. The
+// help, `help CMD` and a misspelt command's "did you mean" see them all.
+const named = process.argv[2];
+const one = COMMANDS.filter(([name]) => name === named);
+const wanted = one.length ? one : named === '-V' || named === '--version' ? [] : COMMANDS;
 const exit = (code: number) => void (process.exitCode = code);
-for (const add of [addRun, addPlan, addModels, addResume, addMerge, addCompare, addHistory, addReport, addMockServer]) add(program, exit);
+for (const { register } of await Promise.all(wanted.map(([, load]) => load()))) register(program, exit);
 
 /** Values of secret-looking environment variables, so no error message can print them. */
 const redact = redactor(Object.entries(process.env).filter(([name]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(name)).map(([, value]) => value));

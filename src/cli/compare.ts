@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 
-export function addCompare(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   program
     .command('compare')
     .description('Compare two runs per model × system prompt: pass rate, latency, TTFT, tokens, cost, error rate, with significance.')

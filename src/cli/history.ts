@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 
-export function addHistory(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   program
     .command('history')
     .description('The trend of past runs from the history file: cost, latency, pass rate per model × system prompt.')

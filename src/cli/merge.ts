@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import { gatesOf, withGates } from './options.js';
 
-export function addMerge(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   const merge = program
     .command('merge')
     .description('Combine the run folders of the shards of one suite (`run --shard i/n`) into one; checks they cover the matrix exactly once. Gates and --junit apply to the merged results.')

@@ -6,7 +6,7 @@ import { ConfigError, EXIT } from '../errors.js';
 import type { MockOptions, MockServer } from '../mock/server.js';
 import { from0, whole0 } from './parsers.js';
 
-export function addMockServer(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   program
     .command('mock-server')
     .description('Start the built-in OpenRouter-compatible simulator on loopback.')

@@ -8,7 +8,7 @@ import { int } from './parsers.js';
 // Spelled here, not imported: models/list.ts loads zod, and `--help` should not wait for it.
 const SORT_KEYS = ['price', 'context', 'name', 'newest'] as const satisfies readonly SortKey[];
 
-export function addModels(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   const models = program
     .command('models')
     .description('List the models of the endpoint (GET /models), filtered and sorted; or show one in full.')

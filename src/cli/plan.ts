@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import { costOf, endpointOf, filterOf, paramsOf, withCost, withEndpoint, withFilter, withParams } from './options.js';
 
-export function addPlan(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   const plan = program
     .command('plan')
     .description('What a run would send and cost: matrix size, estimated prompt tokens, cost range. Sends no chat request.')

@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 
-export function addReport(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   program
     .command('report')
     .description('Rebuild report.html in a run folder from its summary.json and results.jsonl.')

@@ -4,7 +4,7 @@ import { processEnv } from '../env.js';
 import { baseUrlOption, concurrencyOption, logOf, maxCostOption, resumeOf, withLog, withResume } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
-export function addResume(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   const resume = program
     .command('resume')
     .description('Continue a stopped, interrupted or killed run: same suite, filters and options (from <dir>/run.json).')

@@ -6,7 +6,7 @@ import { concurrencyOption, costOf, endpointOf, filterOf, gatesOf, logOf, params
 import { shard } from './parsers.js';
 import { batchHeap, withSignals } from './signals.js';
 
-export function addRun(program: Command, exit: (code: number) => void): void {
+export function register(program: Command, exit: (code: number) => void): void {
   const run = program
     .command('run')
     .description('Run a suite: tasks × models × system prompts × repeats.')
