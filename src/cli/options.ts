@@ -9,8 +9,8 @@ import { above0, int, list, num, param, rate } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
 type OptsOf<C> = C extends Command<unknown[], infer O, OptionValues> ? O : never;
-/** Every key of T, each mentioned (undefined allowed): a new field left unmapped does not compile. */
-type Mapped<T> = { [K in keyof Required<T>]: T[K] | undefined };
+/** Every key of T, each mentioned (an optional one may be undefined): a new field left unmapped does not compile. */
+export type Mapped<T> = { [K in keyof Required<T>]: T[K] };
 
 export const baseUrlOption = (help = 'API base URL (default: https://openrouter.ai/api/v1, env OPENROUTER_BASE_URL)') => new Option('--base-url <url>', help);
 export const concurrencyOption = (help = 'requests in flight at once') => new Option('-j, --concurrency <n>', help).argParser(int('concurrency'));
@@ -34,7 +34,7 @@ export const withFilter = <A extends unknown[], O extends OptionValues, G extend
     .option('--models <ids>', 'only these models (comma-separated)', list)
     .option('--tasks <ids>', 'only these tasks (comma-separated)', list)
     .option('--prompts <ids>', 'only these system prompts (comma-separated)', list);
-export const filterOf = (o: OptsOf<ReturnType<typeof withFilter<[], {}, {}>>>): Pick<MatrixOptions, 'filter'> => ({
+export const filterOf = (o: OptsOf<ReturnType<typeof withFilter<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'filter'>> => ({
   filter: { models: o.models, tasks: o.tasks, prompts: o.prompts },
 });
 
@@ -61,7 +61,7 @@ export const withCost = <A extends unknown[], O extends OptionValues, G extends 
   cmd
     .addOption(maxCostOption(maxCostHelp))
     .option('--expect-tokens <n>', 'expected completion tokens per job, for the low cost estimate (default 256)', int('expect-tokens'));
-export const costOf = (o: OptsOf<ReturnType<typeof withCost<[], {}, {}>>>): Pick<ExecOptions, 'maxCost' | 'expectTokens'> => ({
+export const costOf = (o: OptsOf<ReturnType<typeof withCost<[], {}, {}>>>): Mapped<Pick<ExecOptions, 'maxCost' | 'expectTokens'>> => ({
   maxCost: o.maxCost,
   expectTokens: o.expectTokens,
 });
@@ -84,7 +84,7 @@ export const gatesOf = (o: OptsOf<ReturnType<typeof withGates<[], {}, {}>>>): Ma
 /** -v, --log-level (run, resume). */
 export const withLog = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
   cmd.option('-v, --verbose', 'debug logging (same as --log-level debug)').addOption(new Option('--log-level <level>', 'log level on stderr').choices(LOG_LEVELS));
-export const logOf = (o: OptsOf<ReturnType<typeof withLog<[], {}, {}>>>): Pick<ExecOptions, 'logLevel'> => ({
+export const logOf = (o: OptsOf<ReturnType<typeof withLog<[], {}, {}>>>): Mapped<Pick<ExecOptions, 'logLevel'>> => ({
   logLevel: o.verbose ? 'debug' : o.logLevel,
 });
 

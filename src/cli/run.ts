@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { concurrencyOption, costOf, endpointOf, filterOf, gatesOf, logOf, paramsOf, resumeOf, withCost, withEndpoint, withFilter, withGates, withLog, withParams, withResume } from './options.js';
+import { concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, paramsOf, resumeOf, withCost, withEndpoint, withFilter, withGates, withLog, withParams, withResume } from './options.js';
 import { shard } from './parsers.js';
 import { batchHeap, withSignals } from './signals.js';
 
@@ -27,7 +27,8 @@ export function register(program: Command, exit: (code: number) => void): void {
     .option('--no-history', 'do not append this run to the history file');
   withLog(withGates(written))
     .action(async (suitePath, opts) => {
-      const options: RunOptions = {
+      // Every RunOptions key is named here (Mapped): a new option does not compile until the flag maps to it.
+      const options: Mapped<Omit<RunOptions, 'mockOptions'>> = {
         suitePath,
         ...endpointOf(opts),
         ...filterOf(opts),
