@@ -135,4 +135,13 @@ describe('--help', () => {
     expect(help).toMatch(/--port <n>\s+port \(default: a free one\)\n/);
     expect(help).not.toContain('(default: 0)');
   });
+
+  it('mock-server refuses a figure that is not a number, and a bad --fault, as usage errors (exit 2)', async () => {
+    const ttft = await runCli(['mock-server', '--ttft', 'abc']);
+    expect(ttft.code).toBe(EXIT.config);
+    expect(ttft.stderr).toContain('Expected `ttft` to be a number from 0 and up');
+    const fault = await runCli(['mock-server', '--fault', 'no_such_fault']);
+    expect(fault.code).toBe(EXIT.config);
+    expect(fault.stderr).toMatch(/^agent-lab: mock directive: unknown fault `no_such_fault`/);
+  });
 });

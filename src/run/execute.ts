@@ -1,6 +1,6 @@
 // Stage 3: send the jobs. The HTTP client, the journal and the progress line live exactly as
-// long as this stage; every finished job is on disk the moment it
-// ends, and the jobs a cost cap kept back are rows too (skipped, not failed).
+// long as this stage; every finished job is on disk the moment it ends, and the jobs a cost cap
+// kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
