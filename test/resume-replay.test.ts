@@ -2,18 +2,17 @@
 // flags kept by hand: every replayable option survives the round trip. SAMPLE names every key of
 // ReplayOptions (its type says so), so a new run option does not compile here until it has a
 // sample value, and from then on this file checks that resume brings it back.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { runSuite } from '../src/run/index.js';
 import type { ReplayOptions, RunOptions } from '../src/run/options.js';
 import { resumeOptions } from '../src/run/resume.js';
+import { runCli } from './helpers/cli.js';
+import { readJson, readJsonl } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SUITE = `name: replay
 models: [openai/gpt-4o-mini, mock/echo]
 system_prompts: { plain: '', terse: Be brief. }
@@ -69,7 +68,7 @@ describe('resume replays every option run.json recorded', () => {
   it('records each replayable option (paths absolute) and none of this invocation only', async () => {
     const first: RunOptions = { ...SAMPLE, out: 'out', mockOptions: fast };
     await runSuite(first, env());
-    const recorded = JSON.parse(await readFile(ws.path('out/run.json'), 'utf8')).options;
+    const recorded = (await readJson(ws.path('out/run.json'))).options;
     expect(Object.keys(recorded).sort()).toEqual(Object.keys(SAMPLE).sort());
     expect(recorded).toStrictEqual(expected);
   });
@@ -78,7 +77,7 @@ describe('resume replays every option run.json recorded', () => {
     const options = await resumeOptions('out', {}, ws.dir);
     expect(options).toStrictEqual({ ...expected, resume: 'out' });
     await runSuite({ ...options, mockOptions: fast }, env());
-    expect(JSON.parse(await readFile(ws.path('out/run.json'), 'utf8')).options).toStrictEqual(expected);
+    expect((await readJson(ws.path('out/run.json'))).options).toStrictEqual(expected);
   });
 
   it('lets every option given to resume win, and ignores the ones not given', async () => {
@@ -88,7 +87,7 @@ describe('resume replays every option run.json recorded', () => {
   });
 
   it('still resumes a run folder written before run.json recorded the options (`invocation`)', async () => {
-    const info = JSON.parse(await readFile(ws.path('base/run.json'), 'utf8'));
+    const info = await readJson(ws.path('base/run.json'));
     const { options: _options, ...rest } = info;
     const legacy = {
       ...rest,
@@ -120,13 +119,13 @@ describe('resume replays every option run.json recorded', () => {
 });
 
 describe('agent-lab resume on the command line', () => {
-  it('keeps --no-history and --history FILE from the run', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ws.dir, encoding: 'utf8', env: { PATH: process.env.PATH!, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
-    expect(cli('run', 'suite.yaml', '--mock', '--out', 'quiet', '--no-history', '--models', 'mock/echo').status).toBe(0);
-    expect(cli('run', 'suite.yaml', '--mock', '--out', 'kept', '--history', 'mine.jsonl', '--models', 'mock/echo').status).toBe(0);
-    expect(cli('resume', 'quiet', '--retry-errors').status).toBe(0);
-    expect(cli('resume', 'kept', '--retry-errors').status).toBe(0);
+  it('keeps --no-history and --history FILE from the run', async () => {
+    const cli = async (...args: string[]) => (await runCli(args, { cwd: ws.dir, env: { AGENT_LAB_CACHE_DIR: ws.path('cache') } })).code;
+    expect(await cli('run', 'suite.yaml', '--mock', '--out', 'quiet', '--no-history', '--models', 'mock/echo')).toBe(0);
+    expect(await cli('run', 'suite.yaml', '--mock', '--out', 'kept', '--history', 'mine.jsonl', '--models', 'mock/echo')).toBe(0);
+    expect(await cli('resume', 'quiet', '--retry-errors')).toBe(0);
+    expect(await cli('resume', 'kept', '--retry-errors')).toBe(0);
     expect(existsSync(ws.path('results/history.jsonl'))).toBe(false);
-    return readFile(ws.path('mine.jsonl'), 'utf8').then((text) => expect(text.trim().split('\n')).toHaveLength(2));
+    expect(await readJsonl(ws.path('mine.jsonl'))).toHaveLength(2);
   });
 });
