@@ -1,5 +1,5 @@
 // The programmatic API: what cli.ts and the tests call.
-export { runSuite, type RunOptions, type RunReport } from './run/index.js';
+export { planSuite, runSuite, type PlanOptions, type PlanReport, type RunOptions, type RunReport } from './run/index.js';
 export { processEnv, memoryEnv, type Env } from './env.js';
 export { EXIT, AgentLabError, ConfigError } from './errors.js';
 export { mergeRuns, type MergeOptions, type MergeReport } from './ci/merge.js';

@@ -1,7 +1,7 @@
 // The one catalogue of warning (and preflight error) texts, so every message a user can see
 // before a run is worded once, here, with a hint that depends on the options in use.
 
-import type { RunPlan } from './money/estimate.js';
+import type { CostPlan } from './money/estimate.js';
 import { usd } from './format.js';
 
 export const WARN = {
@@ -29,7 +29,7 @@ export const WARN = {
   budgetNeedsPrices: (models: string[]) =>
     `A cost cap needs every model's prices, and /models has none for ${models.map((m) => `\`${m}\``).join(', ')}. Remove those models, or drop --max-cost / max_cost (agent-lab will not guess a price).`,
 
-  estimateLine: (plan: RunPlan, cap: number | null) => {
+  estimateLine: (plan: CostPlan, cap: number | null) => {
     const t = plan.total;
     const more = t.incomplete ? '+?' : '';
     const range = t.low_usd === t.high_usd ? `${usd(t.high_usd)}${more}` : `${usd(t.low_usd)}${more} (${plan.expect_tokens} tokens an answer) to ${usd(t.high_usd)}${more} (every max_tokens)`;

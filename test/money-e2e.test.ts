@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
 import { CATALOG, startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite, type RunOptions } from '../src/run/index.js';
+import { planSuite, runSuite, type RunOptions } from '../src/run/index.js';
 import { readJson, readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -90,10 +90,18 @@ describe('preflight', () => {
   });
 });
 
-describe('run --dry-run', () => {
+describe('run --dry-run (planSuite)', () => {
   it('prints the plan and sends nothing, writes nothing', async () => {
     const prompt = 'What is the capital of France?';
-    const { report, stdout } = await run(`models: [openai/gpt-4o-mini]\ntasks: [{ id: t, prompt: ${prompt} }]\nparams: { max_tokens: 100 }\nrepeats: 3\n`, { dryRun: true, expectTokens: 40 });
+    await ws.write(`s${++n}.yaml`, `name: s${n}
+models: [openai/gpt-4o-mini]
+tasks: [{ id: t, prompt: ${prompt} }]
+params: { max_tokens: 100 }
+repeats: 3
+`);
+    const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: ws.path('cache') } });
+    const report = await planSuite({ suitePath: `s${n}.yaml`, out: `out-s${n}`, expectTokens: 40 }, env);
+    const stdout = env.out();
     expect(report.exitCode).toBe(0);
     // One message of 30 bytes: ceil(30 / 4) + 4 for the message + 3 for the request = 15 prompt tokens.
     const promptTokens = Math.ceil(Buffer.byteLength(prompt) / 4) + 4 + 3;

@@ -66,7 +66,7 @@ describe('the API key', () => {
     expect(resumed.output).toContain('debug:');
     expect(resumed.output).not.toContain(KEY);
     const runJson = await readFile(ws.path('out/run.json'), 'utf8');
-    expect(runJson).toContain('"invocation"');
+    expect(runJson).toContain('"options"');
     for (const file of await allFiles(ws.path('out'))) expect(await readFile(file, 'utf8'), file).not.toContain(KEY);
   });
 

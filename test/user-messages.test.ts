@@ -7,7 +7,7 @@ import { modelsCommand } from '../src/models/command.js';
 import { memoryEnv } from '../src/env.js';
 import { EXIT } from '../src/errors.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { runSuite } from '../src/run/index.js';
+import { planSuite, runSuite } from '../src/run/index.js';
 import { runCli } from './helpers/cli.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
@@ -52,7 +52,7 @@ const failure = async (promise: Promise<unknown>) => {
 
 describe('preflight messages', () => {
   it('plan, with /models unreachable, does not suggest --no-preflight (plan has no such flag)', async () => {
-    const error = await failure(runSuite({ suitePath: 'suite.yaml', dryRun: true, baseUrl: `http://127.0.0.1:${closedPort}/api/v1` }, envWith()));
+    const error = await failure(planSuite({ suitePath: 'suite.yaml', baseUrl: `http://127.0.0.1:${closedPort}/api/v1` }, envWith()));
     expect(error.message).toMatch(/^Preflight: Could not fetch the model list/);
     expect(error.message).toContain('a plan needs the prices from /models');
     expect(error.message).not.toContain('--no-preflight');
@@ -65,7 +65,7 @@ describe('preflight messages', () => {
 
   it('a base URL without /api/v1 (a 404 on /models) says what the base URL should look like', async () => {
     const bare = server.url.replace(/\/api\/v1$/, '');
-    const error = await failure(runSuite({ suitePath: 'suite.yaml', dryRun: true, baseUrl: bare }, envWith()));
+    const error = await failure(planSuite({ suitePath: 'suite.yaml', baseUrl: bare }, envWith()));
     expect(error.message).toContain('HTTP 404');
     expect(error.message).toContain('Check --base-url: it ends in the API path, e.g. https://openrouter.ai/api/v1');
   });
@@ -134,5 +134,14 @@ describe('--help', () => {
     const { stdout: help } = await runCli(['mock-server', '--help']);
     expect(help).toMatch(/--port <n>\s+port \(default: a free one\)\n/);
     expect(help).not.toContain('(default: 0)');
+  });
+
+  it('mock-server refuses a figure that is not a number, and a bad --fault, as usage errors (exit 2)', async () => {
+    const ttft = await runCli(['mock-server', '--ttft', 'abc']);
+    expect(ttft.code).toBe(EXIT.config);
+    expect(ttft.stderr).toContain('Expected `ttft` to be a number from 0 and up');
+    const fault = await runCli(['mock-server', '--fault', 'no_such_fault']);
+    expect(fault.code).toBe(EXIT.config);
+    expect(fault.stderr).toMatch(/^agent-lab: mock directive: unknown fault `no_such_fault`/);
   });
 });

@@ -14,11 +14,11 @@ import { exitCodeFor, mergeGates, type Gates } from './gates.js';
 import { createLogger, type Logger } from '../log.js';
 import { finalRows, RESULTS_FILE } from '../store/journal.js';
 import { renderSummaryTable } from '../render/table.js';
-import { finalize, prepareOutDir, RUN_FILE, writeAtomic, writeAtomicStream, type FinalizeOptions } from '../store/write.js';
+import { finalize, prepareOutDir, RUN_FILE, writeAtomicStream, writeSummary, type FinalizeOptions } from '../store/write.js';
 import { loadSuite } from '../config/load.js';
 import { resolveSuite } from '../config/resolve.js';
 import { ConfigSchema } from '../config/schema.js';
-import { readRunInfo, type RunInfo } from '../store/run-info.js';
+import { readRunInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { coverage, shardLabel, type Coverage } from './shard.js';
 import type { RunStatus, RunSummary } from '../types/summary.js';
 import { VERSION } from '../version.js';
@@ -92,7 +92,7 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
   const first = order[0]!.info;
-  const runJson = {
+  const runJson: RunInfo = {
     ...first,
     agent_lab_version: VERSION,
     run_id: runId,
@@ -103,11 +103,12 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     merged_from: order.map(({ info, dir }) => ({ dir: relative(outDir, dir), run_id: info.run_id, shard: shardLabel(info.shard), status: info.status ?? null, rows: idsByDir.get(dir)!.length })),
     coverage: { matrix_size: cover.matrix_size, covered: cover.covered, missing: cover.missing, missing_shards: cover.missing_shards, missing_job_ids: cover.missing_job_ids.slice(0, 1000) },
   };
-  await writeAtomic(join(outDir, RUN_FILE), `${JSON.stringify(runJson, null, 2)}\n`);
 
   env.stdout.write(renderSummaryTable(summary));
   // As on `run`: the suite's `gates:`, each overridden by its flag.
-  const gates = await applyGates(outDir, summary, gateLimits, env);
+  const gates = applyGates(summary, gateLimits, env);
+  await writeSummary(outDir, summary);
+  await writeRunInfo(outDir, runJson);
   env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
   if (!complete) {
     const parts = [

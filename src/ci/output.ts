@@ -1,5 +1,5 @@
 // What a CI job reads once the results are final, shared by `run` and `merge`: the gate
-// verdicts (printed, and kept in summary.json), the JUnit file (--junit) and the Markdown summary
+// verdicts (printed, and in summary.json), the JUnit file (--junit) and the Markdown summary
 // appended to $GITHUB_STEP_SUMMARY when the variable is set. Renderers are pure; this writes.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -13,17 +13,15 @@ import { appendStepSummary } from '../store/step-summary.js';
 import { writeJunitFile } from './junit-file.js';
 import { junitGroups } from '../render/junit.js';
 import { MAX_FAILED, renderSummaryMarkdown, type FailedRow } from '../render/summary-md.js';
-import { SUMMARY_FILE, writeAtomic } from '../store/write.js';
 import type { JobResult } from '../types/result.js';
 import type { RunSummary } from '../types/summary.js';
 
-/** Evaluate the gates, print them, and record them in summary.json (`gates`). */
-export async function applyGates(outDir: string, summary: RunSummary, gates: Gates, env: Env): Promise<GateResult[]> {
+/** Evaluate the gates, print them, and put them in the summary (`gates`), before it is written. */
+export function applyGates(summary: RunSummary, gates: Gates, env: Env): GateResult[] {
   const results = evaluateGates(summary, gates);
   if (results.length === 0) return results;
   env.stdout.write(renderGates(results));
   summary.gates = results;
-  await writeAtomic(join(outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   return results;
 }
 

@@ -1,43 +1,28 @@
 // Option parsers for commander: each turns one flag's text into a value or throws
 // InvalidArgumentError with a message in the project's style (usage errors exit 2).
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseShard } from '../ci/shard.js';
 import type { Params } from '../types/job.js';
 
-export const int = (name: string) => (value: string) => {
+/** A parser for numeric flags: `ok` says which numbers are allowed, `expected` says so to the user. */
+const numeric = (ok: (n: number) => boolean, expected: string) => (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`Expected \`${name}\` to be a whole number from 1 and up`);
+  // Number('') is 0: an empty value is a mistake, not a zero.
+  if (value.trim() === '' || !ok(n)) throw new InvalidArgumentError(`Expected \`${name}\` to be ${expected}`);
   return n;
 };
-export const num = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`Expected \`${name}\` to be a number`);
-  return n;
-};
-export const rate = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`Expected \`${name}\` to be a share from 0 to 1, like 0.9`);
-  return n;
-};
-export const above0 = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`Expected \`${name}\` to be a number greater than 0`);
-  return n;
-};
+export const int = numeric((n) => Number.isInteger(n) && n >= 1, 'a whole number from 1 and up');
+export const whole0 = numeric((n) => Number.isInteger(n) && n >= 0, 'a whole number from 0 and up');
+export const num = numeric(Number.isFinite, 'a number');
+export const from0 = numeric((n) => Number.isFinite(n) && n >= 0, 'a number from 0 and up');
+export const rate = numeric((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'a share from 0 to 1, like 0.9');
+export const above0 = numeric((n) => Number.isFinite(n) && n > 0, 'a number greater than 0');
 export const shard = (value: string) => {
   try {
     return parseShard(value);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-};
-/** --min-pass-rate and friends: on `run` and on `merge`. */
-export const gatesOf = (opts: Record<string, unknown>) => {
-  const gates: Record<string, number> = {};
-  if (opts.minPassRate !== undefined) gates.min_pass_rate = opts.minPassRate as number;
-  if (opts.maxTotalCost !== undefined) gates.max_total_cost = opts.maxTotalCost as number;
-  if (opts.maxP95LatencyMs !== undefined) gates.max_p95_latency_ms = opts.maxP95LatencyMs as number;
-  return gates;
 };
 export const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 export const param = (value: string, previous: Params = {}) => {

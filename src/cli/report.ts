@@ -1,25 +1,14 @@
-// `agent-lab report DIR`: rebuild DIR/report.html from summary.json and results.jsonl — after
-// an upgrade, or for a run folder copied from CI.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import type { Env } from '../env.js';
-import { ConfigError, EXIT, type ExitCode } from '../errors.js';
-import { writeRunHtml } from '../store/report-html.js';
-import { SUMMARY_FILE } from '../store/write.js';
-import type { RunSummary } from '../types/summary.js';
+// `agent-lab report DIR`: rebuild DIR/report.html.
+import type { Command } from '@commander-js/extra-typings';
+import { processEnv } from '../env.js';
 
-export async function runReportCommand(opts: { dir: string }, env: Env): Promise<ExitCode> {
-  const dir = resolve(env.cwd, opts.dir);
-  const file = join(dir, SUMMARY_FILE);
-  if (!existsSync(file)) throw new ConfigError(`${opts.dir} has no ${SUMMARY_FILE}: expected a finished run folder (resume an interrupted run to finish it).`);
-  let summary: RunSummary;
-  try {
-    summary = JSON.parse(await readFile(file, 'utf8')) as RunSummary;
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`);
-  }
-  const out = await writeRunHtml(dir, summary);
-  env.stdout.write(`report: ${relative(env.cwd, out) || out}\n`);
-  return EXIT.ok;
+export function register(program: Command, exit: (code: number) => void): void {
+  program
+    .command('report')
+    .description('Rebuild report.html in a run folder from its summary.json and results.jsonl.')
+    .argument('<dir>', 'the run folder')
+    .action(async (dir) => {
+      const { runReportCommand } = await import('../store/report-command.js');
+      exit(await runReportCommand({ dir }, processEnv()));
+    });
 }

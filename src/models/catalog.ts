@@ -1,5 +1,5 @@
-// The edge where `run`, `plan` and `models` get the model list: GET /models (with the disk
-// cache of models-fetch.ts), or the built-in simulator's list under --mock. Everything after
+// The edge where `run` and `plan` get the model list: GET /models (with the disk cache of
+// fetch.ts), or the list of the simulator a --mock command started. Everything after
 // this takes the list as data.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +38,9 @@ export function modelsCacheDir(env: Pick<Env, 'env'>): string {
 }
 
 export interface LoadCatalogOptions {
-  /** Use the built-in simulator's list (a throwaway instance; its list never changes). */
-  mock?: boolean;
   baseUrl: string;
+  /** The URL is the built-in simulator this command started: no disk cache, and named as such. */
+  simulated?: boolean;
   refresh?: boolean;
   headers?: Record<string, string>;
   /** Said after a failed fetch, in brackets: what the user can do instead. */
@@ -48,28 +48,15 @@ export interface LoadCatalogOptions {
 }
 
 export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'>): Promise<Catalog> {
-  let fetched: FetchedModels;
-  let baseUrl = opts.baseUrl;
-  if (opts.mock) {
-    const { startMockServer } = await import('../mock/server.js');
-    const server = await startMockServer({});
-    try {
-      baseUrl = 'the built-in simulator';
-      // A random port each time: caching it would only litter the cache folder.
-      fetched = await fetchModels({ baseUrl: server.url, cacheDir: '', cache: false });
-    } finally {
-      await server.close();
-    }
-  } else {
-    try {
-      fetched = await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) });
-    } catch (error) {
-      // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
-      if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
-      throw error;
-    }
+  // The simulator's port changes every time: caching its list would only litter the cache folder.
+  if (opts.simulated) return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: '', cache: false }), 'the built-in simulator');
+  try {
+    return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) }), opts.baseUrl);
+  } catch (error) {
+    // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
+    if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
+    throw error;
   }
-  return catalogOf(fetched, baseUrl);
 }
 
 export function catalogOf(fetched: FetchedModels, baseUrl: string): Catalog {

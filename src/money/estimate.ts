@@ -128,7 +128,7 @@ export interface PlanRow extends GroupKey {
   high_usd: number | null;
 }
 
-export interface RunPlan {
+export interface CostPlan {
   jobs: number;
   expect_tokens: number;
   /** How prompt tokens were estimated, for the reader of a plan. */
@@ -145,7 +145,7 @@ export interface RunPlan {
 export const ESTIMATE_METHOD = 'prompt tokens ≈ Σ(ceil(UTF-8 bytes / 4) + 4 per message) + 3 (+ tools and response_format JSON / 4); an estimate: the native tokenizer and hidden provider templates decide the bill';
 
 /** The plan of a matrix: sizes, estimated tokens and the low–high cost range per group, model and in total. */
-export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): RunPlan {
+export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): CostPlan {
   interface Acc { row: PlanRow; low: Big; high: Big; known: boolean }
   const groups = new Map<string, Acc>();
   const models = new Map<string, Acc>();
@@ -203,7 +203,7 @@ function emptyRow(model: string, model_label: string, system_prompt_id: string):
 }
 
 /** The plan's totals as summary.json carries them; the aggregator fills in the actual side. */
-export function estimateSummary(plan: RunPlan): EstimateSummary {
+export function estimateSummary(plan: CostPlan): EstimateSummary {
   const t = plan.total;
   return {
     expect_tokens: plan.expect_tokens,

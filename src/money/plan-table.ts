@@ -1,7 +1,7 @@
 // Renderers for `agent-lab plan` and `run --dry-run`: what a run would send and cost. Pure,
 // return strings. Every token count here is an estimate and is labelled so; an unknown price
 // prints as `?`, never as 0.
-import type { PlanRow, RunPlan } from './estimate.js';
+import type { PlanRow, CostPlan } from './estimate.js';
 import { formatTable, type Column } from '../render/format-table.js';
 import { formatUsd, usd } from '../format.js';
 
@@ -22,7 +22,7 @@ function cells(r: PlanRow, model: string, prompt: string, mark = ''): (string | 
 }
 
 /** `capUsd`: the run's --max-cost / max_cost, if any, set against the worst case. */
-export function renderPlanTable(plan: RunPlan, capUsd: number | null = null): string {
+export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): string {
   const rows: (string | number)[][] = [];
   for (const model of plan.models) {
     const groups = plan.groups.filter((g) => g.model === model.model);
@@ -43,11 +43,11 @@ export function renderPlanTable(plan: RunPlan, capUsd: number | null = null): st
   return formatTable(COLUMNS, rows) + notes.map((n) => `${n}\n`).join('');
 }
 
-export function renderPlanJson(plan: RunPlan, capUsd: number | null = null): string {
+export function renderPlanJson(plan: CostPlan, capUsd: number | null = null): string {
   return `${JSON.stringify({ ...plan, max_cost: capUsd }, null, 2)}\n`;
 }
 
-function capNote(plan: RunPlan, cap: number): string {
+function capNote(plan: CostPlan, cap: number): string {
   const worst = plan.total.high_usd;
   if (plan.total.incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
   if (worst <= cap) return `cost cap $${cap}: even the worst case (${usd(worst)}) fits.`;

@@ -1,6 +1,6 @@
 // What happens once a run's results are final: report.html in the run folder, one line in the
 // history file, and — with --baseline — the comparison (compare.md, the table, the gate). Each
-// is a separate concern with its own file; this only puts them in order for run.ts.
+// is a separate concern with its own file; this only puts them in order for finish.ts.
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Env } from '../env.js';
@@ -10,15 +10,7 @@ import { appendHistory, HISTORY_FILE, historyEntry } from '../history/history.js
 import type { CompareVerdict } from '../compare/compare.js';
 import type { Logger } from '../log.js';
 import type { RunSummary } from '../types/summary.js';
-
-export interface AfterRunOptions {
-  /** Compare against this run folder (or summary.json) at the end. */
-  baseline?: string;
-  /** --fail-on rules for the baseline comparison. */
-  failOn?: string;
-  /** History file; false: do not append (`--no-history`). Default <output_dir>/history.jsonl. */
-  history?: string | false;
-}
+import type { AfterRunOptions } from './options.js';
 
 export interface AfterRunPlan {
   baseline: string | null;

@@ -1,6 +1,6 @@
-// Stage 3: send the jobs. The simulator (with --mock), the HTTP client, the journal and the
-// progress line live exactly as long as this stage; every finished job is on disk the moment it
-// ends, and the jobs a cost cap kept back are rows too (skipped, not failed).
+// Stage 3: send the jobs. The HTTP client, the journal and the progress line live exactly as
+// long as this stage; every finished job is on disk the moment it ends, and the jobs a cost cap
+// kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
@@ -18,9 +18,8 @@ import { runJobs, type RunnerOutcome } from '../exec/runner.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
-import type { RunOptions } from './index.js';
 import type { OpenedRun } from './open.js';
-import type { PreparedRun } from './prepare.js';
+import type { RunPlan } from './prepare.js';
 
 export interface Executed {
   outcome: RunnerOutcome;
@@ -28,18 +27,18 @@ export interface Executed {
   skipped: Job[];
 }
 
-export async function executeRun(run: PreparedRun, opened: OpenedRun, options: RunOptions, env: Env): Promise<Executed> {
-  const { settings, logger, budget, catalog } = run;
-  const { outDir, todo, runId } = opened;
-  const mock = options.mock ? await (await import('../mock/server.js')).startMockServer(options.mockOptions ?? {}) : null;
+export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Promise<Executed> {
+  const { settings, logger, budget, catalog } = plan;
+  const { outDir } = plan.paths;
+  const { todo, runId } = opened;
   const client = createClient({
-    baseUrl: mock?.url ?? settings.base_url,
-    apiKey: run.apiKey,
+    baseUrl: plan.endpoint.baseUrl,
+    apiKey: plan.endpoint.apiKey,
     headers: attribution(settings),
     connections: settings.concurrency,
     timeouts: settings.timeouts,
     maxResponseBytes: settings.max_response_bytes,
-    proxy: mock ? null : proxyFromEnv(env.env),
+    proxy: plan.endpoint.simulated ? null : proxyFromEnv(env.env),
     now: env.now,
     logger,
   });
@@ -51,7 +50,7 @@ export async function executeRun(run: PreparedRun, opened: OpenedRun, options: R
     halt.abort();
   });
   const progress = createProgress(env.stderr, todo.length, env.now);
-  const saveResponse = options.saveResponses ? await responseSaver(outDir) : null;
+  const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
@@ -91,7 +90,6 @@ export async function executeRun(run: PreparedRun, opened: OpenedRun, options: R
     progress.stop();
     await journal.close();
     await client.close();
-    await mock?.close();
   }
   const lost = journal.failure();
   if (lost) {
@@ -108,9 +106,8 @@ function attribution(settings: Settings): Record<string, string> {
   return headers;
 }
 
-async function responseSaver(outDir: string) {
+async function responseSaver(dir: string) {
   const { mkdir, writeFile } = await import('node:fs/promises');
-  const dir = join(outDir, 'responses');
   await mkdir(dir, { recursive: true });
   return (job: Job, row: JobResult) =>
     void writeFile(join(dir, `${job.task_id}__${safe(job.model)}__${job.system_prompt_id}__r${job.repeat}.md`), renderResponse(job, row));

@@ -1,45 +1,57 @@
-// `agent-lab resume DIR`: the run command again, rebuilt from DIR/run.json, so an operator
-// (or a cron job) needs only the folder. Equivalent to `agent-lab run SUITE --resume DIR` with
-// the original filters, params and flags; flags given to resume win over the recorded ones.
+// `agent-lab resume DIR`: the run command again, rebuilt from the options DIR/run.json recorded
+// (run/options.ts ReplayOptions), so an operator or a cron job needs only the folder. Equivalent
+// to `agent-lab run SUITE --resume DIR` with the original options; options given to resume win.
 import { resolve } from 'node:path';
-import type { LogLevel } from '../log.js';
+import type { Gates } from '../ci/gates.js';
 import type { MatrixFilter } from '../config/matrix.js';
-import { readRunInfo } from '../store/run-info.js';
-import type { RunOptions } from './index.js';
+import type { LogLevel } from '../log.js';
+import { readRunInfo, type RunInfo } from '../store/run-info.js';
 import type { Params } from '../types/job.js';
+import type { ReplayOptions, RunOptions } from './options.js';
 
-export interface ResumeFlags {
-  retryErrors?: boolean;
-  force?: boolean;
-  baseUrl?: string;
-  concurrency?: number;
-  maxCost?: number;
-  logLevel?: LogLevel;
+export async function resumeOptions(dir: string, given: Partial<RunOptions>, cwd: string): Promise<RunOptions> {
+  const info = await readRunInfo(resolve(cwd, dir));
+  const recorded = (info.options as ReplayOptions | undefined) ?? fromInvocation(info as LegacyRunInfo);
+  const wins = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { ...recorded, ...wins, resume: dir };
 }
 
-export async function resumeOptions(dir: string, flags: ResumeFlags, cwd: string): Promise<RunOptions> {
-  const info = await readRunInfo(resolve(cwd, dir));
+/** run.json as agent-lab 0.1 wrote it: the filter and params apart, the other flags in `invocation`. */
+interface LegacyRunInfo extends RunInfo {
+  filter?: MatrixFilter;
+  cli_params?: Params;
+  invocation?: {
+    config_path: string | null;
+    base_url?: string;
+    concurrency?: number;
+    max_cost?: number;
+    log_level?: LogLevel;
+    save_responses: boolean;
+    gates?: Gates;
+    junit?: string;
+    strict_params?: true;
+    preflight?: false;
+  };
+}
+
+/** Run folders written before run.json recorded the options whole still resume. */
+function fromInvocation(info: LegacyRunInfo): ReplayOptions {
   const recorded = info.invocation;
   return {
     suitePath: info.suite.path,
     configPath: recorded?.config_path ?? undefined,
     mock: info.mock,
-    filter: (info.filter ?? {}) as MatrixFilter,
-    params: (info.cli_params ?? {}) as Params,
+    filter: info.filter ?? {},
+    params: info.cli_params ?? {},
     saveResponses: recorded?.save_responses ?? false,
-    // A shard folder resumes as the same shard; its gates and JUnit file come back too.
     shard: info.shard ? { index: info.shard.index, count: info.shard.count } : undefined,
     gates: recorded?.gates,
     junit: recorded?.junit,
-    // Same job ids (strict params are part of each job's params) and the same preflight.
     strictParams: recorded?.strict_params === true,
     preflight: recorded?.preflight !== false,
-    baseUrl: flags.baseUrl ?? recorded?.base_url,
-    concurrency: flags.concurrency ?? recorded?.concurrency,
-    maxCost: flags.maxCost ?? recorded?.max_cost,
-    logLevel: flags.logLevel ?? (recorded?.log_level as LogLevel | undefined),
-    resume: dir,
-    retryErrors: Boolean(flags.retryErrors),
-    force: Boolean(flags.force),
+    baseUrl: recorded?.base_url,
+    concurrency: recorded?.concurrency,
+    maxCost: recorded?.max_cost,
+    logLevel: recorded?.log_level,
   };
 }

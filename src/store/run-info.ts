@@ -1,72 +1,74 @@
 // run.json: what was run, with which settings — everything needed to reproduce it, and
-// nothing secret (the key's *name* is recorded, never its value).
+// nothing secret (the key's *name* is recorded, never its value). One shape from start to end:
+// written `running` when the run opens, then the same record with its end.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
-import { RUN_FILE } from './write.js';
-import type { Gates } from '../ci/gates.js';
-import type { ShardInfo } from '../ci/shard.js';
+import { RUN_FILE, writeAtomic } from './write.js';
+import type { Coverage, ShardInfo } from '../ci/shard.js';
+import type { RunStatus } from '../types/summary.js';
 
-export interface RunInfo {
+/** `Options`: the command's replayable options, as the caller records them (run/options.ts). */
+export interface RunInfo<Options = unknown> {
   agent_lab_version: string;
   run_id: string;
   started_at: string;
-  finished_at?: string;
-  status?: string;
   node_version: string;
   suite: { name: string; path: string; sha256: string };
   matrix_size: number;
   settings: Settings;
   mock: boolean;
-  filter: unknown;
-  cli_params: unknown;
-  /** The rest of the command line, so `agent-lab resume DIR` runs the same command again. */
-  invocation?: Invocation;
+  /** The command's options (paths absolute), so `agent-lab resume DIR` runs it again. */
+  options?: Options;
   /** Present when the run was one shard of the matrix (`--shard i/n`); matrix_size is the whole matrix's. */
   shard?: ShardInfo;
+  status: RunStatus | 'running';
+  finished_at?: string;
+  /** Times the runner lowered its concurrency after 429s. */
+  throttles?: number;
+  /** Set by `agent-lab merge`: the shard folders it combined, and whether they cover the matrix. */
+  merged_from?: { dir: string; run_id: string; shard: string | null; status: string | null; rows: number }[];
+  coverage?: Omit<Coverage, 'overlaps' | 'problems'>;
 }
 
-export interface Invocation {
-  /** Absolute path of the config file used, or null when there was none. */
-  config_path: string | null;
-  base_url?: string;
-  concurrency?: number;
-  max_cost?: number;
-  log_level?: string;
-  save_responses: boolean;
-  /** Gate flags and --junit, so a resumed CI run gates and reports as the first one would have. */
-  gates?: Gates;
-  junit?: string;
-  /** --strict-params changes every job's params (provider.require_parameters), so its job ids too. */
-  strict_params?: true;
-  /** --no-preflight: the endpoint may have no /models to check against. */
-  preflight?: false;
-}
-
-export function runInfo(input: {
+export interface RunStart<Options> {
   runId: string;
   startedAt: string;
   suite: ResolvedSuite;
   settings: Settings;
-  options: { mock?: boolean; filter?: unknown; params?: unknown };
-  jobs: number;
+  mock: boolean;
+  options: Options;
+  /** The whole matrix's size. */
+  matrixSize: number;
+  shard?: ShardInfo;
   version: string;
-  invocation?: Invocation;
-}): RunInfo {
+}
+
+/** The record a run opens with. */
+export function runInfo<Options>(input: RunStart<Options>): RunInfo<Options> {
   return {
     agent_lab_version: input.version,
     run_id: input.runId,
     started_at: input.startedAt,
     node_version: process.versions.node,
     suite: { name: input.suite.name, path: input.suite.path, sha256: input.suite.sha256 },
-    matrix_size: input.jobs,
+    matrix_size: input.matrixSize,
     settings: input.settings,
-    mock: Boolean(input.options.mock),
-    filter: input.options.filter ?? {},
-    cli_params: input.options.params ?? {},
-    ...(input.invocation ? { invocation: input.invocation } : {}),
+    mock: input.mock,
+    options: input.options,
+    ...(input.shard ? { shard: input.shard } : {}),
+    status: 'running',
   };
+}
+
+/** The same record once the run has ended. */
+export function endedRunInfo<Options>(info: RunInfo<Options>, end: { status: RunStatus; finished_at: string; throttles: number }): RunInfo<Options> {
+  return { ...info, ...end };
+}
+
+export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
+  await writeAtomic(join(dir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
 }
 
 export async function readRunInfo(dir: string): Promise<RunInfo> {

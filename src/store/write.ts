@@ -71,8 +71,9 @@ export interface FinalizeOptions extends AggregatorOptions {
 }
 
 /**
- * Fold the journal into its final form: one results.jsonl row per job (costs merged),
- * results.csv and summary.json — streaming, so a 100k-job run stays flat in memory.
+ * Fold the journal into its final form: one results.jsonl row per job (costs merged) and
+ * results.csv — streaming, so a 100k-job run stays flat in memory. Returns the summary, which
+ * the caller writes once with writeSummary when its gates are in.
  */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
   const aggregator = createAggregator(opts);
@@ -97,9 +98,11 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   await rename(csvTemp, join(dir, CSV_FILE));
   // The costs are in results.jsonl now; the side journal has done its job.
   await rm(join(dir, COSTS_FILE), { force: true });
-  const summary = aggregator.finish(meta);
+  return aggregator.finish(meta);
+}
+
+export async function writeSummary(dir: string, summary: RunSummary): Promise<void> {
   await writeAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-  return summary;
 }
 
 function drain(stream: NodeJS.WritableStream): Promise<void> {

@@ -1,0 +1,125 @@
+// What a caller asks of `runSuite`, in groups, and what it gets back. Only prepare.ts reads
+// RunOptions: it resolves them into one RunPlan, which is all the later stages see.
+import { resolve } from 'node:path';
+import type { Gates } from '../ci/gates.js';
+import type { Shard } from '../ci/shard.js';
+import type { MatrixFilter } from '../config/matrix.js';
+import type { ExitCode } from '../errors.js';
+import type { LogLevel } from '../log.js';
+import type { MockOptions } from '../mock/server.js';
+import type { CostPlan } from '../money/estimate.js';
+import type { Params } from '../types/job.js';
+import type { RunStatus, RunSummary } from '../types/summary.js';
+
+/** Where the requests go. */
+export interface EndpointOptions {
+  /** Run against the built-in simulator: no key, no network. */
+  mock?: boolean;
+  /** Config file (default ./agent-lab.config.yaml when present). */
+  configPath?: string;
+  /** API base URL; wins over the config file and OPENROUTER_BASE_URL. */
+  baseUrl?: string;
+  /** How the built-in simulator behaves (tests and the benchmark; no flag sets it). */
+  mockOptions?: MockOptions;
+}
+
+/** What is run: the suite, the part of its matrix, the request params. */
+export interface MatrixOptions {
+  suitePath: string;
+  filter?: MatrixFilter;
+  /** Highest-precedence request params (CLI flags). */
+  params?: Params;
+  /** Params a model does not list are errors, and provider.require_parameters: true is sent. */
+  strictParams?: boolean;
+  /** Run only this slice of the matrix (`--shard i/n`). */
+  shard?: Shard;
+}
+
+/** How the jobs are sent, and what they may cost. */
+export interface ExecOptions {
+  concurrency?: number;
+  /** Stop before spending more than this (USD). */
+  maxCost?: number;
+  /** Check the matrix against /models first (default true; `--no-preflight`). */
+  preflight?: boolean;
+  /** Expected completion tokens per job, for the low cost estimate. */
+  expectTokens?: number;
+  logLevel?: LogLevel;
+}
+
+/** What is written besides the results, and what the exit code is judged on. */
+export interface OutputOptions {
+  /** Write exactly here (default results/<suite>/<UTC timestamp>/). */
+  out?: string;
+  /** One Markdown file per job in responses/. */
+  saveResponses?: boolean;
+  /** Gate thresholds; they override the suite's `gates:` key by key. */
+  gates?: Gates;
+  /** Write a JUnit XML report here. */
+  junit?: string;
+}
+
+/** Once the results are final. */
+export interface AfterRunOptions {
+  /** Compare against this run folder (or summary.json); its gate can make the exit code 3. */
+  baseline?: string;
+  /** --fail-on rules for the baseline comparison, e.g. `pass_rate<-5pp,cost>+10%`. */
+  failOn?: string;
+  /** History file (default <output_dir>/history.jsonl); false: do not append. */
+  history?: string | false;
+}
+
+/** This invocation only: never recorded, so a resume never inherits them. */
+export interface ResumeOptions {
+  /** Continue the run in this folder. */
+  resume?: string;
+  retryErrors?: boolean;
+  /** Resume even though the suite changed. */
+  force?: boolean;
+}
+
+export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & ResumeOptions;
+
+/** `plan` and `run --dry-run`: a run's options, checked the same way; nothing is sent. */
+export type PlanOptions = RunOptions & {
+  /** The plan as JSON. */
+  json?: boolean;
+};
+
+/**
+ * What run.json records so that `agent-lab resume DIR` runs the same command again: every
+ * option except the folder (resume reads it from there), the simulator's test settings and the
+ * per-invocation ones. A new option is recorded and replayed without being named here.
+ */
+export type ReplayOptions = Omit<RunOptions, 'out' | 'mockOptions' | keyof ResumeOptions>;
+
+/**
+ * The replay record, with every path absolute so a resume works from any folder. The suite and
+ * the config are the files this run loaded (a config found in cwd is named, not looked for again).
+ */
+export function replayOf(options: RunOptions, paths: { cwd: string; suite: string; config: string | null }): ReplayOptions {
+  const { out: _out, mockOptions: _mock, resume: _resume, retryErrors: _retry, force: _force, ...replay } = options;
+  const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(paths.cwd, path));
+  return {
+    ...replay,
+    suitePath: paths.suite,
+    configPath: paths.config ?? undefined,
+    junit: absolute(replay.junit),
+    baseline: absolute(replay.baseline),
+    history: replay.history === false ? false : absolute(replay.history),
+  };
+}
+
+export interface RunReport {
+  exitCode: ExitCode;
+  status: RunStatus;
+  outDir: string;
+  summary: RunSummary;
+  /** The pre-run estimate (null with --no-preflight). */
+  plan: CostPlan | null;
+}
+
+export interface PlanReport {
+  exitCode: ExitCode;
+  plan: CostPlan;
+}
