@@ -4,7 +4,7 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
-import type { EndpointOptions, ExecOptions, MatrixOptions, OutputOptions, ResumeOptions } from '../run/options.js';
+import type { EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
 import { above0, int, list, num, param, rate } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
@@ -94,4 +94,18 @@ export const withResume = <A extends unknown[], O extends OptionValues, G extend
 export const resumeOf = (o: OptsOf<ReturnType<typeof withResume<[], {}, {}>>>): Mapped<Omit<ResumeOptions, 'resume'>> => ({
   retryErrors: Boolean(o.retryErrors),
   force: Boolean(o.force),
+});
+
+/** Where the metrics go (run, history --export): a textfile, a Pushgateway, an OTLP collector. */
+export const withMetrics = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--metrics-file <file>', "write Prometheus metrics (text format) to <file>, e.g. for node_exporter's textfile collector (name it *.prom)")
+    .option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway (PUT /metrics/job/<job>/suite/<suite>)')
+    .option('--push-job <name>', 'the job label on the Pushgateway (default agent-lab)')
+    .option('--otlp <url>', 'send the same metrics as OTLP/HTTP JSON to this OpenTelemetry collector (/v1/metrics added to a bare URL)');
+export const metricsOf = (o: OptsOf<ReturnType<typeof withMetrics<[], {}, {}>>>): Mapped<MetricsOptions> => ({
+  metricsFile: o.metricsFile,
+  pushgateway: o.pushgateway,
+  pushJob: o.pushJob,
+  otlp: o.otlp,
 });

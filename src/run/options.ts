@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Gates } from '../ci/gates.js';
 import type { Shard } from '../ci/shard.js';
 import type { MatrixFilter } from '../config/matrix.js';
+import type { MetricsOptions } from '../metrics/targets.js';
 import type { ExitCode } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import type { MockOptions } from '../mock/server.js';
@@ -69,6 +70,8 @@ export interface AfterRunOptions {
   history?: string | false;
 }
 
+export type { MetricsOptions } from '../metrics/targets.js';
+
 /** This invocation only: never recorded, so a resume never inherits them. */
 export interface ResumeOptions {
   /** Continue the run in this folder. */
@@ -78,7 +81,7 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & ResumeOptions;
+export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & MetricsOptions & ResumeOptions;
 
 /** `plan` and `run --dry-run`: a run's options, checked the same way; nothing is sent. */
 export type PlanOptions = RunOptions & {
@@ -107,6 +110,7 @@ export function replayOf(options: RunOptions, paths: { cwd: string; suite: strin
     junit: absolute(replay.junit),
     baseline: absolute(replay.baseline),
     history: replay.history === false ? false : absolute(replay.history),
+    metricsFile: absolute(replay.metricsFile),
   };
 }
 

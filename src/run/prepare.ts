@@ -88,7 +88,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   if (gates.min_pass_rate !== undefined && !matrix.some((job) => job.checks?.length)) {
     throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
   }
-  const after = planAfterRun(options, env.cwd, settings.output_dir);
+  const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
