@@ -5,7 +5,7 @@ import { Option, type Command, type OptionValues } from '@commander-js/extra-typ
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
 import type { EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
-import { above0, int, list, num, param, rate } from './parsers.js';
+import { above0, int, list, num, param, rate, shard } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
 type OptsOf<C> = C extends Command<unknown[], infer O, OptionValues> ? O : never;
@@ -54,6 +54,16 @@ export const paramsOf = (o: OptsOf<ReturnType<typeof withParams<[], {}, {}>>>): 
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
   },
   strictParams: Boolean(o.strictParams),
+});
+
+/** --shard, --shard-count: this machine's slice of the matrix (run, plan). */
+export const withShard = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--shard <i/n|auto>', 'run only slice i of n of the matrix (by job_id); `auto` reads it from the CI engine or Kubernetes (README "Sharding"); combine the shards with `agent-lab merge`', shard)
+    .option('--shard-count <n>', 'with --shard auto in a Kubernetes Indexed Job: how many pods (the Job\'s completions)', int('shard-count'));
+export const shardOf = (o: OptsOf<ReturnType<typeof withShard<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'shard' | 'shardCount'>> => ({
+  shard: o.shard,
+  shardCount: o.shardCount,
 });
 
 /** The cost cap and the estimate (run, plan). */
