@@ -28,7 +28,9 @@ async function freePort(): Promise<number> {
 export async function startPushgateway(): Promise<Pushgateway> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // An empty --persistence.file keeps the metrics in memory: Debian's default is a file in
+  // /var/lib/prometheus, which every test run would share (and read back at start).
+  const child: ChildProcess = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
