@@ -112,7 +112,7 @@ repeats: 2
 
   /** What must not depend on how the matrix was cut: everything but ids, clocks and routing. */
   const stable = (r: JobResult) => ({
-    ...Object.fromEntries((['job_id', 'task_id', 'model', 'model_label', 'system_prompt_id', 'system_prompt_sha256', 'repeat', 'params', 'status', 'error_kind', 'output_text', 'finish_reason', 'tokens_prompt', 'tokens_completion', 'passed'] as const).map((k) => [k, r[k]])),
+    ...Object.fromEntries((['job_id', 'task_id', 'model', 'model_label', 'system_prompt_id', 'system_prompt_sha256', 'repeat', 'params', 'status', 'error_kind', 'output_text', 'finish_reason', 'tokens_prompt', 'tokens_completion', 'native_tokens_prompt', 'native_tokens_completion', 'cost_usd', 'cost_source', 'attempts', 'passed'] as const).map((k) => [k, r[k]])),
     checks: r.checks.map((c) => ({ name: c.name, pass: c.pass })),
   });
   const rowsBy = async (dir: string) => new Map((await readResults(ws.path(dir))).map((r) => [r.job_id, stable(r)]));
