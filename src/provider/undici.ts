@@ -16,10 +16,12 @@ export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Po
 export const errors = require('undici/lib/core/errors.js') as typeof Undici.errors;
 export const buildConnector = require('undici/lib/core/connect.js') as typeof Undici.buildConnector;
 const { getGlobalDispatcher } = require('undici/lib/global.js') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
-const RetryAgent = require('undici/lib/dispatcher/retry-agent.js') as typeof Undici.RetryAgent;
 
-/** `dispatcher` (or the global one) retrying as `options` say: undici's backoff, Retry-After included. */
-export const retrying = (dispatcher: Undici.Dispatcher | undefined, options: Undici.RetryHandler.RetryOptions): Undici.Dispatcher => new RetryAgent(dispatcher ?? getGlobalDispatcher(), options);
+/** `dispatcher` (or the global one) retrying as `options` say: undici's backoff, Retry-After included. Loaded on first use (metrics only). */
+export function retrying(dispatcher: Undici.Dispatcher | undefined, options: Undici.RetryHandler.RetryOptions): Undici.Dispatcher {
+  const RetryAgent = require('undici/lib/dispatcher/retry-agent.js') as typeof Undici.RetryAgent;
+  return new RetryAgent(dispatcher ?? getGlobalDispatcher(), options);
+}
 
 type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & Partial<Pick<Undici.Dispatcher.RequestOptions, 'method'>> & { dispatcher?: Undici.Dispatcher };
 
