@@ -4,7 +4,7 @@
 export const EXIT = {
   /** Every job finished ok. */
   ok: 0,
-  /** The run finished but some jobs failed (API or infrastructure), a gate could not be measured, or a merge has gaps. */
+  /** The run finished but some jobs failed (API or infrastructure), a gate could not be measured, a merge has gaps, or `history --export` could not deliver. */
   jobs_failed: 1,
   /** Usage, config or suite error: nothing was sent. */
   config: 2,

@@ -43,4 +43,8 @@ export const WARN = {
 
   budgetStopped: (spent: string, cap: string, skipped: number) =>
     `cost cap: $${spent} spent of $${cap}; ${skipped} job(s) not sent (their worst case would not fit). They are rows with status skipped; resume with a higher --max-cost to run them, or lower max_tokens to shrink the worst case.`,
+
+  metricsNotSent: (failed: string[], hasHistory: boolean) =>
+    `Metrics not delivered (the run's files are written; the exit code is the run's):\n  ${failed.join('\n  ')}\n` +
+    (hasHistory ? 'Send them again, without running anything, with `agent-lab history --export` and the same metrics flags.' : 'This run keeps no history (--no-history), so `agent-lab history --export` cannot send them again.'),
 } as const;

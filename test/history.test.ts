@@ -68,6 +68,15 @@ describe('run appends to the history', () => {
       native_tokens_completion: s.native_tokens_completion,
       cost_usd: s.cost_usd,
       cost_pending: 0,
+      // for the metrics export
+      ttft_p90_ms: s.ttft_ms.p90,
+      ttft_p95_ms: s.ttft_ms.p95,
+      ttft_p99_ms: s.ttft_ms.p99,
+      latency_p90_ms: s.latency_ms.p90,
+      latency_p99_ms: s.latency_ms.p99,
+      output_tps_p50: s.output_tps.p50,
+      native_tokens_reasoning: s.native_tokens_reasoning,
+      providers: s.providers,
     });
   });
 

@@ -4,6 +4,8 @@
 // sample value, and from then on this file checks that resume brings it back.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { runSuite } from '../src/run/index.js';
@@ -45,20 +47,35 @@ const SAMPLE: Every<ReplayOptions> = {
   baseline: 'base',
   failOn: 'cost>+1000%',
   history: 'trend/history.jsonl',
+  metricsFile: 'metrics/agent-lab.prom',
+  // Set to a loopback receiver in beforeAll: a closed port would cost every run the retries' backoff.
+  pushgateway: 'http://127.0.0.1:9',
+  pushJob: 'replayed',
+  otlp: 'http://127.0.0.1:9/v1/metrics',
 };
 /** The options that name a file or folder: recorded absolute. */
-const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history'] as const;
+const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'metricsFile'] as const;
 
 let ws: Workspace;
+let receiver: Server;
+const received: string[] = [];
 const env = () => memoryEnv({ cwd: ws.dir, env: { AGENT_LAB_CACHE_DIR: ws.path('cache') } });
 const fast = { ttftMs: 2, itlMs: 1, generationDelayMs: 5 };
 
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    received.push(`${req.method} ${req.url}`);
+    req.resume().on('end', () => res.end());
+  });
+  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  Object.assign(SAMPLE, { pushgateway: url, otlp: `${url}/v1/metrics` });
   ws = await workspace({ 'suite.yaml': SUITE, 'agent-lab.config.yaml': FAST_CONFIG });
   await runSuite({ suitePath: 'suite.yaml', out: 'base', mock: true, mockOptions: fast, history: false }, env());
 }, 30_000);
 afterAll(async () => {
   await ws.cleanup();
+  await new Promise((done) => receiver.close(done));
 });
 
 describe('resume replays every option run.json recorded', () => {
@@ -78,6 +95,10 @@ describe('resume replays every option run.json recorded', () => {
     expect(options).toStrictEqual({ ...expected, resume: 'out' });
     await runSuite({ ...options, mockOptions: fast }, env());
     expect((await readJson(ws.path('out/run.json'))).options).toStrictEqual(expected);
+    // Both runs sent their metrics where the replayed flags say.
+    expect(received.filter((r) => r === 'PUT /metrics/job/replayed/suite/replay')).toHaveLength(2);
+    expect(received.filter((r) => r === 'POST /v1/metrics')).toHaveLength(2);
+    expect(existsSync(ws.path('metrics/agent-lab.prom'))).toBe(true);
   });
 
   it('lets every option given to resume win, and ignores the ones not given', async () => {

@@ -1,6 +1,7 @@
 // `agent-lab merge DIR... --out DIR`: the shards of one suite (`run --shard i/n`, one per CI
 // machine) as one run folder — results.jsonl, results.csv, summary.json and run.json written by
 // the same finalize as a run, so the merged summary is the summary of the same jobs run at once.
+// Each input may be a run folder, a folder of them (CI artifacts) or a glob (merge-inputs.ts).
 // It refuses folders of different suites, the same shard twice and jobs run twice (exit 2); a
 // missing shard or job is reported and the merge written, with exit 1 (the run is incomplete).
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { resolveSuite } from '../config/resolve.js';
 import { ConfigSchema } from '../config/schema.js';
 import { readRunInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { coverage, shardLabel, type Coverage } from './shard.js';
+import { mergeInputs } from './merge-inputs.js';
 import type { RunStatus, RunSummary } from '../types/summary.js';
 import { VERSION } from '../version.js';
 
@@ -43,9 +45,11 @@ export async function mergeCommand(options: MergeOptions, env: Env): Promise<Exi
 
 export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeReport> {
   const logger = createLogger(env.stderr, 'info');
-  const dirs = [...new Set(options.dirs.map((d) => resolve(env.cwd, d)))];
   const outDir = resolve(env.cwd, options.out);
-  if (dirs.includes(outDir)) throw new ConfigError(`--out ${options.out} is one of the folders being merged: choose a new folder.`);
+  // Folders, folders of folders (CI artifact downloads) and globs; never --out itself.
+  const { dirs, skipped } = await mergeInputs(options.dirs, env.cwd, outDir);
+  const names = (list: string[]) => list.map((d) => relative(env.cwd, d) || d).join(', ');
+  logger.info(`merging ${dirs.length} run folder(s): ${names(dirs)}${skipped.length ? ` (not the earlier merge(s) ${names(skipped)})` : ''}`);
   const infos: RunInfo[] = [];
   for (const dir of dirs) {
     if (!existsSync(join(dir, RUN_FILE))) throw new ConfigError(`${relative(env.cwd, dir) || dir} is not a run folder (no ${RUN_FILE}).`);

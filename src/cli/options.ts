@@ -4,8 +4,8 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
-import type { EndpointOptions, ExecOptions, MatrixOptions, OutputOptions, ResumeOptions } from '../run/options.js';
-import { above0, int, list, num, param, rate } from './parsers.js';
+import type { EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
+import { above0, int, list, num, param, rate, shard } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
 type OptsOf<C> = C extends Command<unknown[], infer O, OptionValues> ? O : never;
@@ -56,6 +56,16 @@ export const paramsOf = (o: OptsOf<ReturnType<typeof withParams<[], {}, {}>>>): 
   strictParams: Boolean(o.strictParams),
 });
 
+/** --shard, --shard-count: this machine's slice of the matrix (run, plan). */
+export const withShard = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--shard <i/n|auto>', 'run only slice i of n of the matrix (by job_id); `auto` reads it from the CI engine or Kubernetes (README "Sharding"); combine the shards with `agent-lab merge`', shard)
+    .option('--shard-count <n>', 'with --shard auto in a Kubernetes Indexed Job: how many pods (the Job\'s completions)', int('shard-count'));
+export const shardOf = (o: OptsOf<ReturnType<typeof withShard<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'shard' | 'shardCount'>> => ({
+  shard: o.shard,
+  shardCount: o.shardCount,
+});
+
 /** The cost cap and the estimate (run, plan). */
 export const withCost = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, maxCostHelp?: string) =>
   cmd
@@ -94,4 +104,18 @@ export const withResume = <A extends unknown[], O extends OptionValues, G extend
 export const resumeOf = (o: OptsOf<ReturnType<typeof withResume<[], {}, {}>>>): Mapped<Omit<ResumeOptions, 'resume'>> => ({
   retryErrors: Boolean(o.retryErrors),
   force: Boolean(o.force),
+});
+
+/** Where the metrics go (run, history --export): a textfile, a Pushgateway, an OTLP collector. */
+export const withMetrics = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--metrics-file <file>', "write Prometheus metrics (text format) to <file>, e.g. for node_exporter's textfile collector (name it *.prom)")
+    .option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway (PUT /metrics/job/<job>/suite/<suite>)')
+    .option('--push-job <name>', 'the job label on the Pushgateway (default agent-lab)')
+    .option('--otlp <url>', 'send the same metrics as OTLP/HTTP JSON to this OpenTelemetry collector (/v1/metrics added to a bare URL)');
+export const metricsOf = (o: OptsOf<ReturnType<typeof withMetrics<[], {}, {}>>>): Mapped<MetricsOptions> => ({
+  metricsFile: o.metricsFile,
+  pushgateway: o.pushgateway,
+  pushJob: o.pushJob,
+  otlp: o.otlp,
 });

@@ -2,6 +2,7 @@
 // InvalidArgumentError with a message in the project's style (usage errors exit 2).
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseShard } from '../ci/shard.js';
+import type { ShardOption } from '../ci/shard-env.js';
 import type { Params } from '../types/job.js';
 
 /** A parser for numeric flags: `ok` says which numbers are allowed, `expected` says so to the user. */
@@ -17,7 +18,9 @@ export const num = numeric(Number.isFinite, 'a number');
 export const from0 = numeric((n) => Number.isFinite(n) && n >= 0, 'a number from 0 and up');
 export const rate = numeric((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'a share from 0 to 1, like 0.9');
 export const above0 = numeric((n) => Number.isFinite(n) && n > 0, 'a number greater than 0');
-export const shard = (value: string) => {
+/** `i/n`, or `auto` (resolved from the environment when the run is prepared). */
+export const shard = (value: string): ShardOption => {
+  if (value.trim() === 'auto') return 'auto';
   try {
     return parseShard(value);
   } catch (error) {

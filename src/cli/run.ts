@@ -2,8 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, paramsOf, resumeOf, withCost, withEndpoint, withFilter, withGates, withLog, withParams, withResume } from './options.js';
-import { shard } from './parsers.js';
+import { concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, shardOf, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withShard } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
 export function register(program: Command, exit: (code: number) => void): void {
@@ -12,12 +11,11 @@ export function register(program: Command, exit: (code: number) => void): void {
     .description('Run a suite: tasks × models × system prompts × repeats.')
     .argument('<suite>', 'suite YAML file')
     .option('-o, --out <dir>', 'write results exactly here (default: results/<suite>/<UTC time>/)');
-  const sent = withCost(withParams(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)'))))
+  const sent = withShard(withCost(withParams(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)')))))
     .addOption(concurrencyOption())
     .option('--no-preflight', 'do not check the models and params against /models first')
     .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
     .option('--json', 'with --dry-run: the plan as JSON')
-    .option('--shard <i/n>', 'run only slice i of n of the matrix (by job_id); combine the shards with `agent-lab merge`', shard)
     .option('--resume <dir>', 'continue the run in <dir>: skip finished jobs, append, rewrite reports');
   const written = withResume(sent, 'with --resume: ')
     .option('--save-responses', 'also write one Markdown file per job to responses/')
@@ -25,7 +23,7 @@ export function register(program: Command, exit: (code: number) => void): void {
     .option('--fail-on <rules>', 'with --baseline: exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%"')
     .option('--history <file>', 'append this run to <file> (default: <output_dir>/history.jsonl)')
     .option('--no-history', 'do not append this run to the history file');
-  withLog(withGates(written))
+  withMetrics(withLog(withGates(written)))
     .action(async (suitePath, opts) => {
       // Every RunOptions key is named here (Mapped): a new option does not compile until the flag maps to it.
       const options: Mapped<Omit<RunOptions, 'mockOptions'>> = {
@@ -37,6 +35,8 @@ export function register(program: Command, exit: (code: number) => void): void {
         ...resumeOf(opts),
         ...gatesOf(opts),
         ...logOf(opts),
+        ...metricsOf(opts),
+        ...shardOf(opts),
         out: opts.out,
         concurrency: opts.concurrency,
         saveResponses: Boolean(opts.saveResponses),
@@ -45,7 +45,6 @@ export function register(program: Command, exit: (code: number) => void): void {
         baseline: opts.baseline,
         failOn: opts.failOn,
         history: opts.history,
-        shard: opts.shard,
       };
       if (opts.dryRun) {
         const { planSuite } = await import('../run/plan.js');

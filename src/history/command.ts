@@ -5,10 +5,11 @@ import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
+import { metricsTargets, type MetricsOptions } from '../metrics/targets.js';
 import { filterHistory, HISTORY_FILE, readHistory, type HistoryFilter } from './history.js';
 import { renderHistoryTable } from './table.js';
 
-export interface HistoryCommandOptions {
+export interface HistoryCommandOptions extends MetricsOptions {
   /** The history file (default <output_dir>/history.jsonl from the config). */
   history?: string;
   configPath?: string;
@@ -19,6 +20,8 @@ export interface HistoryCommandOptions {
   json?: boolean;
   /** Write the trend page here. */
   html?: string;
+  /** The metrics of each suite's newest run: to the metrics targets, or to stdout as Prometheus text. */
+  export?: boolean;
 }
 
 export async function runHistoryCommand(opts: HistoryCommandOptions, env: Env): Promise<ExitCode> {
@@ -28,10 +31,17 @@ export async function runHistoryCommand(opts: HistoryCommandOptions, env: Env): 
     if (Number.isNaN(since.getTime())) throw new ConfigError(`Expected \`--since\` to be a date like 2026-11-01 or 2026-11-01T06:00Z, got ${JSON.stringify(opts.since)}`);
     filter.since = since;
   }
+  const targets = metricsTargets(opts, env.cwd, env.env);
+  if (targets && !opts.export) throw new ConfigError('The metrics flags go with `--export` on `history` (on `run` they send the run itself).');
   const file = resolve(env.cwd, opts.history ?? (await defaultHistoryFile(opts.configPath, env.cwd)));
   // No file yet is not an error (a first cron run has not finished), but say where we looked.
   if (!existsSync(file)) env.stderr.write(`No history file at ${relative(env.cwd, file) || file} yet: every \`agent-lab run\` appends to it.\n`);
-  const entries = filterHistory(await readHistory(file), filter);
+  const all = await readHistory(file);
+  const entries = filterHistory(all, filter);
+  if (opts.export) {
+    const { exportHistory } = await import('../metrics/export.js');
+    return exportHistory(targets, entries, all, env);
+  }
   if (opts.html !== undefined) {
     const { writeHistoryHtml } = await import('../store/report-html.js');
     const out = resolve(env.cwd, opts.html);

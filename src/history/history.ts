@@ -6,11 +6,12 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonl } from '../store/jsonl.js';
 import type { GroupKey, GroupSummary, RunStatus, RunSummary } from '../types/summary.js';
+import { judgeOfGroup, type JudgeFigures } from './judge-hook.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 
 /** One model × system prompt of one run. Unknown values are null, never 0. */
-export interface HistoryGroup extends GroupKey {
+export interface HistoryGroup extends GroupKey, JudgeFigures {
   n: number;
   ok: number;
   errors: number;
@@ -26,6 +27,17 @@ export interface HistoryGroup extends GroupKey {
   cost_usd: number | null;
   /** Jobs whose cost was still unknown when the run ended. */
   cost_pending: number;
+  // Added for the metrics export (src/metrics/): absent on lines written before, read as unknown.
+  ttft_p90_ms?: number | null;
+  ttft_p95_ms?: number | null;
+  ttft_p99_ms?: number | null;
+  latency_p90_ms?: number | null;
+  latency_p99_ms?: number | null;
+  /** Median streamed tokens per second. */
+  output_tps_p50?: number | null;
+  native_tokens_reasoning?: number | null;
+  /** Jobs per provider that answered them. */
+  providers?: Record<string, number>;
 }
 
 export interface HistoryEntry {
@@ -73,6 +85,15 @@ function historyGroup(g: GroupSummary): HistoryGroup {
     native_tokens_completion: g.native_tokens_completion,
     cost_usd: g.cost_usd,
     cost_pending: g.cost_pending,
+    ttft_p90_ms: g.ttft_ms.p90,
+    ttft_p95_ms: g.ttft_ms.p95 ?? null,
+    ttft_p99_ms: g.ttft_ms.p99,
+    latency_p90_ms: g.latency_ms.p90,
+    latency_p99_ms: g.latency_ms.p99,
+    output_tps_p50: g.output_tps.p50,
+    native_tokens_reasoning: g.native_tokens_reasoning,
+    providers: g.providers,
+    ...judgeOfGroup(g),
   };
 }
 

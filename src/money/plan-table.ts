@@ -43,8 +43,9 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
   return formatTable(COLUMNS, rows) + notes.map((n) => `${n}\n`).join('');
 }
 
-export function renderPlanJson(plan: CostPlan, capUsd: number | null = null): string {
-  return `${JSON.stringify({ ...plan, max_cost: capUsd }, null, 2)}\n`;
+/** `extra`: keys other stages add (`shard` from `plan --shard`). */
+export function renderPlanJson(plan: CostPlan, capUsd: number | null = null, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ ...plan, max_cost: capUsd, ...extra }, null, 2)}\n`;
 }
 
 function capNote(plan: CostPlan, cap: number): string {

@@ -17,6 +17,12 @@ export const errors = require('undici/lib/core/errors.js') as typeof Undici.erro
 export const buildConnector = require('undici/lib/core/connect.js') as typeof Undici.buildConnector;
 const { getGlobalDispatcher } = require('undici/lib/global.js') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
 
+/** `dispatcher` (or the global one) retrying as `options` say: undici's backoff, Retry-After included. Loaded on first use (metrics only). */
+export function retrying(dispatcher: Undici.Dispatcher | undefined, options: Undici.RetryHandler.RetryOptions): Undici.Dispatcher {
+  const RetryAgent = require('undici/lib/dispatcher/retry-agent.js') as typeof Undici.RetryAgent;
+  return new RetryAgent(dispatcher ?? getGlobalDispatcher(), options);
+}
+
 type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & Partial<Pick<Undici.Dispatcher.RequestOptions, 'method'>> & { dispatcher?: Undici.Dispatcher };
 
 /** undici's top-level `request(url, options)`: a URL on the given (or the global) dispatcher. */

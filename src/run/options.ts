@@ -2,8 +2,10 @@
 // RunOptions: it resolves them into one RunPlan, which is all the later stages see.
 import { resolve } from 'node:path';
 import type { Gates } from '../ci/gates.js';
+import type { ShardOption } from '../ci/shard-env.js';
 import type { Shard } from '../ci/shard.js';
 import type { MatrixFilter } from '../config/matrix.js';
+import type { MetricsOptions } from '../metrics/targets.js';
 import type { ExitCode } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import type { MockOptions } from '../mock/server.js';
@@ -31,8 +33,10 @@ export interface MatrixOptions {
   params?: Params;
   /** Params a model does not list are errors, and provider.require_parameters: true is sent. */
   strictParams?: boolean;
-  /** Run only this slice of the matrix (`--shard i/n`). */
-  shard?: Shard;
+  /** Run only this slice of the matrix (`--shard i/n`), or the slice the environment names (`auto`). */
+  shard?: ShardOption;
+  /** With `auto` in a Kubernetes Indexed Job: how many pods (JOB_COMPLETION_INDEX says which). */
+  shardCount?: number;
 }
 
 /** How the jobs are sent, and what they may cost. */
@@ -69,6 +73,8 @@ export interface AfterRunOptions {
   history?: string | false;
 }
 
+export type { MetricsOptions } from '../metrics/targets.js';
+
 /** This invocation only: never recorded, so a resume never inherits them. */
 export interface ResumeOptions {
   /** Continue the run in this folder. */
@@ -78,7 +84,7 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & ResumeOptions;
+export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & MetricsOptions & ResumeOptions;
 
 /** `plan` and `run --dry-run`: a run's options, checked the same way; nothing is sent. */
 export type PlanOptions = RunOptions & {
@@ -89,24 +95,27 @@ export type PlanOptions = RunOptions & {
 /**
  * What run.json records so that `agent-lab resume DIR` runs the same command again: every
  * option except the folder (resume reads it from there), the simulator's test settings and the
- * per-invocation ones. A new option is recorded and replayed without being named here.
+ * per-invocation ones; `--shard auto` is recorded as the slice it resolved to, so a resume on
+ * another machine runs the same jobs. A new option is recorded and replayed without being named here.
  */
-export type ReplayOptions = Omit<RunOptions, 'out' | 'mockOptions' | keyof ResumeOptions>;
+export type ReplayOptions = Omit<RunOptions, 'out' | 'mockOptions' | 'shardCount' | keyof ResumeOptions>;
 
 /**
  * The replay record, with every path absolute so a resume works from any folder. The suite and
  * the config are the files this run loaded (a config found in cwd is named, not looked for again).
  */
-export function replayOf(options: RunOptions, paths: { cwd: string; suite: string; config: string | null }): ReplayOptions {
-  const { out: _out, mockOptions: _mock, resume: _resume, retryErrors: _retry, force: _force, ...replay } = options;
+export function replayOf(options: RunOptions, paths: { cwd: string; suite: string; config: string | null }, shard: Shard | null): ReplayOptions {
+  const { out: _out, mockOptions: _mock, resume: _resume, retryErrors: _retry, force: _force, shardCount: _count, ...replay } = options;
   const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(paths.cwd, path));
   return {
     ...replay,
     suitePath: paths.suite,
+    shard: shard ?? undefined,
     configPath: paths.config ?? undefined,
     junit: absolute(replay.junit),
     baseline: absolute(replay.baseline),
     history: replay.history === false ? false : absolute(replay.history),
+    metricsFile: absolute(replay.metricsFile),
   };
 }
 

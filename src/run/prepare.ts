@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../log.js';
 import { expandMatrix, unknownFilterNames } from '../config/matrix.js';
 import { preflight, reportPreflight } from '../models/preflight.js';
 import { shardJobs, type Shard } from '../ci/shard.js';
+import { resolveShard, type ShardSource } from '../ci/shard-env.js';
 import type { Job, Params } from '../types/job.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
@@ -28,6 +29,8 @@ export interface RunPlan {
   matrix: Job[];
   jobs: Job[];
   shard: Shard | null;
+  /** The slice and where it came from (`--shard`, or the CI engine for `auto`); null unsharded. */
+  sharding: ShardSource | null;
   endpoint: Endpoint;
   paths: RunPaths;
   /** Set when the run continues in paths.outDir. */
@@ -82,13 +85,16 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
   const matrix = expandMatrix(suite, strictParams(options), filter);
   if (matrix.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
-  // --shard: this machine's slice of the matrix; everything after this sees only it.
-  const jobs = options.shard ? shardJobs(matrix, options.shard) : matrix;
+  // --shard: this machine's slice of the matrix (`auto`: the CI engine's); everything after this sees only it.
+  const sharding = resolveShard(options.shard, options.shardCount, env.env);
+  const shard = sharding?.shard ?? null;
+  const jobs = shard ? shardJobs(matrix, shard) : matrix;
+  if (sharding) logger.info(`shard ${shard!.index}/${shard!.count} from ${sharding.from}: ${jobs.length} of ${matrix.length} jobs`);
   const gates = mergeGates(suite.gates, options.gates);
   if (gates.min_pass_rate !== undefined && !matrix.some((job) => job.checks?.length)) {
     throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
   }
-  const after = planAfterRun(options, env.cwd, settings.output_dir);
+  const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
@@ -110,8 +116,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
     responses: options.saveResponses ? join(outDir, 'responses') : null,
   };
   const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
-  const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath });
-  return { suite, settings, logger, matrix, jobs, shard: options.shard ?? null, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
+  const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath }, shard);
+  return { suite, settings, logger, matrix, jobs, shard, sharding, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
 }
 
 function requireKey(settings: Settings, env: Env, resuming: boolean): string {
