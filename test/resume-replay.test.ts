@@ -45,9 +45,13 @@ const SAMPLE: Every<ReplayOptions> = {
   baseline: 'base',
   failOn: 'cost>+1000%',
   history: 'trend/history.jsonl',
+  stream: false,
+  cache: true,
+  cacheDir: 'answers',
+  cacheMode: 'refresh',
 };
 /** The options that name a file or folder: recorded absolute. */
-const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history'] as const;
+const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'cacheDir'] as const;
 
 let ws: Workspace;
 const env = () => memoryEnv({ cwd: ws.dir, env: { AGENT_LAB_CACHE_DIR: ws.path('cache') } });

@@ -29,7 +29,7 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
   for (const e of entries) {
     for (const g of e.groups) {
       // A simulated run is no baseline for a real one (nor the other way round).
-      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${e.mock}`;
+      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${g.model_label}\u0000${e.mock}`;
       const before = previous.get(key);
       previous.set(key, g);
       rows.push([

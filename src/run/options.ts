@@ -1,6 +1,7 @@
 // What a caller asks of `runSuite`, in groups, and what it gets back. Only prepare.ts reads
 // RunOptions: it resolves them into one RunPlan, which is all the later stages see.
 import { resolve } from 'node:path';
+import type { CacheMode } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import type { Shard } from '../ci/shard.js';
 import type { MatrixFilter } from '../config/matrix.js';
@@ -33,6 +34,8 @@ export interface MatrixOptions {
   strictParams?: boolean;
   /** Run only this slice of the matrix (`--shard i/n`). */
   shard?: Shard;
+  /** false: every request without streaming (`--no-stream`), over the suite's `stream` keys. */
+  stream?: boolean;
 }
 
 /** How the jobs are sent, and what they may cost. */
@@ -78,7 +81,17 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & ResumeOptions;
+/** The response cache (README "Response cache"). */
+export interface CacheOptions {
+  /** On (`--cache`) or off (`--no-cache`), over the suite and the config; absent: theirs (or on, with --cache-dir/--cache-mode). */
+  cache?: boolean;
+  /** The cache folder (default: `responses/` in the cache root). */
+  cacheDir?: string;
+  /** Default read-write. */
+  cacheMode?: CacheMode;
+}
+
+export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & CacheOptions & OutputOptions & AfterRunOptions & ResumeOptions;
 
 /** `plan` and `run --dry-run`: a run's options, checked the same way; nothing is sent. */
 export type PlanOptions = RunOptions & {
@@ -105,6 +118,7 @@ export function replayOf(options: RunOptions, paths: { cwd: string; suite: strin
     suitePath: paths.suite,
     configPath: paths.config ?? undefined,
     junit: absolute(replay.junit),
+    cacheDir: absolute(replay.cacheDir),
     baseline: absolute(replay.baseline),
     history: replay.history === false ? false : absolute(replay.history),
   };
