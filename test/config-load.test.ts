@@ -237,7 +237,7 @@ describe('loadSuite: problems, each at file:line:col', () => {
     expect(messages[0]).toBe("7:10 params.model: `model` does not belong in params: each job sets it from the suite's `models` list");
     expect(messages[1]).toMatch(/^8:11 params\.models: `models` is a fallback list: .* the benchmark would lie/);
     expect(messages[2]).toMatch(/^9:13 params\.messages: `messages` does not belong in params/);
-    expect(messages[3]).toMatch(/^10:11 params\.stream: `stream` does not belong in params: agent-lab always streams/);
+    expect(messages[3]).toMatch(/^10:11 params\.stream: `stream` does not belong in params: set `stream: false` on the suite, a model or a task/);
     expect(messages[4]).toMatch(/^11:12 params\.api_key: The API key never lives in a file/);
     expect(error.message).not.toContain('sk-or-v1-abc');
   });

@@ -26,6 +26,8 @@ export interface HistoryGroup extends GroupKey {
   cost_usd: number | null;
   /** Jobs whose cost was still unknown when the run ended. */
   cost_pending: number;
+  /** Jobs answered from the response cache (cost 0, no timing); absent in older lines. */
+  cached?: number;
 }
 
 export interface HistoryEntry {
@@ -73,6 +75,7 @@ function historyGroup(g: GroupSummary): HistoryGroup {
     native_tokens_completion: g.native_tokens_completion,
     cost_usd: g.cost_usd,
     cost_pending: g.cost_pending,
+    cached: g.cached,
   };
 }
 

@@ -53,9 +53,9 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
   return formatTable(COLUMNS, rows);
 }
 
-/** Cost per priced job: a total over more jobs is not a rise in price. */
+/** Cost per priced job: a total over more jobs is not a rise in price, nor a cache hit's 0 a fall. */
 export function perJob(g: HistoryGroup): number | null {
-  const priced = g.ok - Math.min(g.ok, g.cost_pending);
+  const priced = g.ok - Math.min(g.ok, g.cost_pending + (g.cached ?? 0));
   return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
 }
 
