@@ -68,6 +68,7 @@ describe('run appends to the history', () => {
       native_tokens_completion: s.native_tokens_completion,
       cost_usd: s.cost_usd,
       cost_pending: 0,
+      cached: 0,
     });
   });
 

@@ -32,7 +32,9 @@ export function createJsonReader(): StreamReader {
       }
       if (!isRecord(body)) {
         const result = sse.end();
-        result.malformed = text.trim().slice(0, MALFORMED_EXCERPT);
+        // Not JSON (cut short, or never JSON) is malformed; JSON that is no object is just not an answer.
+        if (body === undefined) result.malformed = text.trim().slice(0, MALFORMED_EXCERPT);
+        else result.events = 1;
         return result;
       }
       const choices = Array.isArray(body.choices) ? body.choices.map((c: unknown) => (isRecord(c) ? { ...c, delta: c.message ?? c.delta } : c)) : body.choices;
