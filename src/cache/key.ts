@@ -16,10 +16,11 @@ export function keyBase(baseUrl: string): string {
 
 /**
  * A repeat is another measurement of the same request, so by default its index is part of the
- * key (each repeat has its own answer); `sharedRepeats` leaves it out.
+ * key (each repeat has its own answer); `sharedRepeats` leaves it out. Repeat 0's key never has
+ * it, so shared repeats reuse the answer any run stored for a first repeat.
  */
 export function cacheKey(base: string, job: Pick<Job, 'model' | 'messages' | 'params' | 'stream' | 'repeat'>, sharedRepeats: boolean): string {
   const body = chatBody({ model: job.model, messages: job.messages, params: job.params, stream: job.stream });
-  const text = JSON.stringify(canonical({ base, body, ...(sharedRepeats ? {} : { repeat: job.repeat }) }));
+  const text = JSON.stringify(canonical({ base, body, ...(sharedRepeats || job.repeat === 0 ? {} : { repeat: job.repeat }) }));
   return createHash('sha256').update(text).digest('hex');
 }
