@@ -91,7 +91,7 @@ describe('loadSuite: a good suite', () => {
     });
     const error = await rejection(loadSuite(file));
     // The anchor's home must itself be a known key; the merge itself works.
-    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, tasks, params, repeats, concurrency, max_cost, checks, gates)']);
+    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, tasks, params, repeats, concurrency, max_cost, checks, gates, stream, cache, cache_repeats)']);
     await ws!.write('suite.yaml', `name: s\nmodels:\n  - { id: a/b, params: &shared { temperature: 0, seed: 7 } }\ntasks:\n  - id: t\n    prompt: hi\n    params: { <<: *shared, seed: 8 }\n`);
     expect((await loadSuite(file)).suite.tasks[0]!.params).toEqual({ temperature: 0, seed: 8 });
   });
@@ -170,7 +170,7 @@ describe('loadSuite: problems, each at file:line:col', () => {
         'models:',
         '  - a/b',
         '  - c/d',
-        '  - { id: a/b, label: again }',
+        '  - { id: a/b }',
         'system_prompts:',
         '  terse: Be terse.',
         '  terse: Be very terse.',
@@ -181,7 +181,7 @@ describe('loadSuite: problems, each at file:line:col', () => {
       ].join('\n'),
     );
     expect(error.issues.map(where)).toEqual([
-      '5:11 models.2.id: Duplicate model id `a/b` (also models.0): ids must be unique',
+      '5:11 models.2.id: Duplicate model `a/b` (also models.0): a model listed twice needs its own `label` on each entry',
       '8:3 system_prompts.terse: Duplicate system prompt id `terse` (first on line 7): YAML would keep only one, so rename or remove one',
       '11:11 tasks.1.id: Duplicate task id `t1` (also tasks.0): ids must be unique',
     ]);
@@ -237,7 +237,7 @@ describe('loadSuite: problems, each at file:line:col', () => {
     expect(messages[0]).toBe("7:10 params.model: `model` does not belong in params: each job sets it from the suite's `models` list");
     expect(messages[1]).toMatch(/^8:11 params\.models: `models` is a fallback list: .* the benchmark would lie/);
     expect(messages[2]).toMatch(/^9:13 params\.messages: `messages` does not belong in params/);
-    expect(messages[3]).toMatch(/^10:11 params\.stream: `stream` does not belong in params: agent-lab always streams/);
+    expect(messages[3]).toMatch(/^10:11 params\.stream: `stream` does not belong in params: set `stream: false` on the suite, a model or a task/);
     expect(messages[4]).toMatch(/^11:12 params\.api_key: The API key never lives in a file/);
     expect(error.message).not.toContain('sk-or-v1-abc');
   });

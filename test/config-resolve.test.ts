@@ -204,7 +204,15 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
       max_cost: null,
       max_response_bytes: null,
       log_level: 'info',
+      cache: false,
     });
+  });
+
+  it('the response cache: config < suite < flag', () => {
+    expect(resolveSettings(config({ cache: true }), {}, {}).cache).toBe(true);
+    expect(resolveSettings(config({ cache: true }), {}, {}, { concurrency: null, max_cost: null, cache: false }).cache).toBe(false);
+    expect(resolveSettings(config(), {}, { cache: true }, { concurrency: null, max_cost: null, cache: false }).cache).toBe(true);
+    expect(resolveSettings(config({ cache: true }), {}, { cache: false }).cache).toBe(false);
   });
 
   it('applies each layer over the one below', () => {

@@ -77,6 +77,7 @@ describe('run appends to the history', () => {
       output_tps_p50: s.output_tps.p50,
       native_tokens_reasoning: s.native_tokens_reasoning,
       providers: s.providers,
+      cached: 0,
     });
   });
 

@@ -52,9 +52,13 @@ const SAMPLE: Every<ReplayOptions> = {
   pushgateway: 'http://127.0.0.1:9',
   pushJob: 'replayed',
   otlp: 'http://127.0.0.1:9/v1/metrics',
+  stream: false,
+  cache: true,
+  cacheDir: 'answers',
+  cacheMode: 'refresh',
 };
 /** The options that name a file or folder: recorded absolute. */
-const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'metricsFile'] as const;
+const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'metricsFile', 'cacheDir'] as const;
 
 let ws: Workspace;
 let receiver: Server;

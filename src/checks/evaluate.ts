@@ -1,12 +1,14 @@
 // Pure: a task's checks × one row → one verdict per check, each with a reason a reader can act
 // on. Text checks look at output_text; limit checks at the row's measured numbers, where an
-// unknown number fails its check (an unmeasured latency is not a fast one).
+// unknown number fails its check (an unmeasured latency is not a fast one). A cached answer is
+// judged on the figures it had when it was made (cached_*, cost_cached_usd): the same answer.
 import type { CheckResult, JobResult } from '../types/result.js';
 import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
 
 /** The row fields checks read. */
-export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'>;
+export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'> &
+  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cost_cached_usd'>>;
 
 export interface EvaluateOptions {
   /**
@@ -43,6 +45,7 @@ type Verdict = Omit<CheckResult, 'name'>;
 
 function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Verdict {
   const text = row.output_text;
+  const named = (what: string) => (row.cache_hit ? `cached ${what}` : what);
   switch (spec.kind) {
     case 'contains':
       return text.includes(spec.value) ? ok('found') : fail(`not found in ${excerpt(text)}`);
@@ -72,16 +75,21 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
       return compiled.validate(parsed.value) ? ok('matches the schema') : fail(describeErrors(compiled.validate.errors));
     }
     case 'max_latency_ms':
-      return atMost('latency', row.latency_ms, spec.limit, (v) => `${v} ms`);
+      return atMost(named('latency'), cachedOr(row, row.latency_ms, row.cached_latency_ms), spec.limit, (v) => `${v} ms`);
     case 'max_ttft_ms':
-      return atMost('ttft', row.ttft_ms, spec.limit, (v) => `${v} ms`);
+      return atMost(named('ttft'), cachedOr(row, row.ttft_ms, row.cached_ttft_ms), spec.limit, (v) => `${v} ms`);
     case 'max_tokens':
       return atMost('completion tokens', row.tokens_completion ?? row.native_tokens_completion, spec.limit, String);
-    case 'max_cost_usd':
-      if (row.cost_usd === null) return fail(!options.final && row.cost_source === 'pending' ? 'cost pending' : 'cost unknown');
-      return atMost('cost', row.cost_usd, spec.limit, (v) => `$${v}`);
+    case 'max_cost_usd': {
+      const cost = cachedOr(row, row.cost_usd, row.cost_cached_usd);
+      if (cost === null) return fail(!options.final && row.cost_source === 'pending' ? 'cost pending' : 'cost unknown');
+      return atMost(named('cost'), cost, spec.limit, (v) => `$${v}`);
+    }
   }
 }
+
+/** The row's own figure, or for a cache hit the one its answer had when it was made. */
+const cachedOr = (row: CheckedRow, own: number | null, original: number | null | undefined) => (row.cache_hit ? (original ?? null) : own);
 
 const ok = (detail: string): Verdict => ({ pass: true, detail });
 const fail = (detail: string): Verdict => ({ pass: false, detail });

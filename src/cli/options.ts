@@ -2,9 +2,10 @@
 // its parsed values into the feature's typed options. extra-typings infers every parsed value's
 // type from its declaration, so a mapper that reads a flag its group lacks does not compile.
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { CACHE_MODES } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
-import type { EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
+import type { CacheOptions, EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
 import { above0, int, list, num, param, rate, shard } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
@@ -64,6 +65,27 @@ export const withShard = <A extends unknown[], O extends OptionValues, G extends
 export const shardOf = (o: OptsOf<ReturnType<typeof withShard<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'shard' | 'shardCount'>> => ({
   shard: o.shard,
   shardCount: o.shardCount,
+});
+
+/** --no-stream (run, plan): its own group, as the params group's type is at the compiler's limit. */
+export const withStream = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd.option('--no-stream', 'send every request without streaming: one JSON answer each (ttft, ttfc and itl are then unknown)');
+export const streamOf = (o: OptsOf<ReturnType<typeof withStream<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'stream'>> => ({
+  // commander sets `stream` true unless --no-stream is given: only the flag itself overrides the suite.
+  stream: o.stream === false ? false : undefined,
+});
+
+/** --cache, --cache-dir, --cache-mode: the response cache (run). */
+export const withCache = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--cache', 'answer jobs from the response cache, store new answers (see README "Response cache")')
+    .option('--no-cache', 'do not use the response cache, whatever the suite or config says')
+    .option('--cache-dir <dir>', 'the response cache folder (default: $AGENT_LAB_CACHE_DIR/responses, else $XDG_CACHE_HOME/agent-lab/responses, else ~/.cache/agent-lab/responses)')
+    .addOption(new Option('--cache-mode <mode>', 'read: use hits, store nothing; write: send every job, store answers not yet cached; refresh: send every job, replace their entries (default: read-write)').choices(CACHE_MODES));
+export const cacheOf = (o: OptsOf<ReturnType<typeof withCache<[], {}, {}>>>): Mapped<CacheOptions> => ({
+  cache: o.cache,
+  cacheDir: o.cacheDir,
+  cacheMode: o.cacheMode,
 });
 
 /** The cost cap and the estimate (run, plan). */

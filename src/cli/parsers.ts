@@ -27,6 +27,13 @@ export const shard = (value: string): ShardOption => {
     throw new InvalidArgumentError((error as Error).message);
   }
 };
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** An age like `7d` or `12h`, in ms. */
+export const age = (name: string) => (value: string) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(value);
+  if (!match) throw new InvalidArgumentError(`Expected \`${name}\` to be an age like 90s, 30m, 12h, 7d or 2w`);
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+};
 export const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 export const param = (value: string, previous: Params = {}) => {
   const eq = value.indexOf('=');

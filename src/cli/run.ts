@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, shardOf, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withShard } from './options.js';
+import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withShard, withStream } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
 export function register(program: Command, exit: (code: number) => void): void {
@@ -23,7 +23,7 @@ export function register(program: Command, exit: (code: number) => void): void {
     .option('--fail-on <rules>', 'with --baseline: exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%"')
     .option('--history <file>', 'append this run to <file> (default: <output_dir>/history.jsonl)')
     .option('--no-history', 'do not append this run to the history file');
-  withMetrics(withLog(withGates(written)))
+  withStream(withCache(withMetrics(withLog(withGates(written)))))
     .action(async (suitePath, opts) => {
       // Every RunOptions key is named here (Mapped): a new option does not compile until the flag maps to it.
       const options: Mapped<Omit<RunOptions, 'mockOptions'>> = {
@@ -37,6 +37,8 @@ export function register(program: Command, exit: (code: number) => void): void {
         ...logOf(opts),
         ...metricsOf(opts),
         ...shardOf(opts),
+        ...cacheOf(opts),
+        ...streamOf(opts),
         out: opts.out,
         concurrency: opts.concurrency,
         saveResponses: Boolean(opts.saveResponses),

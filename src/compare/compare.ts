@@ -197,12 +197,14 @@ function pct(baseline: number | null, current: number | null) {
   return { baseline, current, delta };
 }
 
+// Cache hits (older summaries have no `cached`) billed nothing: neither tokens nor a cost of 0 per job.
 function tokensPerJob(g: GroupSummary): number | null {
-  return g.ok > 0 && (g.native_tokens_prompt || g.native_tokens_completion) ? ((g.native_tokens_prompt ?? 0) + (g.native_tokens_completion ?? 0)) / g.ok : null;
+  const billed = g.ok - Math.min(g.ok, g.cached ?? 0);
+  return billed > 0 && (g.native_tokens_prompt || g.native_tokens_completion) ? ((g.native_tokens_prompt ?? 0) + (g.native_tokens_completion ?? 0)) / billed : null;
 }
 
 function costPerJob(g: GroupSummary): number | null {
-  const priced = g.ok - Math.min(g.ok, g.cost_pending);
+  const priced = g.ok - Math.min(g.ok, g.cost_pending + (g.cached ?? 0));
   return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
 }
 

@@ -12,7 +12,7 @@ import { SUMMARY_FILE } from '../store/write.js';
 import { groupId, type RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 
-/** Per-job values of one group, from ok rows only (as in summary.json). */
+/** Per-job values of one group, from ok rows only, cache hits left out (as in summary.json). */
 export interface Samples {
   latency_ms: number[];
   ttft_ms: number[];
@@ -44,7 +44,8 @@ export async function readSide(path: string): Promise<CompareSide> {
     for await (const row of readJsonl<JobResult>(rowsFile)) {
       runId ??= row.run_id;
       aggregator?.add(row);
-      if (row.status !== 'ok') continue;
+      // A cache hit was not timed (its timing fields are null) and billed nothing: no sample at all.
+      if (row.status !== 'ok' || row.cache_hit) continue;
       const key = groupId(row);
       let s = samples.get(key);
       if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] }));

@@ -103,7 +103,7 @@ const reserved = {
     '`models` is a fallback list: OpenRouter would silently answer with another model on any error and the benchmark would lie. List each model under the suite\'s `models` instead',
   ),
   messages: forbidden('`messages` does not belong in params: a task sets them with `prompt`, `messages` or `prompt_file`'),
-  stream: forbidden('`stream` does not belong in params: agent-lab always streams, that is how it measures time to first token'),
+  stream: forbidden('`stream` does not belong in params: set `stream: false` on the suite, a model or a task (or pass --no-stream) to send requests without streaming'),
   api_key: forbidden('The API key never lives in a file: set it in the environment (OPENROUTER_API_KEY by default)'),
 };
 

@@ -1,5 +1,6 @@
 // Precedence, written once. Params: config < suite < model < task < CLI (mergeParams).
 // Settings: defaults < config file < environment < suite < flags (resolveSettings). Pure.
+// `stream`: suite < model < task < --no-stream (config/matrix.ts).
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
 import { toCheckSpecs } from '../checks/spec.js';
@@ -68,6 +69,8 @@ export interface ResolvedModel {
   /** Display name (defaults to the slug). */
   label: string;
   params: Params;
+  /** The model's own `stream`; absent: the suite's. */
+  stream?: boolean;
 }
 
 export interface ResolvedSystemPrompt {
@@ -84,6 +87,8 @@ export interface ResolvedTask {
   params: Params;
   /** The suite's checks, then the task's own (empty when neither has any). */
   checks?: CheckSpec[];
+  /** The task's own `stream`; absent: the model's, then the suite's. */
+  stream?: boolean;
 }
 
 export interface ResolvedSuite {
@@ -103,6 +108,12 @@ export interface ResolvedSuite {
   tasks: ResolvedTask[];
   /** Gate thresholds from the suite's `gates:` (flags override them in run.ts). */
   gates?: Gates;
+  /** The suite's `stream` (absent: streamed); a model's and a task's own win, --no-stream over all. */
+  stream?: boolean;
+  /** The suite's `cache`; null: the config's (then --cache/--no-cache). */
+  cache?: boolean | null;
+  /** Every repeat of a job may share one cached answer. */
+  cache_repeats?: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -130,7 +141,7 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     max_cost: suite.max_cost ?? null,
     baseParams: mergeParams(config.params, suite.params),
     models: suite.models.map((model) =>
-      typeof model === 'string' ? { id: model, label: model, params: {} } : { id: model.id, label: model.label ?? model.id, params: model.params ?? {} },
+      typeof model === 'string' ? { id: model, label: model, params: {} } : { id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream },
     ),
     systemPrompts: prompts,
     tasks: suite.tasks.map((task) => ({
@@ -140,8 +151,12 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
         [{ role: 'user' as const, content: task.prompt ?? fileText(task.prompt_file ?? '') }],
       params: task.params ?? {},
       checks: [...suiteChecks, ...checks(task.checks)],
+      stream: task.stream,
     })),
     gates: { ...suite.gates },
+    stream: suite.stream,
+    cache: suite.cache ?? null,
+    cache_repeats: suite.cache_repeats ?? false,
   };
 }
 
@@ -164,9 +179,11 @@ export interface Settings {
   /** Size cap of one response; null derives it from max_tokens. */
   max_response_bytes: number | null;
   log_level: LogLevel;
+  /** The response cache is on (README "Response cache"). */
+  cache: boolean;
 }
 
-export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel }>;
+export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean }>;
 
 const ENV = { OPENROUTER_BASE_URL: 'base_url', APP_URL: 'app_url', APP_TITLE: 'app_title' } as const;
 
@@ -179,7 +196,7 @@ export function resolveSettings(
   config: AgentLabConfig,
   env: Record<string, string | undefined>,
   flags: SettingsFlags,
-  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost'>,
+  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost' | 'cache'>,
 ): Settings {
   const input: Record<string, unknown> = { ...config };
   const from: Record<string, string> = {};
@@ -191,6 +208,7 @@ export function resolveSettings(
   for (const [variable, key] of Object.entries(ENV)) set(key, env[variable], `environment variable ${variable}`);
   set('concurrency', suite?.concurrency, 'suite');
   set('max_cost', suite?.max_cost, 'suite');
+  set('cache', suite?.cache, 'suite');
   for (const [key, value] of Object.entries(flags)) set(key, value, `command-line option --${key.replace(/_/g, '-')}`);
 
   const result = ConfigSchema.safeParse(input, { error: errorMessage });
@@ -215,5 +233,6 @@ export function resolveSettings(
     max_cost: c.max_cost ?? null,
     max_response_bytes: c.max_response_bytes ?? null,
     log_level: c.log_level,
+    cache: c.cache,
   };
 }

@@ -11,6 +11,8 @@ import type { GateKey } from '../types/summary.js';
 export { ParamsSchema, type ParamsLayer } from './params.js';
 
 const PROMPT_KEYS = ['prompt', 'messages', 'prompt_file'] as const;
+const streamKey = (where: string) =>
+  bool('stream').optional().meta({ description: `false: ${where} sent without streaming and read as one JSON answer (ttft, ttfc and itl are then null). Default true.` });
 const nameError =
   'Expected `name` to be 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit (it becomes the results folder name)';
 
@@ -26,6 +28,7 @@ export const ModelSchema = z.union(
       id: id('id').meta({ description: 'Model slug as the API knows it.' }),
       label: text('label').optional().meta({ description: 'Display name in reports (default: the slug).' }),
       params: ParamsSchema.optional().meta({ description: 'Params for this model; override the suite params.' }),
+      stream: streamKey("this model's requests are"),
     }),
   ],
   { error: 'Expected a model to be a slug like `openai/gpt-4o-mini` or a mapping like { id: openai/gpt-4o-mini, label: mini }' },
@@ -44,6 +47,7 @@ export const TaskSchema = z
       prompt_file: text('prompt_file').optional().meta({ description: "A file whose content is sent as one user message; relative to the suite's folder." }),
       params: ParamsSchema.optional().meta({ description: 'Params for this task; override suite and model params.' }),
       checks: ChecksSchema.optional(),
+      stream: streamKey("this task's requests are"),
     },
     { error: typeError('Expected a task to be a mapping like { id: capital, prompt: What is the capital of France? }') },
   )
@@ -107,25 +111,38 @@ export const SuiteSchema = z
       max_cost: positive('max_cost', ' of USD').optional().meta({ description: 'Stop sending jobs once this many USD are spent.' }),
       checks: ChecksSchema.optional().meta({ description: "Checks applied to every task, before each task's own checks." }),
       gates: GatesSchema.optional(),
+      stream: streamKey('every request is'),
+      cache: bool('cache').optional().meta({ description: 'Answer jobs from the response cache and store new answers (README "Response cache"); overrides the config, `--cache`/`--no-cache` override it.' }),
+      cache_repeats: bool('cache_repeats')
+        .optional()
+        .meta({ description: 'true: every repeat of a job may be answered by one cached answer. Default false: each repeat has its own entry (repeats measure variance).' }),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )
   .superRefine(
     (suite, ctx) => {
       if (!isRecord(suite)) return;
-      const dup = (list: unknown, what: string, idOf: (item: unknown) => { id: unknown; path: (string | number)[] }) => {
+      /** `key` identifies an item (undefined: not checked); `name` is what the message calls it. */
+      const dup = (list: unknown, what: string, idOf: (item: unknown) => { key: unknown; name: unknown; path: (string | number)[] }, why: string) => {
         if (!Array.isArray(list)) return;
         const seen = new Map<string, number>();
         list.forEach((item, index) => {
-          const { id: value, path } = idOf(item);
-          if (typeof value !== 'string') return;
-          const first = seen.get(value);
-          if (first === undefined) seen.set(value, index);
-          else ctx.addIssue({ code: 'custom', path: [what, index, ...path], message: `Duplicate ${what === 'tasks' ? 'task' : 'model'} id \`${value}\` (also ${what}.${first}): ids must be unique` });
+          const { key, name, path } = idOf(item);
+          if (typeof key !== 'string') return;
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, index);
+          else ctx.addIssue({ code: 'custom', path: [what, index, ...path], message: `Duplicate ${what === 'tasks' ? 'task id' : 'model'} \`${String(name)}\` (also ${what}.${first}): ${why}` });
         });
       };
-      dup(suite.tasks, 'tasks', (task) => ({ id: isRecord(task) ? task.id : undefined, path: ['id'] }));
-      dup(suite.models, 'models', (model) => (isRecord(model) ? { id: model.id, path: ['id'] } : { id: model, path: [] }));
+      dup(suite.tasks, 'tasks', (task) => ({ key: isRecord(task) ? task.id : undefined, name: isRecord(task) ? task.id : '', path: ['id'] }), 'ids must be unique');
+      // A model may be listed twice (two arms: streamed and not, two efforts), each under its own label.
+      const arm = (id: unknown, label: unknown) => (typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}` : undefined);
+      dup(
+        suite.models,
+        'models',
+        (model) => (isRecord(model) ? { key: arm(model.id, model.label), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
+        'a model listed twice needs its own `label` on each entry',
+      );
     },
     { when: () => true },
   );
@@ -180,6 +197,8 @@ export const ConfigSchema = z.strictObject(
     max_cost: positive('max_cost', ' of USD').optional(),
     /** Bytes one response may bring before it is cancelled as too_large; default from max_tokens (README "Error kinds"). */
     max_response_bytes: intFrom('max_response_bytes', 1024).optional(),
+    /** Answer jobs from the response cache and store new answers; a suite's `cache` and --cache/--no-cache override it. */
+    cache: bool('cache').default(false),
     log_level: oneOf('log_level', LOG_LEVELS).default('info'),
   },
   { error: typeError('Expected the config file to be a mapping of settings like { concurrency: 8 }') },

@@ -37,7 +37,7 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
   let outcome: AttemptOutcome;
   let firstSentAt: number | null = null;
   for (let n = 1; ; n++) {
-    outcome = await deps.client.chat({ model: job.model, messages: job.messages, params: job.params, jobId: job.job_id }, deps.signal);
+    outcome = await deps.client.chat({ model: job.model, messages: job.messages, params: job.params, stream: job.stream, jobId: job.job_id }, deps.signal);
     // The client's sent_at is when the request reached the socket: the wait for a slot and a
     // connection before it is queue time, never latency.
     firstSentAt ??= outcome.sent_at;
@@ -98,6 +98,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
   const ttft = s?.first_token_at != null ? s.first_token_at - outcome.sent_at : null;
   const latency = outcome.ended_at - outcome.sent_at;
   const ok = outcome.ok;
+  const streamedRequest = job.stream !== false;
   return {
     run_id: runId,
     job_id: job.job_id,
@@ -110,6 +111,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     system_prompt_sha256: job.system_prompt_sha256,
     repeat: job.repeat,
     params: job.params,
+    stream: streamedRequest,
     status: ok ? 'ok' : 'error',
     error_kind: ok ? null : (outcome.error_kind as ErrorKind),
     error_message: ok ? null : outcome.error_message,
@@ -122,13 +124,20 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     output_text: s?.content ?? '',
     reasoning_text: s?.reasoning ?? '',
     reasoning_encrypted: s ? s.reasoning_encrypted : null,
+    cache_hit: false,
     started_at: startedAt,
     queue_ms: queueMs,
     ttft_ms: round(ttft),
     ttfc_ms: s?.first_content_at != null ? round(s.first_content_at - outcome.sent_at) : null,
     latency_ms: round(latency),
     itl_ms: itl(s?.first_token_at ?? null, s?.last_token_at ?? null, streamed),
-    output_tps: outputTps(streamed, latency, ttft),
+    output_tps: streamedRequest ? outputTps(streamed, latency, ttft) : wholeTps(completion, latency),
+    cached_started_at: null,
+    cached_ttft_ms: null,
+    cached_ttfc_ms: null,
+    cached_latency_ms: null,
+    cached_itl_ms: null,
+    cached_output_tps: null,
     tokens_prompt: usage?.prompt_tokens ?? null,
     tokens_completion: completion,
     tokens_reasoning: usage?.reasoning_tokens ?? null,
@@ -143,6 +152,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     cost_source: attempts.some((a) => a.generation_id) ? 'pending' : 'none',
     or_latency_ms: null,
     or_generation_time_ms: null,
+    cost_cached_usd: null,
     // Filled in by checks/apply.ts once the row (and later its cost) is known.
     checks: [],
     passed: null,
@@ -177,6 +187,12 @@ export function outputTps(tokens: number | null, latencyMs: number, ttftMs: numb
   if (tokens === null || ttftMs === null || tokens < 2) return null;
   const seconds = (latencyMs - ttftMs) / 1000;
   return seconds > 0 ? round(tokens / seconds) : null;
+}
+
+/** A whole (non-streamed) answer: every completion token over the whole latency, the thinking included. */
+export function wholeTps(tokens: number | null, latencyMs: number): number | null {
+  if (tokens === null || tokens < 1 || latencyMs <= 0) return null;
+  return round(tokens / (latencyMs / 1000));
 }
 
 /** A wait as a person reads it: `45 s`, `2.5 h`, `11.6 days`. */

@@ -30,6 +30,8 @@ export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
   admit?: (job: Job) => boolean | 'go' | 'wait' | 'stop';
   /** Return a job's reservation once its real cost is known. */
   settle?: (job: Job, row: JobResult) => void;
+  /** A job's row from the response cache, or null to send it. A hit takes no slot and no reservation. */
+  fromCache?: (job: Job) => Promise<JobResult | null>;
   /**
    * Rows of an earlier run (being resumed) whose cost never arrived, because that run was killed
    * while it waited for /generation: looked up again and handed to onCost. Nothing is re-sent.
@@ -41,6 +43,7 @@ export interface RunnerOutcome {
   status: RunStatus;
   /** Why the run stopped early, when it did. */
   stopReason: string | null;
+  /** Jobs taken from the list (cache hits included): the ones after it were never reached. */
   dispatched: number;
   /** Times the effective concurrency was lowered after 429s. */
   throttles: number;
@@ -111,6 +114,12 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
   for (const row of deps.recoverCosts ?? []) lookupCost(null, row);
   const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
   for (const job of jobs) {
+    const hit = deps.fromCache && !stopped() ? await deps.fromCache(job) : null;
+    if (hit) {
+      state.dispatched++;
+      deps.onRow(hit, job);
+      continue;
+    }
     while (!stopped() && limit.activeCount + limit.pendingCount >= limit.concurrency) await slotFreed();
     if (stopped()) break;
     let verdict = deps.admit ? deps.admit(job) : true;

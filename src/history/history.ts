@@ -38,6 +38,8 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   native_tokens_reasoning?: number | null;
   /** Jobs per provider that answered them. */
   providers?: Record<string, number>;
+  /** Jobs answered from the response cache (cost 0, no timing); absent in older lines. */
+  cached?: number;
 }
 
 export interface HistoryEntry {
@@ -94,6 +96,7 @@ function historyGroup(g: GroupSummary): HistoryGroup {
     native_tokens_reasoning: g.native_tokens_reasoning,
     providers: g.providers,
     ...judgeOfGroup(g),
+    cached: g.cached,
   };
 }
 

@@ -29,7 +29,7 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
   for (const e of entries) {
     for (const g of e.groups) {
       // A simulated run is no baseline for a real one (nor the other way round).
-      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${e.mock}`;
+      const key = `${e.suite}\u0000${g.model}\u0000${g.system_prompt_id}\u0000${g.model_label}\u0000${e.mock}`;
       const before = previous.get(key);
       previous.set(key, g);
       rows.push([
@@ -53,9 +53,9 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
   return formatTable(COLUMNS, rows);
 }
 
-/** Cost per priced job: a total over more jobs is not a rise in price. */
+/** Cost per priced job: a total over more jobs is not a rise in price, nor a cache hit's 0 a fall. */
 export function perJob(g: HistoryGroup): number | null {
-  const priced = g.ok - Math.min(g.ok, g.cost_pending);
+  const priced = g.ok - Math.min(g.ok, g.cost_pending + (g.cached ?? 0));
   return g.cost_usd === null || priced === 0 ? null : g.cost_usd / priced;
 }
 

@@ -76,6 +76,8 @@ export interface GenerationRecord {
   finish_reason: string | null;
   native_finish_reason: string | null;
   cancelled: boolean;
+  /** The request asked for a stream. */
+  streamed: boolean;
   /** 2 under `fault=cost_mismatch`, else 1. */
   cost_factor: number;
   /** Epoch ms from which /generation answers 200; Infinity under `fault=generation_never`. */
@@ -127,7 +129,7 @@ export function generationBody(rec: GenerationRecord): Record<string, unknown> {
     router: null,
     service_tier: null,
     session_id: rec.session_id,
-    streamed: true,
+    streamed: rec.streamed,
     tokens_completion: rec.counts.completion,
     tokens_prompt: rec.counts.prompt,
     total_cost: cost,

@@ -1,5 +1,6 @@
 // POST /chat/completions: validate like OpenRouter, apply the request's faults, then stream the
-// planned answer and keep the request log entry and the /generation record up to date.
+// planned answer (or, without `stream: true`, send it as one JSON body) and keep the request log
+// entry and the /generation record up to date.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usageJson, type GenerationRecord } from './accounting.js';
@@ -10,6 +11,7 @@ import { faultReply, jsonError } from './faults.js';
 import { now, pushBounded, setBounded, type MockRequestLog } from './log.js';
 import { planAnswer, type PlanOptions } from './plan.js';
 import { streamAnswer, type StreamFault } from './stream.js';
+import { answerWhole } from './whole.js';
 
 export interface MockState {
   apiKey: string | undefined;
@@ -76,6 +78,7 @@ export function handleChat(state: MockState, req: IncomingMessage, res: ServerRe
     completion_tokens: 0,
     reasoning_tokens: 0,
     authorization_present: req.headers.authorization !== undefined,
+    stream: null,
     job: header(req, 'x-agent-lab-job'),
   };
   pushBounded(state.requests, entry, state.logLimit);
@@ -109,7 +112,7 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(400, jsonError(400, 'Request body must be a JSON object'));
   entry.model = typeof body.model === 'string' ? body.model : null;
-  if (body.stream !== true) return fail(400, jsonError(400, 'The agent-lab simulator only serves streaming requests: set "stream": true'));
+  entry.stream = body.stream === true;
   const requested = entry.model === null ? undefined : findModel(entry.model);
   if (!requested) return fail(400, jsonError(400, `${entry.model ?? '(missing model)'} is not a valid model ID`));
   if (!Array.isArray(body.messages) || body.messages.length === 0) return fail(400, jsonError(400, 'messages must be a non-empty array'));
@@ -145,7 +148,7 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   // `end` can run inside streamAnswer itself (ttft=0, itl=0), before `handle` is assigned.
   let ended = false;
   let handle: { stop(): void } | undefined;
-  handle = streamAnswer(
+  handle = (entry.stream ? streamAnswer : answerWhole)(
     res,
     { id, created: Math.floor(Date.now() / 1000), plan, usageJson: usageJson(served.pricing, counts), commentLines: state.commentLines, fault: streamFault, startAt: entry.received_at },
     {
@@ -168,6 +171,7 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
           finish_reason: outcome === 'complete' ? plan.finish : outcome === 'error' ? 'error' : null,
           native_finish_reason: outcome === 'complete' ? plan.nativeFinish : outcome === 'error' ? 'error' : null,
           cancelled: outcome === 'aborted',
+          streamed: entry.stream === true,
           cost_factor: fault?.kind === 'cost_mismatch' ? 2 : 1,
           ready_at: at + delay,
           external_user: typeof body.user === 'string' ? body.user : null,

@@ -35,6 +35,8 @@ export interface MockRequestLog {
   authorization_present: boolean;
   /** The X-Agent-Lab-Job header, joining this entry to a result row. */
   job: string | null;
+  /** The request asked for a stream (`"stream": true`); null until its body is read. */
+  stream: boolean | null;
 }
 
 /**

@@ -41,6 +41,13 @@ const DONE = 'data: [DONE]\n\n';
 /** Streams at least this long get one keep-alive comment in the middle, as recorded (REC 04). */
 const MID_COMMENT_MIN_TOKENS = 20;
 
+/** An RST, like a dropped upstream; older Nodes without it get a plain destroy. */
+export function kill(socket: Socket | null): void {
+  if (!socket || socket.destroyed) return;
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
 export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: StreamEvents): { stop(): void } {
   const { plan, fault } = spec;
   const j = JSON.stringify;
@@ -102,13 +109,6 @@ export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: Stre
     wroteByte = true;
     wroteToken ||= i > 0 && (i > nReasoning || !plan.hideReasoning);
     wroteContent ||= i > nReasoning;
-  }
-
-  function kill(socket: Socket | null): void {
-    if (!socket || socket.destroyed) return;
-    // An RST, like a dropped upstream; older Nodes without it get a plain destroy.
-    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-    else socket.destroy();
   }
 
   function pump(): void {

@@ -1,8 +1,7 @@
 // The edge where `run` and `plan` get the model list: GET /models (with the disk cache of
 // fetch.ts), or the list of the simulator a --mock command started. Everything after
 // this takes the list as data.
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cacheRoot } from '../cache/dir.js';
 import type { Env } from '../env.js';
 import { AgentLabError } from '../errors.js';
 import { fetchModels, type FetchedModels } from './fetch.js';
@@ -24,19 +23,6 @@ export interface Catalog {
   canonical: Map<string, string>;
 }
 
-/**
- * Where the /models cache lives: $AGENT_LAB_CACHE_DIR, else $XDG_CACHE_HOME/agent-lab, else
- * ~/.cache/agent-lab — from the injected env only; with none of them set (tests, embedding),
- * the system temp folder, so nothing lands in a home the caller did not name.
- */
-export function modelsCacheDir(env: Pick<Env, 'env'>): string {
-  const e = env.env;
-  if (e.AGENT_LAB_CACHE_DIR) return e.AGENT_LAB_CACHE_DIR;
-  if (e.XDG_CACHE_HOME) return join(e.XDG_CACHE_HOME, 'agent-lab');
-  if (e.HOME) return join(e.HOME, '.cache', 'agent-lab');
-  return join(tmpdir(), 'agent-lab-cache');
-}
-
 export interface LoadCatalogOptions {
   baseUrl: string;
   /** The URL is the built-in simulator this command started: no disk cache, and named as such. */
@@ -51,7 +37,7 @@ export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'
   // The simulator's port changes every time: caching its list would only litter the cache folder.
   if (opts.simulated) return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: '', cache: false }), 'the built-in simulator');
   try {
-    return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: modelsCacheDir(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) }), opts.baseUrl);
+    return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: cacheRoot(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) }), opts.baseUrl);
   } catch (error) {
     // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
     if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);

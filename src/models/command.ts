@@ -2,7 +2,7 @@
 // Options are checked before anything is fetched, so a typo costs no request.
 import { closest, distance } from 'fastest-levenshtein';
 import type { Dispatcher } from 'undici';
-import { modelsCacheDir } from './catalog.js';
+import { cacheRoot } from '../cache/dir.js';
 import { loadConfig } from '../config/load.js';
 import { resolveSettings, type Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
@@ -135,12 +135,12 @@ export async function modelsCommand(
   const settings = resolveSettings(config, env.env, opts.baseUrl === undefined ? {} : { base_url: opts.baseUrl });
   const io: CommandIo = { stdout: (s) => env.stdout.write(s), stderr: (s) => env.stderr.write(s) };
   const headers = attributionHeaders(settings);
-  if (!opts.mock) return runModelsCommand({ ...opts, id, baseUrl: settings.base_url, cacheDir: modelsCacheDir(env), headers, dispatcher: opts.dispatcher ?? proxyDispatcher(env.env) }, io);
+  if (!opts.mock) return runModelsCommand({ ...opts, id, baseUrl: settings.base_url, cacheDir: cacheRoot(env), headers, dispatcher: opts.dispatcher ?? proxyDispatcher(env.env) }, io);
   const { startMockServer } = await import('../mock/server.js');
   const server = await startMockServer({});
   try {
     // The simulator's port changes every time: a cache file for it would only be litter.
-    return await runModelsCommand({ ...opts, id, baseUrl: server.url, endpointName: 'the built-in simulator', cacheDir: modelsCacheDir(env), headers, cache: false }, io);
+    return await runModelsCommand({ ...opts, id, baseUrl: server.url, endpointName: 'the built-in simulator', cacheDir: cacheRoot(env), headers, cache: false }, io);
   } finally {
     await server.close();
   }

@@ -1,8 +1,9 @@
 // GET {baseUrl}/models with a small disk cache. The listing is CDN-cached for 5 minutes anyway
 // (wire reference §4), so a 5-minute local cache costs nothing in freshness and saves a round
 // trip on every `agent-lab models` call. One cache file per base URL: mock and real never mix.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../cache/atomic.js';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { request } from '../provider/undici.js';
@@ -130,15 +131,8 @@ async function readCache(file: string, base: string): Promise<CacheFile | null> 
   }
 }
 
-/** Temp file + rename, so a concurrent reader never sees half a file. */
+/** Atomic, so a concurrent reader never sees half a file. */
 async function writeCache(file: string, content: CacheFile): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(temp, JSON.stringify(content));
-    await rename(temp, file);
-  } catch {
-    // The listing is still good; an unwritable cache only costs a refetch next time.
-    await rm(temp, { force: true }).catch(() => undefined);
-  }
+  // The listing is still good; an unwritable cache only costs a refetch next time.
+  await writeFileAtomic(file, JSON.stringify(content)).catch(() => undefined);
 }

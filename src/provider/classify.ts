@@ -49,14 +49,20 @@ export function streamFailure(stream: StreamResult, hide: (text: string) => stri
  * An answer read as text rather than streamed: an error status, a redirect, or a 2xx that is not
  * an event stream. `hide` redacts the whole body before anything is cut from it.
  */
-export function textAnswerFailure(res: Exchange, contentType: string, hide: (text: string) => string, requestUrl: string): Failure & { retry_after_ms: number | null } {
+export function textAnswerFailure(
+  res: Exchange,
+  contentType: string,
+  hide: (text: string) => string,
+  requestUrl: string,
+  notAnswer: (status: number, contentType: string, text: string) => Failure = notAStream,
+): Failure & { retry_after_ms: number | null } {
   const encoding = contentEncoding(res.headers);
   const text = hide(decodeText(res.text ?? Buffer.alloc(0), encoding, TEXT_LIMIT));
   const noWait = { retry_after_ms: null };
   if (res.status < 300 && encoding !== null && !decodable(encoding)) {
     return { kind: 'bad_request', message: `HTTP ${res.status} in content-encoding "${encoding}", which agent-lab cannot read (it asks for none)`, ...noWait };
   }
-  if (res.status < 300) return { ...notAStream(res.status, contentType, text), ...noWait };
+  if (res.status < 300) return { ...notAnswer(res.status, contentType, text), ...noWait };
   const location = res.headers.location;
   if (res.status < 400) return { ...redirectFailure(res.status, Array.isArray(location) ? location[0] : location, requestUrl), ...noWait };
   const error = parseErrorBody(res.status, text);

@@ -1,28 +1,30 @@
 // The HTTP edge: one undici Pool per endpoint, sized to the concurrency (an EnvHttpProxyAgent
-// when a proxy is set). Sends one streaming attempt and turns whatever happens into an
-// AttemptOutcome; it never throws for a failed request. Retries are job.ts's business. Every
-// message that leaves here is redacted (redact.ts): servers echo the request's headers.
+// when a proxy is set). Sends one attempt, streamed or not (`stream: false`: one JSON body), and
+// turns whatever happens into an AttemptOutcome; it never throws for a failed request. Retries
+// are job.ts's business. Every message that leaves here is redacted (redact.ts): servers echo
+// the request's headers.
 import { Pool, errors as undiciErrors } from './undici.js';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import { redactor, secretsOnly } from '../redact.js';
 import type { ErrorKind } from '../types/result.js';
-import type { Message, Params } from '../types/job.js';
 import type { StreamResult } from './wire.js';
 import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';
 import { kindForStatus } from './error-body.js';
 import { preciseConnector } from './connector.js';
 import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
+import { createJsonReader, notAWholeAnswer, notWholeType, wholeFailure } from './json-body.js';
 import { lookupGeneration } from './lookup.js';
 import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
+import { chatBody, type ChatRequest } from './request.js';
 import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
 
 export interface Timeouts {
   connect_ms: number;
-  /** Request sent → first content or reasoning token. */
+  /** Request sent → first content or reasoning token. Without streaming, ttft_ms + idle_ms is one wait for the whole answer. */
   ttft_ms: number;
-  /** Longest silence between two network chunks once the response has started. */
+  /** Longest silence between two network chunks once the response has started (streams and error bodies). */
   idle_ms: number;
   /** Whole attempt. */
   total_ms: number;
@@ -43,13 +45,7 @@ export interface ClientOptions {
   logger: Logger;
 }
 
-export interface ChatRequest {
-  model: string;
-  messages: Message[];
-  params: Params;
-  /** Sent as X-Agent-Lab-Job so a server log can be joined with results. */
-  jobId?: string;
-}
+export type { ChatRequest } from './request.js';
 
 /** What one attempt produced. Times are monotonic ms from the client's clock. */
 export interface AttemptOutcome {
@@ -108,16 +104,9 @@ export function createClient(options: ClientOptions): Client {
   if (options.proxy) logger.debug(describeProxy(options.proxy));
 
   async function chat(request: ChatRequest, signal?: AbortSignal): Promise<AttemptOutcome> {
-    const body = JSON.stringify({
-      model: request.model,
-      messages: request.messages,
-      ...request.params,
-      stream: true,
-      // Usage is always on today; older deployments needed one of these (wire reference §2).
-      usage: { include: true },
-      stream_options: { include_usage: true },
-    });
-    const headers: Record<string, string> = { ...baseHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
+    const whole = request.stream === false;
+    const body = JSON.stringify(chatBody(request));
+    const headers: Record<string, string> = { ...baseHeaders, 'content-type': 'application/json', accept: whole ? 'application/json' : 'text/event-stream' };
     if (request.jobId) headers['x-agent-lab-job'] = request.jobId;
     const cap = responseCap(request.params, options.maxResponseBytes ?? null);
 
@@ -131,9 +120,13 @@ export function createClient(options: ClientOptions): Client {
     };
     const total = setTimeout(fire(`no complete answer within total_ms ${timeouts.total_ms} ms`), timeouts.total_ms);
     // ttft_ms counts from the socket, like ttft itself: a wait for a pooled connection or a
-    // connect is bounded by connect_ms and total_ms, not charged to the model.
+    // connect is bounded by connect_ms and total_ms, not charged to the model. A whole answer has
+    // no first token and no gaps: its first-token wait and its silence are one wait.
     let ttft: NodeJS.Timeout | undefined;
-    const onSent = () => (ttft = setTimeout(fire(`no first token within ttft_ms ${timeouts.ttft_ms} ms`), timeouts.ttft_ms));
+    const [wait, waitText] = whole
+      ? [timeouts.ttft_ms + timeouts.idle_ms, `no complete answer within ttft_ms + idle_ms ${timeouts.ttft_ms + timeouts.idle_ms} ms (not streamed: one wait)`]
+      : [timeouts.ttft_ms, `no first token within ttft_ms ${timeouts.ttft_ms} ms`];
+    const onSent = () => (ttft = setTimeout(fire(waitText), wait));
     let idle: NodeJS.Timeout | null = null;
 
     // Set when undici writes the request to the socket; a request that never got there keeps the call time.
@@ -163,7 +156,7 @@ export function createClient(options: ClientOptions): Client {
     let decoded = 0;
     let head = '';
     let decoder: StreamDecoder | null = null;
-    const reader = createStreamReader();
+    const reader = whole ? createJsonReader() : createStreamReader();
     const finalStream = (): StreamResult => {
       const stream = reader.end();
       stream.content = hideKey(stream.content);
@@ -192,10 +185,11 @@ export function createClient(options: ClientOptions): Client {
       const onHeaders = (code: number, got: Record<string, string | string[]>) => {
         status = code;
         contentType = String(got['content-type'] ?? '');
-        // An error body, a page or a document is read whole (to TEXT_LIMIT); a silent one ends at idle_ms.
-        idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
         const encoding = contentEncoding(got);
-        if (code >= 300 || notStreamType(contentType) || (encoding !== null && !decodable(encoding))) {
+        const text = code >= 300 || (whole ? notWholeType(contentType) : notStreamType(contentType)) || (encoding !== null && !decodable(encoding));
+        // An error body, a page or a document is read whole (to TEXT_LIMIT); a silent one ends at idle_ms.
+        if (text || !whole) idle = setTimeout(fire(`${whole ? 'body' : 'stream'} silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
+        if (text) {
           clearTimeout(ttft);
           return 'text' as const;
         }
@@ -210,7 +204,7 @@ export function createClient(options: ClientOptions): Client {
       };
       const res = await send(pool, { origin: base.origin, path: path('chat/completions'), method: 'POST', headers, body }, { now, onHeaders, onChunk, onSent, signal: controller.signal }, sending);
       if (res.text !== null) {
-        const failure = textAnswerFailure(res, contentType, hide, `${base.origin}${path('chat/completions')}`);
+        const failure = textAnswerFailure(res, contentType, hide, `${base.origin}${path('chat/completions')}`, whole ? notAWholeAnswer : undefined);
         logger.debug(`← ${res.status} model=${request.model}: ${failure.message}`);
         return failed(failure, { http_status: res.status, response_started: true, retry_after_ms: failure.retry_after_ms });
       }
@@ -218,7 +212,7 @@ export function createClient(options: ClientOptions): Client {
       if (tooLarge) throw new TooLarge();
       const stream = finalStream();
       const ended_at = now();
-      const failure = noEvents(stream, head) ?? streamFailure(stream, hide);
+      const failure = whole ? wholeFailure(stream, head, hide) : (noEvents(stream, head) ?? streamFailure(stream, hide));
       if (logger.enabled('debug')) {
         logger.debug(`← 200 model=${request.model} events=${stream.events} finish=${stream.finish_reason} gen=${stream.generation_id}`);
       }

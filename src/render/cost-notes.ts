@@ -10,7 +10,8 @@ export function costNotes(summary: RunSummary): string[] {
   if (skipped) notes.push(`skipped: ${skipped} job(s) not sent, the cost cap would have been crossed (status budget; a resume with a higher --max-cost runs them).`);
 
   const e = summary.estimate;
-  if (e) {
+  // Every job skipped or answered from the cache: nothing was sent to set against the estimate.
+  if (e && e.jobs > 0) {
     const pending = summary.overall.cost_pending ? '+?' : '';
     const range = e.low_usd === null ? '? (some prices unknown)' : e.low_usd === e.high_usd ? usd(e.low_usd) : `${usd(e.low_usd)}–${usd(e.high_usd)}`;
     const ratio = e.actual_usd !== null && e.high_usd ? ` (${formatPercent(e.actual_usd / e.high_usd)} of the worst case)` : '';

@@ -20,12 +20,15 @@ const COLUMNS: Column[] = [
 ];
 
 export function renderSummaryTable(summary: RunSummary): string {
-  // The pass column appears only when something was checked: a suite without checks keeps its table.
-  const at = summary.overall.checked > 0 ? COLUMNS.findIndex((c) => c.header === 'ok/n') + 1 : -1;
-  const columns = at > 0 ? [...COLUMNS.slice(0, at), { header: 'pass', align: 'right' as const }, ...COLUMNS.slice(at)] : COLUMNS;
+  // The pass and cached columns appear only when something was checked or cached: a plain run keeps its table.
+  const extra: [Column, (g: GroupSummary) => string | null][] = [];
+  if (summary.overall.checked > 0) extra.push([{ header: 'pass', align: 'right' }, passCell]);
+  if (summary.overall.cached) extra.push([{ header: 'cached', align: 'right' }, (g) => `${g.cached ?? 0}/${g.n}`]);
+  const at = COLUMNS.findIndex((c) => c.header === 'ok/n') + 1;
+  const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at)];
   const line = (g: GroupSummary, model: string, prompt: string) => {
     const cells = groupRow(g, model, prompt);
-    if (at > 0) cells.splice(at, 0, passCell(g));
+    cells.splice(at, 0, ...extra.map(([, cell]) => cell(g)));
     return cells;
   };
   const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
@@ -38,6 +41,8 @@ export function renderSummaryTable(summary: RunSummary): string {
   if (kinds.length) notes.push(`errors: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')} (see results.jsonl for each message)`);
   // Throttling stretches latency and queue time: say so, or a slow run reads as a slow model.
   if (summary.throttles) notes.push(`rate limited: concurrency was lowered ${summary.throttles} time(s) after 429s`);
+  const { cached, cost_cached_usd: saved } = summary.overall;
+  if (cached) notes.push(`cached ${cached}/${summary.overall.n}: answered from the response cache, sent nowhere and cost $0${saved ? ` (${formatUsd(saved)} when they were made)` : ''}; their timing and tokens are left out of every figure above`);
   notes.push(...costNotes(summary));
   return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
 }

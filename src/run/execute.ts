@@ -4,6 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
+import { createCacheHooks } from '../cache/hooks.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
@@ -25,6 +26,8 @@ export interface Executed {
   outcome: RunnerOutcome;
   /** Jobs the cost cap kept back (recorded as skipped rows). */
   skipped: Job[];
+  /** Jobs the response cache answered (nothing sent). */
+  cached: ReadonlySet<string>;
 }
 
 export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Promise<Executed> {
@@ -52,6 +55,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   const progress = createProgress(env.stderr, todo.length, env.now);
   const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
+  const cache = plan.cache ? createCacheHooks(plan.cache, { runId, logger, date: env.date, secrets: [plan.endpoint.apiKey] }) : null;
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
   for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
@@ -76,8 +80,13 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
         journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
         saveResponse?.(job, row);
+        cache?.sawRow(row, job);
       },
-      onCost: (row) => journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) }),
+      onCost: (row) => {
+        journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) });
+        cache?.sawCost(row);
+      },
+      fromCache: cache ? (job) => cache.lookup(job) : undefined,
       admit: budget ? (job) => budget.admit(job) : undefined,
       settle: budget ? (job, row) => budget.settle(job, row) : undefined,
     });
@@ -90,13 +99,14 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     progress.stop();
     await journal.close();
     await client.close();
+    await cache?.close();
   }
   const lost = journal.failure();
   if (lost) {
     const dir = relative(env.cwd, outDir) || '.';
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
-  return { outcome, skipped };
+  return { outcome, skipped, cached: cache?.hits ?? new Set() };
 }
 
 function attribution(settings: Settings): Record<string, string> {

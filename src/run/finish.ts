@@ -26,9 +26,9 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
   if (outcome.stopReason) logger.error(outcome.stopReason);
   if (budget && outcome.status === 'budget') logger.warn(WARN.budgetStopped(budget.spent().toString(), String(settings.max_cost), skipped.length));
 
-  // Estimate vs actual, over the jobs that were sent (the skipped ones cost nothing).
-  const skippedIds = new Set(skipped.map((j) => j.job_id));
-  const sentPlan = estimate && skipped.length ? buildPlan(jobs.filter((j) => !skippedIds.has(j.job_id)), catalog!.pricingOf, plan.expectTokens, env.date()) : estimate;
+  // Estimate vs actual, over the jobs that were sent (the skipped and the cached ones cost nothing).
+  const notSent = new Set([...skipped.map((j) => j.job_id), ...executed.cached]);
+  const sentPlan = estimate && notSent.size ? buildPlan(jobs.filter((j) => !notSent.has(j.job_id)), catalog!.pricingOf, plan.expectTokens, env.date()) : estimate;
   const checksByTask = new Map(suite.tasks.map((task) => [task.id, task.checks]));
   const finishedAt = env.date().toISOString();
   const summary = await finalize(

@@ -1,6 +1,7 @@
 // What a caller asks of `runSuite`, in groups, and what it gets back. Only prepare.ts reads
 // RunOptions: it resolves them into one RunPlan, which is all the later stages see.
 import { resolve } from 'node:path';
+import type { CacheMode } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import type { ShardOption } from '../ci/shard-env.js';
 import type { Shard } from '../ci/shard.js';
@@ -37,6 +38,8 @@ export interface MatrixOptions {
   shard?: ShardOption;
   /** With `auto` in a Kubernetes Indexed Job: how many pods (JOB_COMPLETION_INDEX says which). */
   shardCount?: number;
+  /** false: every request without streaming (`--no-stream`), over the suite's `stream` keys. */
+  stream?: boolean;
 }
 
 /** How the jobs are sent, and what they may cost. */
@@ -84,7 +87,17 @@ export interface ResumeOptions {
   force?: boolean;
 }
 
-export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & OutputOptions & AfterRunOptions & MetricsOptions & ResumeOptions;
+/** The response cache (README "Response cache"). */
+export interface CacheOptions {
+  /** On (`--cache`) or off (`--no-cache`), over the suite and the config; absent: theirs (or on, with --cache-dir/--cache-mode). */
+  cache?: boolean;
+  /** The cache folder (default: `responses/` in the cache root). */
+  cacheDir?: string;
+  /** Default read-write. */
+  cacheMode?: CacheMode;
+}
+
+export type RunOptions = EndpointOptions & MatrixOptions & ExecOptions & CacheOptions & OutputOptions & AfterRunOptions & MetricsOptions & ResumeOptions;
 
 /** `plan` and `run --dry-run`: a run's options, checked the same way; nothing is sent. */
 export type PlanOptions = RunOptions & {
@@ -113,6 +126,7 @@ export function replayOf(options: RunOptions, paths: { cwd: string; suite: strin
     shard: shard ?? undefined,
     configPath: paths.config ?? undefined,
     junit: absolute(replay.junit),
+    cacheDir: absolute(replay.cacheDir),
     baseline: absolute(replay.baseline),
     history: replay.history === false ? false : absolute(replay.history),
     metricsFile: absolute(replay.metricsFile),

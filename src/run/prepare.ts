@@ -4,6 +4,10 @@
 // one RunPlan. The later stages take the RunPlan and never see RunOptions.
 import { join, resolve } from 'node:path';
 import { budgetFor, type Budget } from '../money/budget.js';
+import { responseCacheDir } from '../cache/dir.js';
+import { keyBase, SIMULATOR_BASE } from '../cache/key.js';
+import { writesCache, type CachePlan } from '../cache/mode.js';
+import { prepareCacheDir } from '../cache/store.js';
 import { loadCatalog, type Catalog } from '../models/catalog.js';
 import { loadConfig, loadSuite } from '../config/load.js';
 import { resolveSettings, resolveSuite, type ResolvedSuite, type Settings, type SettingsFlags } from '../config/resolve.js';
@@ -44,6 +48,8 @@ export interface RunPlan {
   estimate: CostPlan | null;
   expectTokens: number;
   budget: Budget | null;
+  /** The response cache, or null when it is off. */
+  cache: CachePlan | null;
   /** What run.json records, so that `agent-lab resume` runs the same command again. */
   replay: ReplayOptions;
 }
@@ -83,7 +89,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  const matrix = expandMatrix(suite, strictParams(options), filter);
+  const matrix = expandMatrix(suite, strictParams(options), filter, options.stream);
   if (matrix.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
   // --shard: this machine's slice of the matrix (`auto`: the CI engine's); everything after this sees only it.
   const sharding = resolveShard(options.shard, options.shardCount, env.env);
@@ -96,6 +102,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   }
   const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
+  const cache = settings.cache && !mode.dryRun ? await cachePlan(options, suite, endpoint, env) : null;
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
@@ -117,7 +124,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   };
   const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
   const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath }, shard);
-  return { suite, settings, logger, matrix, jobs, shard, sharding, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
+  return { suite, settings, logger, matrix, jobs, shard, sharding, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, cache, replay };
 }
 
 function requireKey(settings: Settings, env: Env, resuming: boolean): string {
@@ -138,7 +145,20 @@ function strictParams(options: RunOptions): Params {
   return { ...params, provider: { ...provider, require_parameters: true } };
 }
 
-/** The flags that beat the config file and the environment (config/resolve.ts). */
+/** The flags that beat the config file and the environment (config/resolve.ts). --cache-dir or --cache-mode alone turn the cache on. */
 function flagsOf(options: RunOptions): SettingsFlags {
-  return { base_url: options.baseUrl, concurrency: options.concurrency, max_cost: options.maxCost, log_level: options.logLevel };
+  const cache = options.cache ?? (options.cacheDir !== undefined || options.cacheMode !== undefined ? true : undefined);
+  return { base_url: options.baseUrl, concurrency: options.concurrency, max_cost: options.maxCost, log_level: options.logLevel, cache };
+}
+
+/** The cache's folder (made, and checked, now: before anything is sent) and what its keys name. */
+async function cachePlan(options: RunOptions, suite: ResolvedSuite, endpoint: Endpoint, env: Env): Promise<CachePlan> {
+  const plan: CachePlan = {
+    dir: responseCacheDir(env, options.cacheDir),
+    mode: options.cacheMode ?? 'read-write',
+    base: endpoint.simulated ? SIMULATOR_BASE : keyBase(endpoint.baseUrl),
+    repeats: suite.cache_repeats ?? false,
+  };
+  await prepareCacheDir(plan.dir, writesCache(plan.mode));
+  return plan;
 }

@@ -15,6 +15,7 @@ interface Group extends GroupKey {
   errors: number;
   skipped: number;
   error_kinds: Partial<Record<ErrorKind, number>>;
+  cached: number;
   values: Record<Metric, number[]>;
   /** Sums of the known counts; null until a row has one (an unknown is not a 0). */
   native_tokens_prompt: number | null;
@@ -29,6 +30,8 @@ interface Group extends GroupKey {
   spent_total: Big;
   spent_n: number;
   providers: Record<string, number>;
+  cached_total: Big;
+  cached_n: number;
   checked: number;
   passed: number;
 }
@@ -46,7 +49,7 @@ export interface AggregatorOptions {
    * it. Rows arrive in the order jobs finish, so without it two runs of one suite could list
    * their groups differently; groups it does not name follow, as they arrived.
    */
-  groupOrder?: Iterable<Pick<GroupKey, 'model' | 'system_prompt_id'>>;
+  groupOrder?: Iterable<GroupKey>;
 }
 
 export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
@@ -79,8 +82,8 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
 }
 
 /** The suite's model × system prompt arms in matrix order (models first, then prompts). */
-export function suiteGroupOrder(suite: { models: readonly { id: string }[]; systemPrompts: readonly { id: string }[] }): Pick<GroupKey, 'model' | 'system_prompt_id'>[] {
-  return suite.models.flatMap((m) => suite.systemPrompts.map((p) => ({ model: m.id, system_prompt_id: p.id })));
+export function suiteGroupOrder(suite: { models: readonly { id: string; label?: string }[]; systemPrompts: readonly { id: string }[] }): GroupKey[] {
+  return suite.models.flatMap((m) => suite.systemPrompts.map((p) => ({ model: m.id, model_label: m.label ?? m.id, system_prompt_id: p.id })));
 }
 
 function ordered(groups: Map<string, Group>, order: AggregatorOptions['groupOrder']): Group[] {
@@ -110,6 +113,7 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     errors: 0,
     skipped: 0,
     error_kinds: {},
+    cached: 0,
     values: { ttft_ms: [], ttfc_ms: [], latency_ms: [], itl_ms: [], output_tps: [] },
     native_tokens_prompt: null,
     native_prompt_n: 0,
@@ -121,6 +125,8 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     spent_total: new Big(0),
     spent_n: 0,
     providers: {},
+    cached_total: new Big(0),
+    cached_n: 0,
     checked: 0,
     passed: 0,
   };
@@ -132,20 +138,23 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   else if (row.status === 'skipped') g.skipped++;
   else g.errors++;
   if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
-  // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed.
-  if (row.status === 'ok' && keepValues) {
+  if (row.cache_hit) addCached(g, row);
+  // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed,
+  // and a cached answer was not timed by this run (its own timing is in cached_*).
+  if (row.status === 'ok' && keepValues && !row.cache_hit) {
     for (const metric of METRICS) {
       const value = row[metric];
       if (value !== null) g.values[metric].push(value);
     }
   }
   // Totals count every billed job, failed ones too (they were paid for); timing above does not.
-  if (row.native_tokens_prompt !== null) {
+  // A cache hit billed nothing: its token counts are its answer's, not this run's.
+  if (row.native_tokens_prompt !== null && !row.cache_hit) {
     g.native_tokens_prompt = (g.native_tokens_prompt ?? 0) + row.native_tokens_prompt;
     g.native_prompt_n++;
   }
-  if (row.native_tokens_completion !== null) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
-  if (row.native_tokens_reasoning !== null) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
+  if (row.native_tokens_completion !== null && !row.cache_hit) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
+  if (row.native_tokens_reasoning !== null && !row.cache_hit) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
   if (row.cost_usd !== null) {
     g.cost_total = g.cost_total.plus(row.cost_usd);
     g.cost_n++;
@@ -164,6 +173,14 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   }
 }
 
+function addCached(g: Group, row: JobResult): void {
+  g.cached++;
+  if (row.cost_cached_usd !== null) {
+    g.cached_total = g.cached_total.plus(row.cost_cached_usd);
+    g.cached_n++;
+  }
+}
+
 function summarise(g: Group): GroupSummary {
   const stats = Object.fromEntries(METRICS.map((m) => [m, metricStats(g.values[m])])) as Record<Metric, MetricStats>;
   return {
@@ -175,6 +192,7 @@ function summarise(g: Group): GroupSummary {
     errors: g.errors,
     skipped: g.skipped,
     error_kinds: g.error_kinds,
+    cached: g.cached,
     ...stats,
     native_tokens_prompt: g.native_tokens_prompt,
     native_tokens_completion: g.native_tokens_completion,
@@ -183,6 +201,7 @@ function summarise(g: Group): GroupSummary {
     cost_pending: g.cost_pending,
     spent_usd: g.spent_n ? g.spent_total.toNumber() : null,
     providers: g.providers,
+    cost_cached_usd: g.cached_n ? g.cached_total.toNumber() : null,
     checked: g.checked,
     passed: g.passed,
     pass_rate: g.checked ? g.passed / g.checked : null,

@@ -39,6 +39,8 @@ export interface Job {
   messages: Message[];
   /** Resolved request params (always includes max_tokens). */
   params: Params;
+  /** false: sent without `stream` and read as one JSON answer; absent or true: streamed. */
+  stream?: boolean;
 
   // checks
   /** The task's checks (suite-level first; absent = none). Not part of job_id, so editing a check keeps baselines joinable. */

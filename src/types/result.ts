@@ -21,8 +21,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const JOB_STATUSES = ['ok', 'error', 'skipped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Where cost_usd comes from: `pending` = /generation never answered; `none` = no cost can come; `invalid` = /generation answered a record that cannot be true (a negative cost, a count that is not a number). */
-export const COST_SOURCES = ['generation', 'pending', 'none', 'invalid'] as const;
+/** Where cost_usd comes from: `pending` = /generation never answered; `none` = no cost can come; `invalid` = /generation answered a record that cannot be true (a negative cost, a count that is not a number); `cache` = answered from the response cache (cost_usd 0, the original cost in cost_cached_usd). */
+export const COST_SOURCES = ['generation', 'pending', 'none', 'invalid', 'cache'] as const;
 export type CostSource = (typeof COST_SOURCES)[number];
 
 /** The outcome of one check on one row. */
@@ -78,6 +78,8 @@ export interface JobResult {
   repeat: number;
   /** Request params as sent (always includes max_tokens). */
   params: Params;
+  /** Streamed (true), or sent without `stream` and read as one JSON answer (false): then ttft, ttfc and itl are null. */
+  stream: boolean;
 
   // outcome
   /** ok, error, or skipped (not sent: the cost cap). */
@@ -104,6 +106,8 @@ export interface JobResult {
   reasoning_text: string;
   /** `reasoning.encrypted` items seen in the stream: reasoning happened but is not readable (noted, never decoded). */
   reasoning_encrypted: number | null;
+  /** Answered from the response cache (`--cache`): nothing was sent, the timing fields are null and the original timing is in cached_*. */
+  cache_hit: boolean;
 
   // timing: the kept attempt, monotonic clock, ms
   /** Wall-clock ISO time the request was sent. */
@@ -118,8 +122,20 @@ export interface JobResult {
   latency_ms: number | null;
   /** Mean gap between streamed tokens; null with fewer than 2, or one network read. */
   itl_ms: number | null;
-  /** Streamed tokens per second after the first token; null when itl_ms is. */
+  /** Streamed tokens per second after the first token; null when itl_ms is. Not streamed: completion tokens / latency. */
   output_tps: number | null;
+  /** A cache hit: when the cached answer's request was sent; null otherwise (as every cached_* field). */
+  cached_started_at: string | null;
+  /** A cache hit: the cached answer's own ttft_ms (left out of every statistic). */
+  cached_ttft_ms: number | null;
+  /** A cache hit: the cached answer's own ttfc_ms. */
+  cached_ttfc_ms: number | null;
+  /** A cache hit: the cached answer's own latency_ms. */
+  cached_latency_ms: number | null;
+  /** A cache hit: the cached answer's own itl_ms. */
+  cached_itl_ms: number | null;
+  /** A cache hit: the cached answer's own output_tps. */
+  cached_output_tps: number | null;
 
   // tokens: the stream's inline usage (tokens_*) vs /generation's billing counts (native_tokens_*)
   /** Prompt tokens from the stream's inline `usage`. */
@@ -152,6 +168,8 @@ export interface JobResult {
   or_latency_ms: number | null;
   /** OpenRouter's own generation time for the kept attempt (/generation). */
   or_generation_time_ms: number | null;
+  /** A cache hit: what the cached answer cost when it was made (its cost_usd); this job's cost_usd is 0. */
+  cost_cached_usd: number | null;
 
   // checks
   /** Every check of the task, evaluated on an ok row; [] when the task has none or the job did not finish ok. */

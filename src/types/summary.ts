@@ -18,11 +18,14 @@ export type Gates = Partial<Record<GateKey, number>>;
 export const GATE_STATUSES = ['pass', 'fail', 'unknown'] as const;
 export type GateStatus = (typeof GATE_STATUSES)[number];
 
-/** What names a model × system prompt group; the label only names it, groupId is its identity. */
+/** What names a model × system prompt group; groupId is its identity. */
 export type GroupKey = Pick<JobResult, 'model' | 'model_label' | 'system_prompt_id'>;
 
-/** A group's identity as one string: the model asked for and the prompt arm. */
-export const groupId = (g: Pick<GroupKey, 'model' | 'system_prompt_id'>): string => `${g.model}\u0000${g.system_prompt_id}`;
+/**
+ * A group's identity as one string: the model asked for, the prompt arm and the label — a model
+ * may be in a suite twice under two labels (streamed and not, two reasoning efforts): two arms.
+ */
+export const groupId = (g: GroupKey): string => `${g.model}\u0000${g.system_prompt_id}\u0000${g.model_label}`;
 
 /** What identifies a run and how it ended: the head of summary.json (and of what finalize is given). */
 export interface RunHeader {
@@ -69,6 +72,8 @@ export interface GroupSummary extends GroupKey {
   skipped: number;
   /** Rows per error_kind (budget skips included). */
   error_kinds: Partial<Record<ErrorKind, number>>;
+  /** Ok jobs answered from the response cache: in ok, left out of every timing statistic and of the native token sums. Absent in older summaries. */
+  cached: number;
 
   // timing, ms (tokens/s for output_tps): ok jobs only
   /** Request on the socket → first token of any kind. */
@@ -99,6 +104,8 @@ export interface GroupSummary extends GroupKey {
   spent_usd: number | null;
   /** Jobs per provider that answered them. */
   providers: Record<string, number>;
+  /** Sum of what the cached answers cost when they were made (their cost_usd here is 0); null when none is known. Absent in older summaries. */
+  cost_cached_usd: number | null;
 
   // checks
   /** Ok jobs that had checks. Errored and skipped jobs are not counted (they are in `errors`). */

@@ -1,0 +1,45 @@
+// The response cache on disk: one file per entry, `<dir>/<first 2 hex digits>/<key>.json`,
+// written atomically (atomic.ts) with owner-only permissions, since answers can be private.
+// Any number of runs may share a folder: the worst a race does is store one answer twice.
+import { constants } from 'node:fs';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+import { readEntry, type CacheEntry } from './entry.js';
+
+const PRIVATE = { file: 0o600, dir: 0o700 };
+
+export const entryFile = (dir: string, key: string): string => join(dir, key.slice(0, 2), `${key}.json`);
+
+/** The entry under `key`: `entry`, a plain miss (null), or an unusable file (`problem`). */
+export type Lookup = { entry: CacheEntry } | { problem: string; file: string } | null;
+
+export async function readCacheEntry(dir: string, key: string): Promise<Lookup> {
+  const file = entryFile(dir, key);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Gone between a listing and the read (a `cache clear`), or never there: a miss.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    return { problem: `unreadable (${(error as Error).message})`, file };
+  }
+  const read = readEntry(text, key);
+  return 'entry' in read ? read : { problem: read.problem, file };
+}
+
+export function writeCacheEntry(dir: string, key: string, text: string): Promise<void> {
+  return writeFileAtomic(entryFile(dir, key), text, PRIVATE);
+}
+
+/** Before anything is sent: a cache folder that cannot be made or written is a usage error (exit 2). */
+export async function prepareCacheDir(dir: string, writes: boolean): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: PRIVATE.dir });
+    await access(dir, writes ? constants.R_OK | constants.W_OK | constants.X_OK : constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw new ConfigError(`Cannot use the response cache folder ${dir}: ${(error as Error).message}. Choose another with --cache-dir (or AGENT_LAB_CACHE_DIR), or run without --cache.`);
+  }
+}
