@@ -13,6 +13,12 @@ export interface PageParts {
   chartJs: string;
   /** The page's own script: reads the JSON, draws the charts. */
   script: string;
+  /** More browser builds, inlined after the chart library (marked, DOMPurify, jsdiff for the Responses section). */
+  libs?: string[];
+  /** More page scripts, each in its own tag so that one failing leaves the others running. */
+  scripts?: string[];
+  /** CSS added to the shared style. */
+  style?: string;
 }
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -39,9 +45,18 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A library's source made safe to inline: `</script` would end the block early, and `<!--` then
+ * `<script` would put the HTML parser in a state where the real `</script>` no longer ends it.
+ * Both only occur inside JS strings and regexes, where `\x3C` means the same `<`. The source-map
+ * comment goes: a browser would try to fetch the map.
+ */
+export function inlineJs(source: string): string {
+  return source.replace(/<(\/?script|!--)/gi, '\\x3C$1').replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+}
+
 export function renderPage(parts: PageParts): string {
-  // A literal `</script` would end the inline block early; `<\/` means the same inside JS strings.
-  const lib = parts.chartJs.replace(/<\/script/gi, '<\\/script');
+  const tag = (js: string) => `<script>${js}</script>`;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -50,13 +65,13 @@ export function renderPage(parts: PageParts): string {
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(parts.title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${parts.style ?? ''}</style>`,
     '</head>',
     '<body>',
     parts.body,
     `<script type="application/json" id="agent-lab-data">${embedJson(parts.data)}</script>`,
-    `<script>${lib}</script>`,
-    `<script>${parts.script}</script>`,
+    ...[parts.chartJs, ...(parts.libs ?? [])].map((lib) => tag(inlineJs(lib))),
+    ...[parts.script, ...(parts.scripts ?? [])].map(tag),
     '</body>',
     '</html>',
     '',
