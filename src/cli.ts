@@ -24,6 +24,7 @@ const COMMANDS = [
   ['compare', () => import('./cli/compare.js')],
   ['history', () => import('./cli/history.js')],
   ['report', () => import('./cli/report.js')],
+  ['show', () => import('./cli/show.js')],
   ['mock-server', () => import('./cli/mock-server.js')],
 ] as const;
 // Only the command named is loaded (none for --version): each file costs startup time. The

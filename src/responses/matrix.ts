@@ -23,7 +23,8 @@ export interface MatrixOptions {
 export interface MatrixBuilder {
   /** Register the row's column without keeping the row, so column numbers do not depend on a filter. */
   see(row: Pick<ResponseRow, 'model' | 'model_label' | 'system_prompt_id'>): void;
-  add(row: ResponseRow): void;
+  /** Keep the row as a cell; with `text` false its answer and reasoning are left out (it still counts for agreement). */
+  add(row: ResponseRow, text?: boolean): void;
   finish(): ResponseMatrix;
 }
 
@@ -64,7 +65,7 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
   };
   return {
     see,
-    add(row) {
+    add(row, text = true) {
       const col = see(row);
       let task = tasks.get(row.task_id);
       if (!task) {
@@ -72,7 +73,7 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
         tasks.set(row.task_id, task);
       }
       if (row.started_at < task.first) task.first = row.started_at;
-      const cell = cellOf(row, limit, cutText);
+      const cell = cellOf(text ? row : { ...row, output_text: '', reasoning_text: '' }, limit, cutText);
       let repeats = task.cells.get(col);
       if (!repeats) task.cells.set(col, (repeats = []));
       repeats.push(cell);
@@ -98,7 +99,10 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
 }
 
 /** A cell's check failed, or its judge could not decide. */
-export const isFailing = (cell: Pick<ResponseCell, 'passed' | 'checks'>): boolean => cell.passed === false || cell.checks.some((c) => c.verdict === 'error');
+export const isFailing = (cell: { passed: boolean | null; checks: readonly CheckView[] }): boolean => cell.passed === false || cell.checks.some((c) => c.verdict === 'error');
+
+/** What `show --failed` lists: a failing check or a job that failed (not one the budget skipped). */
+export const isFailedJob = (cell: { status: string; passed: boolean | null; checks: readonly CheckView[] }): boolean => cell.status === 'error' || isFailing(cell);
 
 function cellOf(row: ResponseRow, limit: number | null, cut: (text: string, max: number | null) => string): ResponseCell {
   return {
@@ -144,7 +148,7 @@ export function baselineJoin(matrix: ResponseMatrix, limit: number | null): { ad
   for (const task of matrix.tasks) for (const repeats of task.cells) for (const cell of repeats) byJob.set(cell.job_id, cell);
   const joined = new Set<string>();
   return {
-    add(row) {
+    add(row, text = true) {
       const cell = byJob.get(row.job_id);
       if (!cell) return;
       const output = cut1(row.output_text ?? '', limit);

@@ -30,12 +30,8 @@ export function planAfterRun(options: AfterRunOptions, cwd: string, outputDir: s
 
 /** Returns the baseline gate's verdict (`none` without --baseline). Failures to write the extras are warnings: the results are safe already. */
 export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summary: RunSummary; suiteSha256: string; mock: boolean }, env: Env, logger: Logger): Promise<{ gate: CompareVerdict }> {
-  try {
-    const { writeRunReports } = await import('../store/report-html.js');
-    await writeRunReports(run.outDir, run.summary, { baseline: plan.baseline });
-  } catch (error) {
-    logger.warn(`Could not write report.html and responses.md: ${(error as Error).message}`);
-  }
+  const { writeRunReportsOrWarn } = await import('../store/report-html.js');
+  await writeRunReportsOrWarn(run.outDir, run.summary, { baseline: plan.baseline }, logger);
   if (plan.history) {
     try {
       await appendHistory(plan.history, historyEntry(run.summary, { suite_sha256: run.suiteSha256, dir: relative(dirname(plan.history), run.outDir), mock: run.mock }));

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
+import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
 import type { ResponseMatrix, ResponseRow } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
@@ -61,6 +62,15 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
   const markdown = join(dir, RESPONSES_MD);
   await writeAtomicStream(markdown, renderResponsesMarkdown(matrix, summary));
   return { html, markdown };
+}
+
+/** writeRunReports for the end of a run or a merge: the results are safe already, so a failure here is a warning. */
+export async function writeRunReportsOrWarn(dir: string, summary: RunSummary, options: RunReportOptions, logger: Logger): Promise<void> {
+  try {
+    await writeRunReports(dir, summary, options);
+  } catch (error) {
+    logger.warn(`Could not write ${REPORT_FILE} and ${RESPONSES_MD}: ${(error as Error).message}`);
+  }
 }
 
 export async function writeHistoryHtml(file: string, entries: HistoryEntry[], meta: { source: string }): Promise<void> {
