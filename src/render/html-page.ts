@@ -38,7 +38,12 @@ tr.overall td{font-weight:600;border-top:2px solid #c9cfd9}
 
 /** JSON that is safe inside <script>: no `</script`, no `<!--`, no line separators JS chokes on. */
 export function embedJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return scriptSafeJson(JSON.stringify(data));
+}
+
+/** embedJson for JSON text already serialised. */
+export function scriptSafeJson(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function escapeHtml(text: string): string {

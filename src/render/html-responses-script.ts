@@ -1,23 +1,26 @@
-// The Responses page script, part 2: read the matrix (JSON, or gzip+base64 through the browser's
-// DecompressionStream — no request, so the CSP allows it), then filter, sort and page the tasks.
-// Only one page of rows is in the DOM at a time, so a 10,000-job run opens as fast as a small one.
+// The Responses page script, part 2: read the tasks chunk by chunk (JSON, or gzip+base64 through
+// the browser's DecompressionStream — no request, so the CSP allows it), then filter, sort and
+// page them. Only one page of rows is in the DOM at a time, so a 10,000-job run opens fast.
 import { CELL_SCRIPT } from './html-responses-cell.js';
 
 const CONTROLLER = String.raw`
-  var PAGE = 20;
   var holder = document.getElementById('agent-lab-responses');
   var table = document.getElementById('responses-table');
+  var PAGE = parseInt(table.getAttribute('data-page'), 10);
   var status = document.getElementById('rs-status');
   var $ = function (id) { return document.getElementById(id); };
-  var M = null;
+  var meta = JSON.parse(holder.textContent);
+  var M = { columns: meta.columns, tasks: [] };
+  var loaded = false;
+  var drawn = false;
   var visible = [];
   var page = 0;
   var views = {};
-  var haystacks = null;
+  var haystacks = [];
 
-  function load() {
-    var text = holder.textContent;
-    if (holder.getAttribute('data-encoding') !== 'gzip-base64') return Promise.resolve(JSON.parse(text));
+  function decode(node) {
+    var text = node.textContent;
+    if (node.getAttribute('data-encoding') !== 'gzip-base64') return Promise.resolve(JSON.parse(text));
     var bin = atob(text);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -29,7 +32,6 @@ const CONTROLLER = String.raw`
   function diffPair() { var a = int('rs-diff-a'), b = int('rs-diff-b'); return a >= 0 && b >= 0 && a !== b ? [a, b] : null; }
 
   function haystack(t) {
-    if (!haystacks) haystacks = [];
     if (haystacks[t] === undefined) {
       var parts = [];
       M.tasks[t].cells.forEach(function (reps) { reps.forEach(function (cell) { parts.push(cell.output); }); });
@@ -52,7 +54,8 @@ const CONTROLLER = String.raw`
     return best;
   }
 
-  function select() {
+  /** The tasks the filters and sort let through, in order (of those read so far). */
+  function filter() {
     var q = $('rs-search').value.trim().toLowerCase();
     var failing = $('rs-failing').checked, errors = $('rs-errors').checked, disagree = $('rs-disagree').checked;
     visible = [];
@@ -71,8 +74,23 @@ const CONTROLLER = String.raw`
       keyed.sort(function (a, b) { return a.v === null ? (b.v === null ? a.i - b.i : 1) : b.v === null ? -1 : (a.v - b.v) * sign || a.i - b.i; });
       visible = keyed.map(function (k) { return k.i; });
     }
-    page = 0;
-    draw();
+  }
+  function select() { filter(); page = 0; draw(); }
+  function shown() { return visible.slice(page * PAGE, page * PAGE + PAGE).join(); }
+
+  /** After a chunk: draw the first rows as soon as a page is read; later, redraw only if this page's rows changed. */
+  function refresh() {
+    if (!drawn) {
+      if (M.tasks.length < PAGE && !loaded) return;
+      drawn = true;
+      select();
+      document.body.setAttribute('data-responses', 'ready');
+      return;
+    }
+    var before = shown();
+    filter();
+    if (shown() !== before) draw();
+    else counts();
   }
 
   function head(pair) {
@@ -130,7 +148,13 @@ const CONTROLLER = String.raw`
       });
       body.appendChild(tr);
     }
-    status.textContent = visible.length ? 'tasks ' + (from + 1) + '–' + to + ' of ' + visible.length + (visible.length < M.tasks.length ? ' (filtered from ' + M.tasks.length + ')' : '') : 'no task matches (of ' + M.tasks.length + ')';
+    counts();
+  }
+
+  function counts() {
+    var from = page * PAGE, to = Math.min(visible.length, from + PAGE);
+    status.textContent = (visible.length ? 'tasks ' + (from + 1) + '–' + to + ' of ' + visible.length + (visible.length < M.tasks.length ? ' (filtered from ' + M.tasks.length + ')' : '') : 'no task matches (of ' + M.tasks.length + ')') +
+      (loaded ? '' : ' · reading answers: ' + M.tasks.length + ' of ' + meta.tasks + ' tasks');
     $('rs-prev').disabled = page === 0;
     $('rs-next').disabled = to >= visible.length;
   }
@@ -152,14 +176,26 @@ const CONTROLLER = String.raw`
   $('rs-prev').addEventListener('click', function () { page--; draw(); });
   $('rs-next').addEventListener('click', function () { page++; draw(); });
 
-  load().then(function (matrix) {
-    M = matrix;
-    select();
-    document.body.setAttribute('data-responses', 'ready');
-  }, function (error) {
-    status.textContent = 'could not read the answers embedded in this page: ' + error;
-    document.body.setAttribute('data-responses', 'failed');
-  });
+  // One chunk at a time, yielding between them: the first rows show at once and the page stays
+  // responsive while the rest is read; filters and search cover what is read so far.
+  var chunks = document.querySelectorAll('script.agent-lab-responses-chunk');
+  function read(i) {
+    if (i === chunks.length) {
+      loaded = true;
+      refresh();
+      document.body.setAttribute('data-responses-all', 'ready');
+      return;
+    }
+    decode(chunks[i]).then(function (tasks) {
+      Array.prototype.push.apply(M.tasks, tasks);
+      refresh();
+      setTimeout(function () { read(i + 1); }, 0);
+    }, function (error) {
+      status.textContent = 'could not read the answers embedded in this page: ' + error;
+      document.body.setAttribute('data-responses', 'failed');
+    });
+  }
+  read(0);
 `;
 
 export const RESPONSES_SCRIPT = `(function () {\n  if (!document.getElementById('agent-lab-responses')) return;\n${CELL_SCRIPT}${CONTROLLER}})();\n`;

@@ -1,16 +1,44 @@
 // report.html's Responses section: the static frame (controls, an empty table, the notes) and
 // the matrix as data. The answers are model output, so they never enter the HTML: they travel as
-// JSON in a non-executed script tag (`<` escaped) or gzip+base64, and the page script puts them
+// JSON in non-executed script tags (`<` escaped) or gzip+base64, and the page script puts them
 // in the DOM as text, or as Markdown through marked and then DOMPurify. Pure.
-import type { ResponseMatrix } from '../types/responses.js';
-import { embedJson, escapeHtml } from './html-page.js';
+import type { ResponseMatrix, ResponseTask } from '../types/responses.js';
+import { embedJson, escapeHtml, scriptSafeJson } from './html-page.js';
 
 export interface ResponsesSection {
   matrix: ResponseMatrix;
-  /** The matrix's JSON gzipped and base64-encoded, when that is much smaller; else it is embedded as JSON. */
-  gzipBase64?: string;
+  /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it. */
+  chunks: { encoding: 'json' | 'gzip-base64'; texts: string[] };
   /** Where the full text is, for the note on cut answers. */
   resultsFile: string;
+}
+
+/**
+ * JSON per chunk of tasks: a small first one, so the page draws its first rows at once, then big
+ * ones, read while the reader looks at those (each chunk costs the page a decoder of its own).
+ */
+export const CHUNK_CHARS = { first: 256 * 1024, rest: 2 * 1024 * 1024 } as const;
+
+/** Tasks per page of the matrix; the first chunk holds at least this many. */
+export const PAGE_TASKS = 20;
+
+/** The tasks' JSON in chunks (CHUNK_CHARS), in order; at least one chunk. */
+export function taskChunks(tasks: readonly ResponseTask[]): string[] {
+  const chunks: string[] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (const task of tasks) {
+    const json = JSON.stringify(task);
+    part.push(json);
+    size += json.length;
+    if (chunks.length ? size >= CHUNK_CHARS.rest : size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS) {
+      chunks.push(`[${part.join(',')}]`);
+      part = [];
+      size = 0;
+    }
+  }
+  if (part.length || !chunks.length) chunks.push(`[${part.join(',')}]`);
+  return chunks;
 }
 
 /** Figures the rows can be sorted by: the cell field and its label. */
@@ -29,9 +57,10 @@ export function renderResponsesSection(s: ResponsesSection): string {
     ? `<p class="note" id="responses-cut">${m.truncated} answer(s) or reasoning trace(s) are cut to ${m.limit} characters in this page, marked in their cell; the full text is in <code>${escapeHtml(s.resultsFile)}</code> (<code>agent-lab show DIR --task ID</code> prints it).</p>`
     : '';
   const baseline = m.baseline_jobs > 0 ? ` · ${m.baseline_jobs} job(s) have a baseline answer to diff against` : '';
-  const data = s.gzipBase64 === undefined
-    ? `<script type="application/json" id="agent-lab-responses" data-encoding="json">${embedJson(m)}</script>`
-    : `<script type="application/json" id="agent-lab-responses" data-encoding="gzip-base64">${s.gzipBase64}</script>`;
+  const { encoding, texts } = s.chunks;
+  // base64 has no `<`; JSON gets it escaped, so no answer can close the tag.
+  const chunk = (text: string) => `<script type="application/json" class="agent-lab-responses-chunk" data-encoding="${encoding}">${encoding === 'json' ? scriptSafeJson(text) : text}</script>`;
+  const data = [`<script type="application/json" id="agent-lab-responses">${embedJson({ columns: m.columns, jobs: m.jobs, tasks: m.tasks.length })}</script>`, ...texts.map(chunk)].join('\n');
   return [
     '<h2 id="responses">Responses</h2>',
     `<p class="note" id="responses-meta">${m.tasks.length} task(s) × ${m.columns.length} column(s) (model · system prompt), ${m.jobs} job(s)${baseline}. Answers are model output: shown as sanitised Markdown (no script, no remote content) or as raw text.</p>`,
@@ -49,7 +78,7 @@ export function renderResponsesSection(s: ResponsesSection): string {
     `<label>→ <select id="rs-diff-b">${options('<option value="-1">—</option>')}</select></label>`,
     '</div>',
     '<div id="rs-pager"><button type="button" id="rs-prev">‹ previous</button> <span id="rs-status">loading answers…</span> <button type="button" id="rs-next">next ›</button></div>',
-    '<div class="wide"><table id="responses-table"><thead></thead><tbody></tbody></table></div>',
+    `<div class="wide"><table id="responses-table" data-page="${PAGE_TASKS}"><thead></thead><tbody></tbody></table></div>`,
     '<noscript><p class="note">The Responses section needs JavaScript; results.jsonl and responses.md have the same answers.</p></noscript>',
     data,
   ].join('\n');

@@ -12,6 +12,7 @@ import type { ResponseMatrix, ResponseRow } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
 import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
+import { taskChunks, type ResponsesSection } from '../render/html-responses.js';
 import { baselineJoin, matrixBuilder, textLimit } from '../responses/matrix.js';
 import { renderResponsesMarkdown, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
@@ -54,10 +55,10 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
     for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
     matrix = joiner.finish();
   }
-  const [chartJs, libs, gzipBase64] = await Promise.all([chartJsSource(), responsesLibSources(), packed(matrix)]);
+  const [chartJs, libs, chunks] = await Promise.all([chartJsSource(), responsesLibSources(), packed(matrix)]);
   const { rows, total } = sample.finish();
   const html = join(dir, REPORT_FILE);
-  const responses = { matrix, gzipBase64, resultsFile: RESULTS_FILE, libs };
+  const responses = { matrix, chunks, resultsFile: RESULTS_FILE, libs };
   await writeAtomic(html, renderRunHtml({ summary, sample: rows, totalRows: total, chartJs, responses }));
   const markdown = join(dir, RESPONSES_MD);
   await writeAtomicStream(markdown, renderResponsesMarkdown(matrix, summary));
@@ -83,11 +84,13 @@ function baselineResults(path: string): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** The matrix gzipped as base64 when it is big enough to gain from it; undefined embeds plain JSON. */
-async function packed(matrix: ResponseMatrix): Promise<string | undefined> {
-  const json = JSON.stringify(matrix);
-  if (json.length <= GZIP_ABOVE) return undefined;
-  return ((await promisify(gzip)(json)) as Buffer).toString('base64');
+/** The tasks in chunks, each gzipped as base64 when the whole is big enough to gain from it. */
+async function packed(matrix: ResponseMatrix): Promise<ResponsesSection['chunks']> {
+  const texts = taskChunks(matrix.tasks);
+  if (texts.reduce((n, t) => n + t.length, 0) <= GZIP_ABOVE) return { encoding: 'json', texts };
+  // zlib's async calls run on libuv's thread pool: the chunks are compressed in parallel.
+  const zipped = await Promise.all(texts.map((t) => promisify(gzip)(t) as Promise<Buffer>));
+  return { encoding: 'gzip-base64', texts: zipped.map((z) => z.toString('base64')) };
 }
 
 /** Reservoir sample (seeded, so a rebuilt report is identical), kept in file order. */
