@@ -43,15 +43,18 @@ describe('matrixBuilder', () => {
     expect(two({ output_text: 'Paris' }, { output_text: 'Lyon' })).toBe(true);
     expect(two({ output_text: 'Paris', passed: true }, { output_text: 'Paris', passed: false })).toBe(true);
     expect(two({ output_text: '' }, { status: 'error', error_kind: 'timeout', output_text: '' })).toBe(true);
-    // One column alone never disagrees, however its repeats differ.
+    // One column alone never disagrees, however its repeats differ; two agree when their repeats give the same outcomes.
     expect(build([r({ job_id: 'a', output_text: 'x' }), r({ job_id: 'b', repeat: 1, output_text: 'y' })]).tasks[0]!.disagree).toBe(false);
+    const repeats = (b1: string) => build(['x', 'y'].flatMap((text, repeat) => [r({ job_id: `a${repeat}`, repeat, model: 'a', output_text: text }), r({ job_id: `b${repeat}`, repeat, model: 'b', output_text: repeat ? b1 : text })])).tasks[0]!.disagree;
+    expect(repeats('y')).toBe(false);
+    expect(repeats('z')).toBe(true);
   });
 
   it('flags failing checks (a judge error too) and errors per task', () => {
     const m = build([
       r({ job_id: '1', task_id: 'ok', passed: true, checks: [{ name: 'c', pass: true, detail: '' }] }),
       r({ job_id: '2', task_id: 'fail', passed: false, checks: [{ name: 'c', pass: false, detail: 'no' }] }),
-      r({ job_id: '3', task_id: 'judge', passed: true, checks: [{ name: 'j', pass: true, detail: '', verdict: 'error', reason: 'judge timed out' } as never] }),
+      r({ job_id: '3', task_id: 'judge', passed: true, checks: [{ name: 'j', pass: true, detail: '', verdict: 'error', reason: 'judge timed out' }] }),
       r({ job_id: '4', task_id: 'err', status: 'error', error_kind: 'server', error_message: '500' }),
     ]);
     const flags = Object.fromEntries(m.tasks.map((t) => [t.task_id, [t.failing, t.errors]]));
@@ -64,7 +67,7 @@ describe('matrixBuilder', () => {
         vars: { city: 'Paris', n: 3 },
         tool_calls: [{ id: 't1', name: 'weather', arguments: { city: 'Paris' } as never }],
         judge_cost_usd: 0.0002,
-        checks: [{ name: 'judge: polite', pass: false, detail: 'score below threshold', verdict: 'fail', score: 0.4, threshold: 0.7, reason: 'curt' } as never],
+        checks: [{ name: 'judge: polite', pass: false, detail: 'score below threshold', verdict: 'fail', score: 0.4, threshold: 0.7, reason: 'curt' }],
         passed: false,
       }),
     ]);

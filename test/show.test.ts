@@ -8,7 +8,7 @@ import { runShowCommand, type ShowOptions } from '../src/responses/command.js';
 import { summarize } from '../src/stats/aggregate.js';
 import type { ResponseRow } from '../src/types/responses.js';
 import { CLI, runCli } from './helpers/cli.js';
-import { row } from './helpers/rows.js';
+import { row as jobRow } from './helpers/rows.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
@@ -17,10 +17,13 @@ const B = { model: 'o/b', model_label: 'B', system_prompt_id: 'p' };
 const paris = { name: 'contains "Paris"', pass: true, detail: 'found' };
 const noParis = { name: 'contains "Paris"', pass: false, detail: 'not found in "The capital is Lyon."' };
 
+/** A whole row with the fields issues 8 and 9 add. */
+const row = (o: Partial<ResponseRow>): ResponseRow => jobRow(o);
+
 const ROWS: ResponseRow[] = [
   ...[0, 1].flatMap((repeat) => [
-    row({ ...A, job_id: `ca${repeat}`, task_id: 'capital', repeat, started_at: at(repeat), vars: { country: 'France' }, output_text: 'The capital is Paris.', checks: [paris], passed: true, ttft_ms: 120, latency_ms: 900 } as Partial<ResponseRow>),
-    row({ ...B, job_id: `cb${repeat}`, task_id: 'capital', repeat, started_at: at(repeat), vars: { country: 'France' }, output_text: 'The capital is Lyon.', checks: [noParis], passed: false } as Partial<ResponseRow>),
+    row({ ...A, job_id: `ca${repeat}`, task_id: 'capital', repeat, started_at: at(repeat), vars: { country: 'France' }, output_text: 'The capital is Paris.', checks: [paris], passed: true, ttft_ms: 120, latency_ms: 900 }),
+    row({ ...B, job_id: `cb${repeat}`, task_id: 'capital', repeat, started_at: at(repeat), vars: { country: 'France' }, output_text: 'The capital is Lyon.', checks: [noParis], passed: false }),
   ]),
   row({ ...A, job_id: 'sa', task_id: 'sum', started_at: at(5), output_text: '4' }),
   row({ ...B, job_id: 'sb', task_id: 'sum', started_at: at(5), status: 'error', error_kind: 'timeout', error_message: 'no first token after 30 s', output_text: '', http_status: null }),
@@ -28,8 +31,8 @@ const ROWS: ResponseRow[] = [
     ...A, job_id: 'ta', task_id: 'tool', started_at: at(9), output_text: 'Sunny.', reasoning_text: 'Call the weather tool first.', passed: true,
     tool_calls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }],
     checks: [{ name: 'judge: helpful', pass: true, detail: 'judged', verdict: 'pass', score: 0.9, threshold: 0.7, reason: 'answers the question' }],
-  } as Partial<ResponseRow>),
-  row({ ...B, job_id: 'tb', task_id: 'tool', started_at: at(9), output_text: 'Sunny.', passed: true, checks: [{ name: 'judge: helpful', pass: true, detail: 'judged', verdict: 'pass', score: 0.8, threshold: 0.7, reason: 'fine' }] } as Partial<ResponseRow>),
+  }),
+  row({ ...B, job_id: 'tb', task_id: 'tool', started_at: at(9), output_text: 'Sunny.', passed: true, checks: [{ name: 'judge: helpful', pass: true, detail: 'judged', verdict: 'pass', score: 0.8, threshold: 0.7, reason: 'fine' }] }),
 ];
 
 let ws: Workspace;

@@ -34,7 +34,8 @@ interface TaskAcc {
   first: string;
   seen: number;
   cells: Map<number, ResponseCell[]>;
-  outcomes: Set<string>;
+  /** Per column, the outcomes of its repeats. */
+  outcomes: Map<number, Set<string>>;
   failing: boolean;
   errors: boolean;
 }
@@ -69,7 +70,7 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
       const col = see(row);
       let task = tasks.get(row.task_id);
       if (!task) {
-        task = { task_id: row.task_id, vars: row.vars ?? {}, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Set(), failing: false, errors: false };
+        task = { task_id: row.task_id, vars: row.vars ?? {}, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
         tasks.set(row.task_id, task);
       }
       if (row.started_at < task.first) task.first = row.started_at;
@@ -77,7 +78,9 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
       let repeats = task.cells.get(col);
       if (!repeats) task.cells.set(col, (repeats = []));
       repeats.push(cell);
-      task.outcomes.add(outcomeKey(row));
+      let outcomes = task.outcomes.get(col);
+      if (!outcomes) task.outcomes.set(col, (outcomes = new Set()));
+      outcomes.add(outcomeKey(row));
       task.failing ||= isFailing(cell);
       task.errors ||= row.status !== 'ok';
       jobs++;
@@ -91,7 +94,7 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
         cells: columns.map((_, c) => (t.cells.get(c) ?? []).sort((a, b) => a.repeat - b.repeat)),
         failing: t.failing,
         errors: t.errors,
-        disagree: t.cells.size > 1 && t.outcomes.size > 1,
+        disagree: disagree(t.outcomes),
       }));
       return { columns, tasks: out, jobs, limit, truncated, baseline_jobs: 0 };
     },
@@ -158,6 +161,12 @@ export function baselineJoin(matrix: ResponseMatrix, limit: number | null): { ad
     },
     finish: () => ({ ...matrix, baseline_jobs: joined.size }),
   };
+}
+
+/** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
+function disagree(outcomes: Map<number, Set<string>>): boolean {
+  const signatures = new Set([...outcomes.values()].map((set) => [...set].sort().join('\n')));
+  return signatures.size > 1;
 }
 
 /** What two cells must share to agree: the status, then the verdict and the answer (whitespace and case aside). */

@@ -88,8 +88,9 @@ function baselineResults(path: string): string | null {
 async function packed(matrix: ResponseMatrix): Promise<ResponsesSection['chunks']> {
   const texts = taskChunks(matrix.tasks);
   if (texts.reduce((n, t) => n + t.length, 0) <= GZIP_ABOVE) return { encoding: 'json', texts };
-  // zlib's async calls run on libuv's thread pool: the chunks are compressed in parallel.
-  const zipped = await Promise.all(texts.map((t) => promisify(gzip)(t) as Promise<Buffer>));
+  // zlib's async calls run on libuv's thread pool: the chunks are compressed in parallel. Level 4
+  // is 3× faster than the default 6 on answers, for 15 % more bytes.
+  const zipped = await Promise.all(texts.map((t) => promisify(gzip)(t, { level: 4 }) as Promise<Buffer>));
   return { encoding: 'gzip-base64', texts: zipped.map((z) => z.toString('base64')) };
 }
 

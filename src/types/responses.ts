@@ -32,8 +32,8 @@ export interface RowExtras {
   judge_cost_usd?: number | null;
 }
 
-/** A results.jsonl row as the responses views read it. */
-export type ResponseRow = JobResult & RowExtras;
+/** A results.jsonl row as the responses views read it: with the fields above, and checks that may carry a judge's. */
+export type ResponseRow = Omit<JobResult, 'checks'> & RowExtras & { checks: CheckView[] };
 
 /** The same job in the baseline run (joined on job_id), for a per-cell diff. */
 export interface BaselineView {
@@ -92,7 +92,7 @@ export interface ResponseTask {
   failing: boolean;
   /** Some cell did not finish ok (error or skipped). */
   errors: boolean;
-  /** The columns gave different outcomes: status, verdict or answer (whitespace and case aside). */
+  /** The columns gave different outcomes — status, verdict or answer (whitespace and case aside) — over their repeats. */
   disagree: boolean;
 }
 
