@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { summarize } from '../src/stats/aggregate.js';
 import { mulberry32 } from '../src/stats/bootstrap.js';
+import { PAGE_TASKS } from '../src/render/html-responses.js';
 import { writeRunReports } from '../src/store/report-html.js';
 import type { JobResult } from '../src/types/result.js';
-import { HAVE_CHROMIUM, launchBrowser, SKIP_NOTE, waitForStatus, type Browser } from './helpers/browser.js';
+import { HAVE_CHROMIUM, launchBrowser, SKIP_NOTE, type Browser } from './helpers/browser.js';
 import { row } from './helpers/rows.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
@@ -67,17 +68,49 @@ afterAll(async () => {
   await ws?.cleanup();
 });
 
-/** ms from `from` until the page's body has the attribute value. */
-async function timeUntil(page: Page, selector: string, from: number): Promise<number> {
-  await page.waitForSelector(selector, { timeout: 30_000 });
-  return Math.round(performance.now() - from);
+/** The bits of the page the page-side timers use: the project compiles without the DOM types, and a
+ * page function must not name this module's imports (`performance` here is node:perf_hooks'). */
+interface Dom {
+  document: { body: { getAttribute(name: string): string | null }; getElementById(id: string): { value: string; textContent: string; checked: boolean; click(): void; dispatchEvent(e: unknown): void } };
+  Event: new (type: string) => unknown;
+  MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
+  requestAnimationFrame(cb: () => void): void;
+  performance: { now(): number };
+  __at?: Record<string, number>;
 }
 
-async function timeStatus(page: Page, act: () => Promise<void>, wanted: RegExp): Promise<number> {
-  const from = performance.now();
-  await act();
-  await waitForStatus(page, wanted, 10_000);
-  return Math.round(performance.now() - from);
+/** Before any page script: note when the page sets each readiness mark, in the page's own clock (from navigation start). */
+function markTimes(): void {
+  const w = globalThis as unknown as Dom;
+  w.__at = {};
+  new w.MutationObserver(() => {
+    for (const mark of ['data-responses', 'data-responses-all']) if (w.document.body?.getAttribute(mark) === 'ready') w.__at![mark] ??= w.performance.now();
+  }).observe(w.document, { attributes: true, subtree: true });
+}
+
+/**
+ * Do one thing in the page as a user would (type, tick, click, choose) and time it in the page
+ * until the status line says it is done and the frame is painted: what the reader waits for,
+ * without the test driver's own overhead.
+ */
+function timeInPage(page: Page, act: { id: string; value?: string; event?: string; click?: boolean }, wanted: RegExp): Promise<number> {
+  return page.evaluate(
+    ({ act, source }) =>
+      new Promise<number>((resolve) => {
+        const w = globalThis as unknown as Dom;
+        const el = w.document.getElementById(act.id);
+        const status = w.document.getElementById('rs-status');
+        const from = w.performance.now();
+        if (act.click) el.click();
+        else {
+          if (act.value !== undefined) el.value = act.value;
+          el.dispatchEvent(new w.Event(act.event!));
+        }
+        const poll = () => (new RegExp(source).test(status.textContent) ? w.requestAnimationFrame(() => resolve(Math.round(w.performance.now() - from))) : setTimeout(poll, 5));
+        poll();
+      }),
+    { act, source: wanted.source },
+  );
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('a 10,000-job report in Chromium', () => {
@@ -86,19 +119,24 @@ describe.skipIf(!HAVE_CHROMIUM)('a 10,000-job report in Chromium', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => void problems.push(e.message));
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    await page.addInitScript(markTimes);
     const from = performance.now();
     await page.goto(pathToFileURL(file).href, { waitUntil: 'commit' });
-    const firstRows = await timeUntil(page, 'body[data-responses="ready"]', from);
-    const everyAnswer = await timeUntil(page, 'body[data-responses-all="ready"]', from);
-    expect(await page.$$eval('#responses-table > tbody > tr', (trs) => trs.length)).toBe(20);
-    expect(await page.$eval('#rs-status', (s) => s.textContent)).toBe(`tasks 1–20 of ${TASKS}`);
-    const search = await timeStatus(page, () => page.fill('#rs-search', 'quokka'), /of 1 \(filtered/);
+    await page.waitForSelector('body[data-responses="ready"]', { timeout: 30_000 });
+    const wall = Math.round(performance.now() - from);
+    await page.waitForSelector('body[data-responses-all="ready"]', { timeout: 30_000 });
+    const at = await page.evaluate(() => (globalThis as unknown as Dom).__at!);
+    const [firstRows, everyAnswer] = [Math.round(at['data-responses']!), Math.round(at['data-responses-all']!)];
+    expect(await page.$$eval('#responses-table > tbody > tr', (trs) => trs.length)).toBe(PAGE_TASKS);
+    expect(await page.$eval('#rs-status', (s) => s.textContent)).toBe(`tasks 1–${PAGE_TASKS} of ${TASKS}`);
+    // The search waits out its 150 ms debounce: that is part of what the reader sees.
+    const search = await timeInPage(page, { id: 'rs-search', value: 'quokka', event: 'input' }, /of 1 \(filtered/);
     expect(await page.$$eval('#responses-table > tbody > tr', (trs) => trs.map((tr) => tr.getAttribute('data-task')))).toEqual([`task-${TASKS - 1}`]);
-    const clear = await timeStatus(page, () => page.fill('#rs-search', ''), /^tasks 1–20 of 1250$/);
-    const failing = await timeStatus(page, () => page.check('#rs-failing'), /filtered from 1250/);
-    const next = await timeStatus(page, () => page.click('#rs-next'), /^tasks 21–40 of /);
-    const sort = await timeStatus(page, async () => void (await page.selectOption('#rs-sort', 'latency_ms')), /^tasks 1–20 of /);
-    console.log(`10,000-job report in Chromium: first rows ${firstRows} ms, every answer read ${everyAnswer} ms; search ${search} ms, clear ${clear} ms, filter ${failing} ms, next page ${next} ms, sort ${sort} ms`);
+    const clear = await timeInPage(page, { id: 'rs-search', value: '', event: 'input' }, new RegExp(`^tasks 1–${PAGE_TASKS} of ${TASKS}$`));
+    const failing = await timeInPage(page, { id: 'rs-failing', click: true }, /filtered from 1250/);
+    const next = await timeInPage(page, { id: 'rs-next', click: true }, new RegExp(`^tasks ${PAGE_TASKS + 1}–${2 * PAGE_TASKS} of `));
+    const sort = await timeInPage(page, { id: 'rs-sort', value: 'latency_ms', event: 'change' }, new RegExp(`^tasks 1–${PAGE_TASKS} of `));
+    console.log(`10,000-job report in Chromium (page clock, from navigation start): first rows ${firstRows} ms (${wall} ms as the test driver saw it), every answer read ${everyAnswer} ms; search ${search} ms, clear ${clear} ms, filter ${failing} ms, next page ${next} ms, sort ${sort} ms`);
     expect(problems).toEqual([]);
     expect(firstRows).toBeLessThan(3000);
     await page.close();

@@ -19,6 +19,8 @@ export interface PageParts {
   scripts?: string[];
   /** CSS added to the shared style. */
   style?: string;
+  /** HTML after the scripts: data the page reads once it has drawn (the Responses section's later chunks). */
+  tail?: string;
 }
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -77,6 +79,7 @@ export function renderPage(parts: PageParts): string {
     `<script type="application/json" id="agent-lab-data">${embedJson(parts.data)}</script>`,
     ...[parts.chartJs, ...(parts.libs ?? [])].map((lib) => tag(inlineJs(lib))),
     ...[parts.script, ...(parts.scripts ?? [])].map(tag),
+    parts.tail ?? '',
     '</body>',
     '</html>',
     '',

@@ -177,16 +177,18 @@ const CONTROLLER = String.raw`
   $('rs-next').addEventListener('click', function () { page++; draw(); });
 
   // One chunk at a time, yielding between them: the first rows show at once and the page stays
-  // responsive while the rest is read; filters and search cover what is read so far.
-  var chunks = document.querySelectorAll('script.agent-lab-responses-chunk');
+  // responsive while the rest is read; filters and search cover what is read so far. The chunks
+  // after the first come after this script, so the parser may still be on its way to them.
   function read(i) {
-    if (i === chunks.length) {
+    var chunk = document.querySelectorAll('script.agent-lab-responses-chunk')[i];
+    if (!chunk && document.readyState === 'loading') return void document.addEventListener('DOMContentLoaded', function () { read(i); });
+    if (!chunk) {
       loaded = true;
       refresh();
       document.body.setAttribute('data-responses-all', 'ready');
       return;
     }
-    decode(chunks[i]).then(function (tasks) {
+    decode(chunk).then(function (tasks) {
       Array.prototype.push.apply(M.tasks, tasks);
       refresh();
       setTimeout(function () { read(i + 1); }, 0);

@@ -20,7 +20,7 @@ export interface ResponsesSection {
 export const CHUNK_CHARS = { first: 256 * 1024, rest: 2 * 1024 * 1024 } as const;
 
 /** Tasks per page of the matrix; the first chunk holds at least this many. */
-export const PAGE_TASKS = 20;
+export const PAGE_TASKS = 10;
 
 /** The tasks' JSON in chunks (CHUNK_CHARS), in order; at least one chunk. */
 export function taskChunks(tasks: readonly ResponseTask[]): string[] {
@@ -57,10 +57,7 @@ export function renderResponsesSection(s: ResponsesSection): string {
     ? `<p class="note" id="responses-cut">${m.truncated} answer(s) or reasoning trace(s) are cut to ${m.limit} characters in this page, marked in their cell; the full text is in <code>${escapeHtml(s.resultsFile)}</code> (<code>agent-lab show DIR --task ID</code> prints it).</p>`
     : '';
   const baseline = m.baseline_jobs > 0 ? ` · ${m.baseline_jobs} job(s) have a baseline answer to diff against` : '';
-  const { encoding, texts } = s.chunks;
-  // base64 has no `<`; JSON gets it escaped, so no answer can close the tag.
-  const chunk = (text: string) => `<script type="application/json" class="agent-lab-responses-chunk" data-encoding="${encoding}">${encoding === 'json' ? scriptSafeJson(text) : text}</script>`;
-  const data = [`<script type="application/json" id="agent-lab-responses">${embedJson({ columns: m.columns, jobs: m.jobs, tasks: m.tasks.length })}</script>`, ...texts.map(chunk)].join('\n');
+  const data = [`<script type="application/json" id="agent-lab-responses">${embedJson({ columns: m.columns, jobs: m.jobs, tasks: m.tasks.length })}</script>`, chunkTag(s, 0)].join('\n');
   return [
     '<h2 id="responses">Responses</h2>',
     `<p class="note" id="responses-meta">${m.tasks.length} task(s) × ${m.columns.length} column(s) (model · system prompt), ${m.jobs} job(s)${baseline}. Answers are model output: shown as sanitised Markdown (no script, no remote content) or as raw text.</p>`,
@@ -84,6 +81,20 @@ export function renderResponsesSection(s: ResponsesSection): string {
   ].join('\n');
 }
 
+/**
+ * The chunks after the first, for the end of the page (after the scripts): the page draws its
+ * first rows from the first chunk without waiting for the parser to get through the rest.
+ */
+export function renderResponsesTail(s: ResponsesSection): string {
+  return s.chunks.texts.slice(1).map((_, i) => chunkTag(s, i + 1)).join('\n');
+}
+
+function chunkTag(s: ResponsesSection, i: number): string {
+  const { encoding, texts } = s.chunks;
+  // base64 has no `<`; JSON gets it escaped, so no answer can close the tag.
+  return `<script type="application/json" class="agent-lab-responses-chunk" data-encoding="${encoding}">${encoding === 'json' ? scriptSafeJson(texts[i]!) : texts[i]!}</script>`;
+}
+
 export const RESPONSES_STYLE = `
 #responses-controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.6rem 0}
 #rs-search{min-width:16rem}#rs-pager{margin:.4rem 0}#rs-status{color:#5a6272;margin:0 .5rem}
@@ -99,7 +110,7 @@ td.cell.is-fail{background:#fff6f5}td.cell.is-error{background:#fffbeb}
 .figures{color:#5a6272;font-size:.88em;font-variant-numeric:tabular-nums}
 ul.checks{margin:.25rem 0;padding-left:1.1rem;font-size:.9em}ul.checks li.fail{color:#b42318;font-weight:600}ul.checks li.error{color:#9a5b00;font-weight:600}
 .judge{color:#5a6272;font-weight:400}
-.answer{max-height:26rem;overflow:auto;border-top:1px solid #eceff3;margin-top:.3rem;padding-top:.3rem}
+.answer{max-height:26rem;overflow:auto;border-top:1px solid #eceff3;margin-top:.3rem;padding-top:.3rem;content-visibility:auto;contain-intrinsic-size:auto 12rem}
 .answer pre,.answer code,pre.raw,.tools pre,.reasoning pre{white-space:pre-wrap;word-break:break-word}
 pre.raw{margin:0;font:inherit;font-family:ui-monospace,monospace;font-size:.9em}
 .cut{color:#9a5b00;font-size:.85em}

@@ -4,7 +4,7 @@
 import type { GroupSummary, MetricStats, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { chartBox, escapeHtml, renderPage } from './html-page.js';
-import { renderResponsesSection, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
+import { renderResponsesSection, renderResponsesTail, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
 import { RESPONSES_SCRIPT } from './html-responses-script.js';
 import { formatMs, formatPercent, formatPercentRange, formatUsd } from '../format.js';
 
@@ -52,7 +52,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
     data: { summary: s, sample: input.sample, total_rows: input.totalRows },
     chartJs: input.chartJs,
     script: RUN_SCRIPT,
-    ...(input.responses ? { libs: input.responses.libs, scripts: [RESPONSES_SCRIPT], style: RESPONSES_STYLE } : {}),
+    ...(input.responses ? { libs: input.responses.libs, scripts: [RESPONSES_SCRIPT], style: RESPONSES_STYLE, tail: renderResponsesTail(input.responses) } : {}),
   });
 }
 
