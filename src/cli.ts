@@ -25,6 +25,7 @@ const COMMANDS = [
   ['history', () => import('./cli/history.js')],
   ['report', () => import('./cli/report.js')],
   ['cache', () => import('./cli/cache.js')],
+  ['show', () => import('./cli/show.js')],
   ['mock-server', () => import('./cli/mock-server.js')],
 ] as const;
 // Only the command named is loaded (none for --version): each file costs startup time. The

@@ -49,7 +49,7 @@ describe('renderRunHtml', () => {
     const s = summarize([row()], { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', status: 'ok' });
     const html = renderRunHtml({ summary: s, sample: [], totalRows: 0, chartJs: 'var x = "</script>";' });
     expect(html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`);
-    expect(html).toContain('var x = "<\\/script>";');
+    expect(html).toContain('var x = "\\x3C/script>";');
     expect(html.match(/<script/g)).toHaveLength(3);
   });
 

@@ -1,12 +1,9 @@
 // report.html and the history page in a real headless browser: Debian's chromium driven by
 // playwright-core (no browser download). The page must load offline with no console error and no
 // request beyond itself, draw every chart, and show the numbers summary.json has.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { memoryEnv } from '../src/env.js';
@@ -14,14 +11,11 @@ import { chartJsSource } from '../src/store/report-html.js';
 import { renderRunHtml } from '../src/render/html.js';
 import { runSuite } from '../src/run/index.js';
 import type { GroupSummary, RunSummary } from '../src/types/summary.js';
+import { HAVE_CHROMIUM, launchBrowser, openPage, SKIP_NOTE, type Browser } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { readJson } from './helpers/results.js';
 import { row } from './helpers/rows.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SKIP_NOTE = `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
 
 const SUITE = `
 name: html
@@ -37,8 +31,8 @@ concurrency: 12
 `;
 
 let ws: Workspace;
+let browser: Browser;
 let context: BrowserContext;
-let profile: string;
 let summary: RunSummary;
 
 beforeAll(async () => {
@@ -49,39 +43,16 @@ beforeAll(async () => {
   const report = await runSuite({ suitePath: 'suite.yaml', out: 'run', mock: true, params: { seed: 2 } }, memoryEnv({ cwd: ws.dir }));
   summary = await readJson<RunSummary>(ws.path('run/summary.json'));
   expect(report.summary.overall.n).toBe(24);
-  profile = await mkdtemp(join(tmpdir(), 'agent-lab-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
+  context = browser.context;
 }, 90_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await ws?.cleanup();
 });
 
-interface Loaded {
-  page: Page;
-  problems: string[];
-  requests: string[];
-}
-
-/** Open a file, recording every console error, page error, failed request and request made. */
-async function open(file: string): Promise<Loaded> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)));
-  page.on('pageerror', (e) => void problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => void problems.push(`requestfailed: ${r.url()}`));
-  page.on('request', (r) => void requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-charts="ready"]', { timeout: 15_000 });
-  return { page, problems, requests };
-}
+const open = (file: string) => openPage(context, file, 'body[data-charts="ready"]');
 
 /** The bits of a DOM canvas the test reads (the project compiles without the DOM library). */
 interface Canvas {

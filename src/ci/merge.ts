@@ -113,6 +113,9 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const gates = applyGates(summary, gateLimits, env);
   await writeSummary(outDir, summary);
   await writeRunInfo(outDir, runJson);
+  // As a run does: the page and responses.md read the merged rows.
+  const { writeRunReportsOrWarn } = await import('../store/report-html.js');
+  await writeRunReportsOrWarn(outDir, summary, {}, logger);
   env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
   if (!complete) {
     const parts = [

@@ -13,6 +13,14 @@ export interface PageParts {
   chartJs: string;
   /** The page's own script: reads the JSON, draws the charts. */
   script: string;
+  /** More browser builds, inlined after the chart library (marked, DOMPurify, jsdiff for the Responses section). */
+  libs?: string[];
+  /** More page scripts, each in its own tag so that one failing leaves the others running. */
+  scripts?: string[];
+  /** CSS added to the shared style. */
+  style?: string;
+  /** HTML after the scripts: data the page reads once it has drawn (the Responses section's later chunks). */
+  tail?: string;
 }
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -32,16 +40,30 @@ tr.overall td{font-weight:600;border-top:2px solid #c9cfd9}
 
 /** JSON that is safe inside <script>: no `</script`, no `<!--`, no line separators JS chokes on. */
 export function embedJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return scriptSafeJson(JSON.stringify(data));
+}
+
+/** embedJson for JSON text already serialised. */
+export function scriptSafeJson(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A library's source made safe to inline: `</script` would end the block early, and `<!--` then
+ * `<script` would put the HTML parser in a state where the real `</script>` no longer ends it.
+ * Both only occur inside JS strings and regexes, where `\x3C` means the same `<`. The source-map
+ * comment goes: a browser would try to fetch the map.
+ */
+export function inlineJs(source: string): string {
+  return source.replace(/<(\/?script|!--)/gi, '\\x3C$1').replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+}
+
 export function renderPage(parts: PageParts): string {
-  // A literal `</script` would end the inline block early; `<\/` means the same inside JS strings.
-  const lib = parts.chartJs.replace(/<\/script/gi, '<\\/script');
+  const tag = (js: string) => `<script>${js}</script>`;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -50,13 +72,14 @@ export function renderPage(parts: PageParts): string {
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(parts.title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${parts.style ?? ''}</style>`,
     '</head>',
     '<body>',
     parts.body,
     `<script type="application/json" id="agent-lab-data">${embedJson(parts.data)}</script>`,
-    `<script>${lib}</script>`,
-    `<script>${parts.script}</script>`,
+    ...[parts.chartJs, ...(parts.libs ?? [])].map((lib) => tag(inlineJs(lib))),
+    ...[parts.script, ...(parts.scripts ?? [])].map(tag),
+    parts.tail ?? '',
     '</body>',
     '</html>',
     '',

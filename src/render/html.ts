@@ -4,6 +4,8 @@
 import type { GroupSummary, MetricStats, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { chartBox, escapeHtml, renderPage } from './html-page.js';
+import { renderResponsesSection, renderResponsesTail, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
+import { RESPONSES_SCRIPT } from './html-responses-script.js';
 import { formatMs, formatPercent, formatPercentRange, formatUsd } from '../format.js';
 
 /** The per-job fields the charts use; a 100k-job run embeds a sample of these, not every row. */
@@ -16,6 +18,8 @@ export interface RunHtmlInput {
   /** How many rows the run has (sample.length when not sampled). */
   totalRows: number;
   chartJs: string;
+  /** The Responses section and the browser builds it runs on (marked, DOMPurify, jsdiff); absent: no section. */
+  responses?: ResponsesSection & { libs: string[] };
 }
 
 export const SAMPLE_FIELDS = ['task_id', 'model_label', 'system_prompt_id', 'status', 'latency_ms', 'ttft_ms', 'cost_usd', 'native_tokens_completion', 'passed'] as const satisfies readonly (keyof SampleRow)[];
@@ -40,6 +44,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
     checked
       ? `<div class="charts">${chartBox('chart-pass', 'pass rate per model with 95% interval')}</div><p class="note">Bars: share of checked jobs that passed every check; whiskers: Wilson 95% interval.</p>`
       : '<p class="note" id="no-checks">No task in this suite has checks, so there is no pass rate.</p>',
+    input.responses ? renderResponsesSection(input.responses) : '',
   ].join('\n');
   return renderPage({
     title: `agent-lab · ${s.suite} · ${s.run_id}`,
@@ -47,6 +52,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
     data: { summary: s, sample: input.sample, total_rows: input.totalRows },
     chartJs: input.chartJs,
     script: RUN_SCRIPT,
+    ...(input.responses ? { libs: input.responses.libs, scripts: [RESPONSES_SCRIPT], style: RESPONSES_STYLE, tail: renderResponsesTail(input.responses) } : {}),
   });
 }
 

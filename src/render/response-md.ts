@@ -25,7 +25,7 @@ export function renderResponse(job: Job, row: JobResult): string {
 }
 
 /** Fence text so any Markdown inside it shows as written. */
-function fence(text: string): string {
+export function fence(text: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}text\n${text}\n${ticks}`;

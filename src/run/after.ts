@@ -1,4 +1,4 @@
-// What happens once a run's results are final: report.html in the run folder, one line in the
+// What happens once a run's results are final: report.html and responses.md in the run folder, one line in the
 // history file, and — with --baseline — the comparison (compare.md, the table, the gate). Each
 // is a separate concern with its own file; this only puts them in order for finish.ts.
 import { existsSync } from 'node:fs';
@@ -34,12 +34,8 @@ export function planAfterRun(options: AfterRunOptions & MetricsOptions, env: Pic
 
 /** Returns the baseline gate's verdict (`none` without --baseline). Failures to write the extras are warnings: the results are safe already. */
 export async function afterRun(plan: AfterRunPlan, run: { outDir: string; summary: RunSummary; suiteSha256: string; mock: boolean }, env: Env, logger: Logger): Promise<{ gate: CompareVerdict }> {
-  try {
-    const { writeRunHtml } = await import('../store/report-html.js');
-    await writeRunHtml(run.outDir, run.summary);
-  } catch (error) {
-    logger.warn(`Could not write report.html: ${(error as Error).message}`);
-  }
+  const { writeRunReportsOrWarn } = await import('../store/report-html.js');
+  await writeRunReportsOrWarn(run.outDir, run.summary, { baseline: plan.baseline }, logger);
   const entry = historyEntry(run.summary, { suite_sha256: run.suiteSha256, dir: plan.history ? relative(dirname(plan.history), run.outDir) : run.outDir, mock: run.mock });
   if (plan.history) {
     try {

@@ -1,0 +1,55 @@
+// Pure: responses.md — the response matrix as Markdown, task by task with the columns in order,
+// readable as a file and pasteable into a PR comment. Answers are fenced, so Markdown or HTML a
+// model wrote shows as written and cannot break the page around it. Yields pieces, so a big run
+// is streamed to disk rather than built as one string.
+import { fence } from '../render/response-md.js';
+import type { ResponseCell, ResponseMatrix } from '../types/responses.js';
+import { checkMark, checkText, columnTitle, figuresText, outcomeText, repeatText, toolCallText, varsText } from './figures.js';
+
+export const RESPONSES_MD = 'responses.md';
+
+export interface ResponsesMeta {
+  suite: string;
+  run_id: string;
+}
+
+const MARK = { pass: '✅', fail: '❌', error: '⚠️' } as const;
+
+export function* renderResponsesMarkdown(matrix: ResponseMatrix, meta: ResponsesMeta): Generator<string> {
+  const failing = matrix.tasks.filter((t) => t.failing).length;
+  const errors = matrix.tasks.filter((t) => t.errors).length;
+  yield `# Responses: ${meta.suite}\n\nRun \`${meta.run_id}\` · ${matrix.tasks.length} task(s) × ${matrix.columns.length} column(s) · ${matrix.jobs} job(s) · ${failing} task(s) with failing checks · ${errors} with errors.\n\n`;
+  yield `Columns, in the order every task lists them:\n\n${matrix.columns.map((c, i) => `${columnTitle(matrix.columns, i)} (\`${c.model}\`)`).join('\n')}\n\n`;
+  if (matrix.truncated > 0) {
+    yield `> ${matrix.truncated} answer(s) or reasoning trace(s) were cut to ${matrix.limit} characters to keep this file readable; \`results.jsonl\` has the full text (\`agent-lab show DIR --task ID\` prints it).\n\n`;
+  }
+  for (const task of matrix.tasks) {
+    yield `## Task ${code(task.task_id)}\n\n`;
+    const vars = varsText(task.vars);
+    if (vars) yield `vars: ${code(vars)}\n\n`;
+    for (let c = 0; c < matrix.columns.length; c++) {
+      const repeats = task.cells[c]!;
+      if (repeats.length === 0) continue;
+      for (let i = 0; i < repeats.length; i++) yield renderCell(repeats[i]!, `${columnTitle(matrix.columns, c)}${repeatText(i, repeats.length)}`);
+    }
+  }
+}
+
+function renderCell(cell: ResponseCell, title: string): string {
+  const verdict = cell.status !== 'ok' ? MARK.error : cell.passed === null ? '' : cell.passed ? MARK.pass : MARK.fail;
+  const lines = [`### ${title}`, '', `${verdict ? `${verdict} ` : ''}${outcomeText(cell)} · ${figuresText(cell)}`, ''];
+  for (const check of cell.checks) lines.push(`- ${MARK[checkMark(check)]} ${checkText(check)}`);
+  for (const call of cell.tool_calls) lines.push(`- tool call ${code(toolCallText(call))}`);
+  if (cell.checks.length || cell.tool_calls.length) lines.push('');
+  if (cell.reasoning) lines.push(`<details><summary>reasoning (${cell.reasoning_chars} characters)</summary>`, '', fence(cell.reasoning), '', '</details>', '');
+  if (cell.status === 'ok') lines.push(cell.output === '' ? '_(empty answer)_' : fence(cell.output), '');
+  if (cell.output.length < cell.output_chars) lines.push(`_(cut: ${cell.output.length} of ${cell.output_chars} characters)_`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Inline code that survives backticks inside the text. */
+function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return longest ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+}

@@ -1,0 +1,185 @@
+// Pure: results.jsonl rows → the response matrix (types/responses.ts). Rows are added one at a
+// time as they stream; only what a cell shows is kept, answers cut to a limit when a page must
+// hold them all. Tasks come in the order the run sent them, columns in summary.json's order.
+import { createHash } from 'node:crypto';
+import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
+import type { GroupKey } from '../types/summary.js';
+
+/** Answer and reasoning text a report embeds at most, over all its jobs (UTF-16 units). */
+export const TEXT_BUDGET = 24_000_000;
+
+/** The per-answer cut for a run of `jobs` jobs: the budget shared out, within sensible bounds. */
+export function textLimit(jobs: number): number {
+  return Math.max(300, Math.min(20_000, Math.floor(TEXT_BUDGET / Math.max(1, jobs))));
+}
+
+export interface MatrixOptions {
+  /** Column order (summary.json's groups); columns not listed follow in the order first seen. */
+  columnOrder?: readonly GroupKey[];
+  /** Cut each answer to this many UTF-16 units and each reasoning trace to half; none when absent. */
+  limit?: number;
+}
+
+export interface MatrixBuilder {
+  /** Register the row's column without keeping the row, so column numbers do not depend on a filter. */
+  see(row: Pick<ResponseRow, 'model' | 'model_label' | 'system_prompt_id'>): void;
+  /** Keep the row as a cell; with `text` false its answer and reasoning are left out (it still counts for agreement). */
+  add(row: ResponseRow, text?: boolean): void;
+  finish(): ResponseMatrix;
+}
+
+interface TaskAcc {
+  task_id: string;
+  vars: Record<string, unknown>;
+  first: string;
+  seen: number;
+  cells: Map<number, ResponseCell[]>;
+  /** Per column, the outcomes of its repeats. */
+  outcomes: Map<number, Set<string>>;
+  failing: boolean;
+  errors: boolean;
+}
+
+const columnKey = (g: Pick<GroupKey, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
+
+export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
+  const columns: ResponseColumn[] = [];
+  const index = new Map<string, number>();
+  const tasks = new Map<string, TaskAcc>();
+  const limit = options.limit ?? null;
+  let jobs = 0;
+  let truncated = 0;
+  const see = (g: Pick<GroupKey, 'model' | 'model_label' | 'system_prompt_id'>): number => {
+    const key = columnKey(g);
+    let at = index.get(key);
+    if (at === undefined) {
+      index.set(key, (at = columns.length));
+      columns.push({ model: g.model, model_label: g.model_label, system_prompt_id: g.system_prompt_id, name: `${g.model_label} · ${g.system_prompt_id}` });
+    }
+    return at;
+  };
+  for (const g of options.columnOrder ?? []) see(g);
+  const cutText = (text: string, max: number | null) => {
+    const cut = cut1(text, max);
+    if (cut.length < text.length) truncated++;
+    return cut;
+  };
+  return {
+    see,
+    add(row, text = true) {
+      const col = see(row);
+      let task = tasks.get(row.task_id);
+      if (!task) {
+        task = { task_id: row.task_id, vars: row.vars ?? {}, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
+        tasks.set(row.task_id, task);
+      }
+      if (row.started_at < task.first) task.first = row.started_at;
+      const cell = cellOf(text ? row : { ...row, output_text: '', reasoning_text: '' }, limit, cutText);
+      let repeats = task.cells.get(col);
+      if (!repeats) task.cells.set(col, (repeats = []));
+      repeats.push(cell);
+      let outcomes = task.outcomes.get(col);
+      if (!outcomes) task.outcomes.set(col, (outcomes = new Set()));
+      outcomes.add(outcomeKey(row));
+      task.failing ||= isFailing(cell);
+      task.errors ||= row.status !== 'ok';
+      jobs++;
+    },
+    finish() {
+      // The run sends tasks in suite order: the earliest send of each task gives that order back.
+      const ordered = [...tasks.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.seen - b.seen));
+      const out: ResponseTask[] = ordered.map((t) => ({
+        task_id: t.task_id,
+        vars: t.vars,
+        cells: columns.map((_, c) => (t.cells.get(c) ?? []).sort((a, b) => a.repeat - b.repeat)),
+        failing: t.failing,
+        errors: t.errors,
+        disagree: disagree(t.outcomes),
+      }));
+      return { columns, tasks: out, jobs, limit, truncated, baseline_jobs: 0 };
+    },
+  };
+}
+
+/** A cell's check failed, or its judge could not decide. */
+export const isFailing = (cell: { passed: boolean | null; checks: readonly CheckView[] }): boolean => cell.passed === false || cell.checks.some((c) => c.verdict === 'error');
+
+/** What `show --failed` lists: a failing check or a job that failed (not one the budget skipped). */
+export const isFailedJob = (cell: { status: string; passed: boolean | null; checks: readonly CheckView[] }): boolean => cell.status === 'error' || isFailing(cell);
+
+function cellOf(row: ResponseRow, limit: number | null, cut: (text: string, max: number | null) => string): ResponseCell {
+  return {
+    job_id: row.job_id,
+    repeat: row.repeat,
+    status: row.status,
+    error_kind: row.error_kind,
+    error_message: row.error_message,
+    finish_reason: row.finish_reason,
+    output: cut(row.output_text ?? '', limit),
+    output_chars: (row.output_text ?? '').length,
+    reasoning: cut(row.reasoning_text ?? '', limit === null ? null : Math.ceil(limit / 2)),
+    reasoning_chars: (row.reasoning_text ?? '').length,
+    passed: row.passed ?? null,
+    checks: (row.checks ?? []).map(checkView),
+    tool_calls: (row.tool_calls ?? []).map(toolCallView),
+    ttft_ms: row.ttft_ms,
+    latency_ms: row.latency_ms,
+    tokens_prompt: row.native_tokens_prompt ?? row.tokens_prompt,
+    tokens_completion: row.native_tokens_completion ?? row.tokens_completion,
+    cost_usd: row.cost_usd,
+    judge_cost_usd: row.judge_cost_usd ?? null,
+  };
+}
+
+function checkView(c: CheckView): CheckView {
+  const view: CheckView = { name: c.name, pass: c.pass, detail: c.detail };
+  if (c.verdict !== undefined) view.verdict = c.verdict;
+  if (c.score !== undefined) view.score = c.score;
+  if (c.threshold !== undefined) view.threshold = c.threshold;
+  if (c.reason !== undefined) view.reason = c.reason;
+  return view;
+}
+
+function toolCallView(t: ToolCallView): ToolCallView {
+  const args = t.arguments as unknown;
+  return { id: String(t.id ?? ''), name: String(t.name ?? ''), arguments: typeof args === 'string' ? args : JSON.stringify(args ?? null) };
+}
+
+/** Put each baseline row on the cell of the same job_id (the matrix's own cells gain `baseline`). */
+export function baselineJoin(matrix: ResponseMatrix, limit: number | null): { add(row: ResponseRow): void; finish(): ResponseMatrix } {
+  const byJob = new Map<string, ResponseCell>();
+  for (const task of matrix.tasks) for (const repeats of task.cells) for (const cell of repeats) byJob.set(cell.job_id, cell);
+  const joined = new Set<string>();
+  return {
+    add(row, text = true) {
+      const cell = byJob.get(row.job_id);
+      if (!cell) return;
+      const output = cut1(row.output_text ?? '', limit);
+      // A journal that was never finalized holds a job more than once: the last line wins, as everywhere.
+      cell.baseline = { status: row.status, passed: row.passed ?? null, output, output_truncated: output.length < (row.output_text ?? '').length };
+      joined.add(row.job_id);
+    },
+    finish: () => ({ ...matrix, baseline_jobs: joined.size }),
+  };
+}
+
+/** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
+function disagree(outcomes: Map<number, Set<string>>): boolean {
+  const signatures = new Set([...outcomes.values()].map((set) => [...set].sort().join('\n')));
+  return signatures.size > 1;
+}
+
+/** What two cells must share to agree: the status, then the verdict and the answer (whitespace and case aside). */
+function outcomeKey(row: ResponseRow): string {
+  if (row.status !== 'ok') return row.status;
+  const answer = (row.output_text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+  // A digest, not the text: a 100,000-job run would otherwise hold every answer twice.
+  return `${String(row.passed ?? null)}:${createHash('sha1').update(answer).digest('base64')}`;
+}
+
+/** Cut to `max` UTF-16 units without splitting a surrogate pair. */
+function cut1(text: string, max: number | null): string {
+  if (max === null || text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
