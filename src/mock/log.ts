@@ -2,6 +2,7 @@
 // measured timings against. Times are epoch ms with sub-ms precision from the monotonic clock,
 // so another process on the same machine can compare them with its own clock.
 import { performance } from 'node:perf_hooks';
+import type { LoggedMessage } from './content.js';
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
@@ -35,6 +36,8 @@ export interface MockRequestLog {
   authorization_present: boolean;
   /** The X-Agent-Lab-Job header, joining this entry to a result row. */
   job: string | null;
+  /** The messages as received (images by URL header, sha256 and size); null until the body is read, or when it was refused before. */
+  messages: LoggedMessage[] | null;
 }
 
 /**

@@ -21,6 +21,7 @@ export const CSV_COLUMNS = [
   'cost_usd', 'cost_usage_usd', 'cost_estimate_usd', 'spent_usd', 'cost_source', 'or_latency_ms', 'or_generation_time_ms',
   'checks_passed', 'passed', 'check_failures',
   'params', 'output_text', 'reasoning_text',
+  'vars', 'prompt_sha256',
 ] as const satisfies readonly (keyof JobResult | keyof typeof DERIVED)[];
 
 /** One row as CSV cells: unknowns are empty cells (never 0), objects are JSON. */

@@ -33,6 +33,14 @@ export interface MatrixOptions {
   strictParams?: boolean;
   /** Run only this slice of the matrix (`--shard i/n`). */
   shard?: Shard;
+  /** `--var key=value`: template variables over every other (a row's fields, the suite's `vars`). */
+  vars?: Record<string, string>;
+  /** `--limit N`: the first N tasks after filters (and after the sample). */
+  limit?: number;
+  /** `--sample N`: a deterministic random sample of N tasks. */
+  sample?: number;
+  /** `--sample-seed S` (default 1). */
+  sampleSeed?: number;
 }
 
 /** How the jobs are sent, and what they may cost. */

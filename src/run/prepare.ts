@@ -9,13 +9,15 @@ import { loadConfig, loadSuite } from '../config/load.js';
 import { resolveSettings, resolveSuite, type ResolvedSuite, type Settings, type SettingsFlags } from '../config/resolve.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { buildPlan, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
+import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger } from '../log.js';
-import { expandMatrix, unknownFilterNames } from '../config/matrix.js';
-import { preflight, reportPreflight } from '../models/preflight.js';
-import { shardJobs, type Shard } from '../ci/shard.js';
-import type { Job, Params } from '../types/job.js';
+import { createMatrix, unknownFilterNames, type Matrix } from '../config/matrix.js';
+import { DEFAULT_SAMPLE_SEED } from '../config/select.js';
+import { scanTasks, selectedTasks, type TaskScan, type TaskSelection } from '../config/tasks.js';
+import { createPreflight, reportPreflight } from '../models/preflight.js';
+import { shardMatrix, type Shard } from '../ci/shard.js';
+import type { Params } from '../types/job.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
 import { stamp } from './stamp.js';
@@ -24,10 +26,14 @@ export interface RunPlan {
   suite: ResolvedSuite;
   settings: Settings;
   logger: Logger;
-  /** The whole matrix; `jobs` is this machine's shard of it (all of it without --shard). */
-  matrix: Job[];
-  jobs: Job[];
+  /** The whole matrix; `jobs` is this machine's shard of it (all of it without --shard). Both stream. */
+  matrix: Matrix;
+  jobs: Matrix;
   shard: Shard | null;
+  /** With --shard: this shard's job ids, in matrix order (run.json records them for merge). */
+  shardIds: string[] | null;
+  /** The tasks as read before anything was sent: counts, and each row's checks for finalize. */
+  tasks: TaskScan;
   endpoint: Endpoint;
   paths: RunPaths;
   /** Set when the run continues in paths.outDir. */
@@ -80,28 +86,41 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  const matrix = expandMatrix(suite, strictParams(options), filter);
-  if (matrix.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+  // Every task is read (every dataset row rendered, every image checked) before anything is sent.
+  const selection = selectionOf(options);
+  const tasks = await scanTasks(suite, selection);
+  const matrix = createMatrix(suite, () => selectedTasks(suite, tasks, selection), tasks.count, strictParams(options), filter);
+  if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
   // --shard: this machine's slice of the matrix; everything after this sees only it.
-  const jobs = options.shard ? shardJobs(matrix, options.shard) : matrix;
+  const sharded = options.shard ? await shardMatrix(matrix, options.shard) : null;
+  const jobs = sharded?.matrix ?? matrix;
   const gates = mergeGates(suite.gates, options.gates);
-  if (gates.min_pass_rate !== undefined && !matrix.some((job) => job.checks?.length)) {
+  if (gates.min_pass_rate !== undefined && !suite.entries.some((entry) => entry.checks.length)) {
     throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
   }
   const after = planAfterRun(options, env.cwd, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
+  const models = suite.models.map((m) => m.id).filter((id) => !filter.models?.length || filter.models.includes(id));
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
   const catalog = options.preflight === false ? null : await loadCatalog({ baseUrl: endpoint.baseUrl, simulated: endpoint.simulated, hint: unchecked }, env);
-  if (catalog) {
-    logger.debug(`preflight: ${new Set(jobs.map((j) => j.model)).size} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
-    reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
-  }
   const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
-  const estimate = catalog ? buildPlan(jobs, catalog.pricingOf, expectTokens, env.date()) : null;
+  let estimate: CostPlan | null = null;
+  if (catalog) {
+    // One pass over the matrix checks every job against /models and prices it.
+    const check = createPreflight(catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl });
+    const planner = createPlanner(catalog.pricingOf, expectTokens, env.date());
+    for await (const job of jobs.jobs()) {
+      check.add(job);
+      planner.add(job);
+    }
+    logger.debug(`preflight: ${models.length} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
+    reportPreflight(check.problems(), logger);
+    estimate = { ...planner.finish(), ...selectionNotes(options, tasks) };
+  }
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).
-  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, jobs, catalog ? catalog.pricingOf : null, env.date);
+  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, models, catalog ? catalog.pricingOf : null, env.date);
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const paths: RunPaths = {
@@ -111,7 +130,25 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   };
   const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
   const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath });
-  return { suite, settings, logger, matrix, jobs, shard: options.shard ?? null, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
+  return { suite, settings, logger, matrix, jobs, shard: options.shard ?? null, shardIds: sharded?.ids ?? null, tasks, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
+}
+
+function selectionOf(options: RunOptions): TaskSelection {
+  return { vars: options.vars, tasks: options.filter?.tasks, sample: options.sample, sampleSeed: options.sampleSeed, limit: options.limit };
+}
+
+/** What the plan says about --tasks, --sample, --limit and --var, so their effect shows before a run. */
+function selectionNotes(options: RunOptions, tasks: TaskScan): { selection?: string[] } {
+  const notes: string[] = [];
+  const how = [
+    options.filter?.tasks?.length ? `--tasks (${tasks.total} match)` : '',
+    options.sample !== undefined ? `--sample ${options.sample} --sample-seed ${options.sampleSeed ?? DEFAULT_SAMPLE_SEED}` : '',
+    options.limit !== undefined ? `--limit ${options.limit}` : '',
+  ].filter(Boolean);
+  if (how.length) notes.push(`tasks: ${tasks.count} of the suite's tasks (${how.join(', ')}).`);
+  const vars = Object.entries(options.vars ?? {});
+  if (vars.length) notes.push(`--var: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')} (over the suite's vars and every row's fields).`);
+  return notes.length ? { selection: notes } : {};
 }
 
 function requireKey(settings: Settings, env: Env, resuming: boolean): string {
