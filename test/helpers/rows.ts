@@ -49,6 +49,8 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     or_generation_time_ms: 120,
     checks: [],
     passed: null,
+    vars: {},
+    prompt_sha256: 'prompt-sha',
     ...overrides,
   };
 }
