@@ -155,7 +155,7 @@ describe('resolveSuite', () => {
       { id: 'a/b', label: 'a/b', params: {} },
       { id: 'c/d', label: 'cd', params: {} },
     ]);
-    expect(r.systemPrompts.map(({ template: _, ...p }) => p)).toEqual([
+    expect(r.systemPrompts.map(({ template: _, where: __, ...p }) => p)).toEqual([
       { id: 'zeta', text: 'Be terse.', sha256: sha('Be terse.') },
       { id: 'alpha', text: 'From a file.', sha256: sha('From a file.') },
       { id: 'none', text: '', sha256: sha('') },
@@ -170,7 +170,7 @@ describe('resolveSuite', () => {
 
   it('defaults to one empty system prompt arm, one repeat and no caps', () => {
     const r = resolveSuite(loaded({ name: 's', models: ['a/b'], tasks: [{ id: 't', prompt: 'x' }] }), config());
-    expect(r.systemPrompts.map(({ template: _, ...p }) => p)).toEqual([{ id: 'default', text: '', sha256: sha('') }]);
+    expect(r.systemPrompts.map(({ template: _, where: __, ...p }) => p)).toEqual([{ id: 'default', text: '', sha256: sha('') }]);
     expect(r).toMatchObject({ description: null, repeats: 1, concurrency: null, max_cost: null });
   });
 

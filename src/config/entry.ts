@@ -43,6 +43,8 @@ export interface TaskEntry {
   /** The id template; null for a dataset without one (the row's `id`, else `<stem>-<row>`). */
   id: Template | null;
   messages: { role: Role; content: Template }[];
+  /** The key the one user message came from (`prompt`, `prompt_file`); null for `messages`. */
+  promptKey: 'prompt' | 'prompt_file' | null;
   /** Image references: local paths (relative to baseDir), http(s): or data: URLs. */
   images: Template[];
   /** The entry's own `vars` (a row's fields win over them). */
@@ -93,7 +95,7 @@ export function renderEntry(entry: TaskEntry, vars: Vars, fields: Vars | null, r
   };
   const id = taskId(entry, fields, row, render);
   if (idOnly) return { id, messages: [], imageRefs: [], checks: [], vars };
-  const messages = entry.messages.map((m, i) => ({ role: m.role, content: render(entry.messages.length === 1 && entry.dataset === null ? 'prompt' : `messages.${i}.content`, m.content) }));
+  const messages = entry.messages.map((m, i) => ({ role: m.role, content: render(entry.promptKey ?? `messages.${i}.content`, m.content) }));
   const imageRefs = entry.images.map((image, i) => {
     const ref = render(`images.${i}`, image).trim();
     if (ref === '') throw new FieldError(`images.${i}`, `the image template ${image.text} renders to an empty string: give a path or URL`);

@@ -11,7 +11,7 @@ import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
 import { ConfigSchema, type AgentLabConfig, type Suite } from './schema.js';
-import { checkTemplate, type DatasetFormat, type DatasetRef, type TaskEntry } from './entry.js';
+import { checkTemplate, type DatasetFormat, type DatasetRef, type Place, type TaskEntry } from './entry.js';
 import { compileTemplate, TemplateError, type Template } from './template.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
@@ -80,6 +80,8 @@ export interface ResolvedSystemPrompt {
   /** sha256 of `text` (of the rendered text on a job). */
   sha256: string;
   template: Template;
+  /** Where it is in the suite, for a problem found when it is rendered for a task. */
+  where?: Place;
 }
 
 /** One task as sent: an entry of `tasks:` rendered for one row, images read. */
@@ -155,7 +157,7 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
   const suiteChecks = checks(suite.checks, ['checks']);
   const prompts = Object.entries(suite.system_prompts ?? { default: '' }).map(([id, prompt]) => {
     const text = typeof prompt === 'string' ? prompt : fileText(prompt.file);
-    return { id, text, sha256: sha256(text), template: compile(text, ['system_prompts', id]) };
+    return { id, text, sha256: sha256(text), template: compile(text, ['system_prompts', id]), where: place(['system_prompts', id]) };
   });
   const entries = suite.tasks.map((task, index): TaskEntry => {
     const at = (field?: string) => place(field === undefined ? ['tasks', index] : ['tasks', index, ...field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))]);
@@ -170,6 +172,7 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
       dataset,
       id: task.id === undefined ? null : compile(task.id, ['tasks', index, 'id']),
       messages,
+      promptKey: task.messages ? null : task.prompt === undefined ? 'prompt_file' : 'prompt',
       images: (task.images ?? []).map((image, i) => compile(image, ['tasks', index, 'images', i])),
       vars: task.vars ?? {},
       params: task.params ?? {},

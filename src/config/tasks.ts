@@ -8,7 +8,7 @@ import { ConfigError, type Issue } from '../errors.js';
 import type { CheckSpec, Vars } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { readDataset, type DatasetItem } from './dataset-read.js';
-import { FieldError, renderChecks, renderEntry, rowVars, type TaskEntry } from './entry.js';
+import { FieldError, renderChecks, renderEntry, rowVars, type Place, type TaskEntry } from './entry.js';
 import { ImageError, loadImage } from './images.js';
 import type { ResolvedSuite, ResolvedTask } from './resolve.js';
 import { DEFAULT_SAMPLE_SEED, sampleKey, sampleMask } from './select.js';
@@ -63,10 +63,11 @@ async function* rows(suite: ResolvedSuite): AsyncGenerator<Row> {
   }
 }
 
-const issueAt = (entry: TaskEntry, field: string, at: string | null, message: string): Issue => ({
-  ...entry.where(field),
-  message: entry.dataset ? `${entry.dataset.written}${at ?? ''}: ${message}` : message,
-});
+/** At the entry's field (or a suite-level place, for a system prompt), naming the dataset row. */
+const issueAt = (entry: TaskEntry, field: string, at: string | null, message: string, place?: Place): Issue => {
+  const row = entry.dataset ? `${entry.dataset.written}${at ?? ''}: ` : place ? `tasks.${entry.index}: ` : '';
+  return { ...(place ?? entry.where(field)), message: `${row}${message}` };
+};
 
 /** Read every task once; throws one ConfigError listing every problem. */
 export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}): Promise<TaskScan> {
@@ -89,7 +90,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
       task = await renderTask(suite, entry, item, selection.vars ?? {});
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
-      report(issueAt(entry, error.field, item.at, error.message));
+      report(issueAt(entry, error.field, item.at, error.message, error.place));
       continue;
     }
     const position = Number(/\d+/.exec(item.at)?.[0] ?? 0);
@@ -142,6 +143,7 @@ class RowError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly place?: Place,
   ) {
     super(message);
   }
@@ -166,7 +168,7 @@ async function renderTask(suite: ResolvedSuite, entry: TaskEntry, item: Extract<
       const text = prompt.template.render(vars);
       return { text, sha256: createHash('sha256').update(text).digest('hex') };
     } catch (error) {
-      if (error instanceof TemplateError) throw new RowError(`system_prompts.${prompt.id}`, error.message);
+      if (error instanceof TemplateError) throw new RowError('', error.message, prompt.where);
       throw error;
     }
   });

@@ -66,7 +66,9 @@ function renderProblem(error: unknown, text: string, vars: Vars): string {
   if (undefinedVar) {
     const name = undefinedVar[1]!;
     const known = Object.keys(vars);
-    const guess = suggest(name.split(/[.[]/)[0]!, known, false);
+    const base = name.split(/[.[]/)[0]!;
+    if (base !== name && known.includes(base)) return `undefined variable \`${name}\` in the template ${quote(text)} (\`${base}\` is set, but has no such field)`;
+    const guess = suggest(base, known, false);
     const list = known.length ? `known: ${known.slice(0, 15).join(', ')}${known.length > 15 ? ', …' : ''}` : 'no variables are set';
     return `undefined variable \`${name}\` in the template ${quote(text)} (${guess ? `${guess} ` : ''}${list})`;
   }
