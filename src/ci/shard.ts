@@ -5,7 +5,6 @@
 // model on its own shard whenever the count of models divides n), so machine-to-machine speed
 // differences spread evenly over every model × system prompt.
 import { ConfigError } from '../errors.js';
-import type { Matrix } from '../config/matrix.js';
 import type { Job } from '../types/job.js';
 
 export interface Shard {
@@ -39,26 +38,6 @@ export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
 /** The ids (of the whole matrix, in any order) dealt to this shard. */
 export function shardIds(ids: readonly string[], shard: Shard): Set<string> {
   return new Set([...ids].sort().filter((_, position) => position % shard.count === shard.index - 1));
-}
-
-/**
- * This shard of a streamed matrix: one pass collects the ids (16 characters a job: the only
- * part of the matrix held), and the shard's own ids, in matrix order, are what run.json records.
- */
-export async function shardMatrix(matrix: Matrix, shard: Shard): Promise<{ matrix: Matrix; ids: string[] }> {
-  const all: string[] = [];
-  for await (const job of matrix.jobs()) all.push(job.job_id);
-  const mine = shardIds(all, shard);
-  const ids = all.filter((id) => mine.has(id));
-  return {
-    ids,
-    matrix: {
-      size: ids.length,
-      async *jobs() {
-        for await (const job of matrix.jobs()) if (mine.has(job.job_id)) yield job;
-      },
-    },
-  };
 }
 
 /** `2/4`, or null for an unsharded run. */

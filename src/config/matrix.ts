@@ -28,8 +28,7 @@ const keep = <T extends { id: string }>(items: T[], wanted: string[] | undefined
  * then model, then system prompt, then repeat — so one task's answers from every arm finish
  * close together. `tasks` starts a fresh stream of the (already filtered) tasks.
  */
-export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<ResolvedTask>, taskCount: number, cliParams: Params = {}, filter: MatrixFilter = {}): Matrix {
-  const arms = armsOf(suite, cliParams, filter);
+export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<ResolvedTask>, taskCount: number, arms: Arms = matrixArms(suite)): Matrix {
   return {
     size: taskCount * arms.perTask,
     async *jobs() {
@@ -45,14 +44,22 @@ export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<Re
 
 /** The whole matrix of a list of tasks, at once: for tests and small suites. */
 export function expandMatrix(suite: ResolvedSuite, tasks: readonly ResolvedTask[], cliParams: Params = {}, filter: MatrixFilter = {}): Job[] {
-  const arms = armsOf(suite, cliParams, filter);
+  const arms = matrixArms(suite, cliParams, filter);
   const wanted = filter.tasks?.length ? tasks.filter((t) => filter.tasks!.includes(t.id)) : tasks;
   const jobs: Job[] = [];
   for (const task of wanted) jobs.push(...arms.expand(task, jobs.length));
   return jobs;
 }
 
-function armsOf(suite: ResolvedSuite, cliParams: Params, filter: MatrixFilter) {
+/** The arms (model × system prompt × repeat) every task runs on, and how one task becomes its jobs. */
+export interface Arms {
+  /** Jobs per task. */
+  perTask: number;
+  /** One task's jobs, the first at matrix position `index`. */
+  expand(task: ResolvedTask, index: number): Job[];
+}
+
+export function matrixArms(suite: ResolvedSuite, cliParams: Params = {}, filter: MatrixFilter = {}): Arms {
   const models = keep(suite.models, filter.models);
   const prompts = keep(suite.systemPrompts, filter.prompts).map((prompt) => ({ prompt, at: suite.systemPrompts.indexOf(prompt) }));
   // A dataset's rows share one params object: merge it with each model's once, not once per row.
@@ -64,8 +71,7 @@ function armsOf(suite: ResolvedSuite, cliParams: Params, filter: MatrixFilter) {
   };
   return {
     perTask: models.length * prompts.length * suite.repeats,
-    /** One task's jobs, the first at matrix position `index`. */
-    expand(task: ResolvedTask, index: number): Job[] {
+    expand(task, index) {
       const jobs: Job[] = [];
       models.forEach((model, m) => {
         const params = paramsFor(task.params, m);

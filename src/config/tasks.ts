@@ -69,8 +69,12 @@ const issueAt = (entry: TaskEntry, field: string, at: string | null, message: st
   return { ...(place ?? entry.where(field)), message: `${row}${message}` };
 };
 
-/** Read every task once; throws one ConfigError listing every problem. */
-export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}): Promise<TaskScan> {
+/**
+ * Read every task once; throws one ConfigError listing every problem. `onTask` sees each task
+ * that --tasks keeps, in order (what the matrix streams when there is no --sample or --limit),
+ * so a caller can do its own pass in this one.
+ */
+export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}, onTask?: (task: ResolvedTask) => void): Promise<TaskScan> {
   const issues: Issue[] = [];
   let more = 0;
   const report = (issue: Issue) => (issues.length < MAX_ISSUES ? issues.push(issue) : more++);
@@ -103,6 +107,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
     if (wanted && !wanted.has(task.id)) continue;
     found.add(task.id);
     if (selection.sample !== undefined) keys.push(sampleKey(seed, task.id));
+    if (issues.length === 0) onTask?.(task);
   }
   for (const name of wanted ?? []) if (!found.has(name) && !seen.has(name)) report({ file: '--tasks', line: null, column: null, path: '', message: `${name}: not a task of the suite${suggestIds(seen, name)}` });
   if (issues.length) {

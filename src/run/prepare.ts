@@ -12,12 +12,13 @@ import { ConfigError } from '../errors.js';
 import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger } from '../log.js';
-import { createMatrix, unknownFilterNames, type Matrix } from '../config/matrix.js';
+import { unknownFilterNames, type Matrix } from '../config/matrix.js';
 import { DEFAULT_SAMPLE_SEED } from '../config/select.js';
-import { scanTasks, selectedTasks, type TaskScan, type TaskSelection } from '../config/tasks.js';
+import type { TaskScan, TaskSelection } from '../config/tasks.js';
 import { createPreflight, reportPreflight } from '../models/preflight.js';
-import { shardMatrix, type Shard } from '../ci/shard.js';
-import type { Params } from '../types/job.js';
+import type { Shard } from '../ci/shard.js';
+import type { Job, Params } from '../types/job.js';
+import { readMatrix } from './read-matrix.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
 import { stamp } from './stamp.js';
@@ -86,14 +87,6 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  // Every task is read (every dataset row rendered, every image checked) before anything is sent.
-  const selection = selectionOf(options);
-  const tasks = await scanTasks(suite, selection);
-  const matrix = createMatrix(suite, () => selectedTasks(suite, tasks, selection), tasks.count, strictParams(options), filter);
-  if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
-  // --shard: this machine's slice of the matrix; everything after this sees only it.
-  const sharded = options.shard ? await shardMatrix(matrix, options.shard) : null;
-  const jobs = sharded?.matrix ?? matrix;
   const gates = mergeGates(suite.gates, options.gates);
   if (gates.min_pass_rate !== undefined && !suite.entries.some((entry) => entry.checks.length)) {
     throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
@@ -106,15 +99,15 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
   const catalog = options.preflight === false ? null : await loadCatalog({ baseUrl: endpoint.baseUrl, simulated: endpoint.simulated, hint: unchecked }, env);
   const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
+  // Every task is read (every dataset row rendered, every image checked) before anything is
+  // sent; the same pass checks every job against /models and prices it.
+  const check = catalog && createPreflight(catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl });
+  const planner = catalog && createPlanner(catalog.pricingOf, expectTokens, env.date());
+  const onJob = check && planner ? (job: Job) => (check.add(job), planner.add(job)) : undefined;
+  const { tasks, matrix, jobs, shardIds } = await readMatrix(suite, selectionOf(options), strictParams(options), filter, options.shard, { onJob });
+  if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
   let estimate: CostPlan | null = null;
-  if (catalog) {
-    // One pass over the matrix checks every job against /models and prices it.
-    const check = createPreflight(catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl });
-    const planner = createPlanner(catalog.pricingOf, expectTokens, env.date());
-    for await (const job of jobs.jobs()) {
-      check.add(job);
-      planner.add(job);
-    }
+  if (catalog && check && planner) {
     logger.debug(`preflight: ${models.length} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
     reportPreflight(check.problems(), logger);
     estimate = { ...planner.finish(), ...selectionNotes(options, tasks) };
@@ -130,7 +123,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   };
   const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
   const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath });
-  return { suite, settings, logger, matrix, jobs, shard: options.shard ?? null, shardIds: sharded?.ids ?? null, tasks, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
+  return { suite, settings, logger, matrix, jobs, shard: options.shard ?? null, shardIds, tasks, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, replay };
 }
 
 function selectionOf(options: RunOptions): TaskSelection {
