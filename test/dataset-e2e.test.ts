@@ -69,16 +69,18 @@ describe('a dataset suite against the simulator', () => {
     for (const row of rows) {
       const entry = server.requests.find((r) => r.job === row.job_id);
       const want = expected.get(row.task_id)!.messages;
-      // The log keeps text as sent and an image as its data: URL header, sha256 and size.
+      // The log keeps digests, never text: each part's sha256 and size, an image's type and bytes.
+      const text = (t: string) => ({ type: 'text', sha256: sha(t), chars: t.length });
       const logged = want.map((m) => ({
         role: m.role,
-        content:
+        plain: typeof m.content === 'string',
+        parts:
           typeof m.content === 'string'
-            ? m.content
+            ? [text(m.content)]
             : m.content.map((p) =>
                 p.type === 'text'
-                  ? p
-                  : { type: 'image_url', url: p.image_url.url.slice(0, p.image_url.url.indexOf(',')), sha256: sha(p.image_url.url), bytes: Buffer.from(p.image_url.url.split(',')[1]!, 'base64').length },
+                  ? text(p.text)
+                  : { type: 'image_url', sha256: sha(p.image_url.url), mime: /^data:([^;]+);/.exec(p.image_url.url)![1], bytes: Buffer.from(p.image_url.url.split(',')[1]!, 'base64').length },
               ),
       }));
       expect(entry?.messages, row.task_id).toEqual(logged);

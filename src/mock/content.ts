@@ -1,15 +1,22 @@
 // Pure: message contents as OpenRouter takes them — a string, or an array of content parts
 // (`text`, `image_url`) — checked the way the real API checks them, and the form the request log
-// keeps: text verbatim, an image as its URL (a data: URL by its header, sha256 and size, not its
-// megabytes of base64).
+// keeps: digests, never the text (the log holds no prompt, like it holds no key), so a test can
+// prove what was received without the simulator keeping megabytes of prompts and images.
 import { createHash } from 'node:crypto';
 
-export type LoggedPart = { type: 'text'; text: string } | { type: 'image_url'; url: string; sha256: string; bytes: number | null };
+export type LoggedPart =
+  | { type: 'text'; sha256: string; chars: number }
+  /** `mime` and `bytes` for a data: URL; null for an http(s) URL (passed through to the provider). */
+  | { type: 'image_url'; sha256: string; mime: string | null; bytes: number | null };
 
 export interface LoggedMessage {
   role: string;
-  content: string | LoggedPart[];
+  /** The content was a plain string (then `parts` is its one text part). */
+  plain: boolean;
+  parts: LoggedPart[];
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Why the messages would be refused (400), or null. */
 export function contentProblem(messages: readonly unknown[]): string | null {
@@ -29,21 +36,14 @@ export function contentProblem(messages: readonly unknown[]): string | null {
 
 /** The messages as the request log keeps them (call after contentProblem passed). */
 export function loggedMessages(messages: readonly { role?: unknown; content?: unknown }[]): LoggedMessage[] {
-  return messages.map((m) => ({
-    role: String(m.role),
-    content: typeof m.content === 'string' ? m.content : (m.content as { type: string; text?: string; image_url?: { url: string } }[]).map(loggedPart),
-  }));
-}
-
-function loggedPart(part: { type: string; text?: string; image_url?: { url: string } }): LoggedPart {
-  if (part.type === 'text') return { type: 'text', text: part.text! };
-  const url = part.image_url!.url;
-  const comma = url.indexOf(',');
-  const data = url.startsWith('data:');
-  return {
-    type: 'image_url',
-    url: data ? url.slice(0, comma) : url,
-    sha256: createHash('sha256').update(url).digest('hex'),
-    bytes: data ? Buffer.from(url.slice(comma + 1), 'base64').length : null,
-  };
+  return messages.map((m) => {
+    if (typeof m.content === 'string') return { role: String(m.role), plain: true, parts: [{ type: 'text', sha256: sha256(m.content), chars: m.content.length }] };
+    const parts = (m.content as { type: string; text?: string; image_url?: { url: string } }[]).map((part): LoggedPart => {
+      if (part.type === 'text') return { type: 'text', sha256: sha256(part.text!), chars: part.text!.length };
+      const url = part.image_url!.url;
+      const data = /^data:([^;,]+);base64,/.exec(url);
+      return { type: 'image_url', sha256: sha256(url), mime: data ? data[1]! : null, bytes: data ? Buffer.from(url.slice(data[0].length), 'base64').length : null };
+    });
+    return { role: String(m.role), plain: false, parts };
+  });
 }

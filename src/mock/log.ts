@@ -36,7 +36,7 @@ export interface MockRequestLog {
   authorization_present: boolean;
   /** The X-Agent-Lab-Job header, joining this entry to a result row. */
   job: string | null;
-  /** The messages as received (images by URL header, sha256 and size); null until the body is read, or when it was refused before. */
+  /** Each message's role and, per text or image part, its sha256 and size (never the text); null until the body is read, or when it was refused before. */
   messages: LoggedMessage[] | null;
 }
 
