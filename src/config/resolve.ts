@@ -1,18 +1,15 @@
 // Precedence, written once. Params: config < suite < model < task < CLI (mergeParams).
 // Settings: defaults < config file < environment < suite < flags (resolveSettings). Pure.
-import { createHash } from 'node:crypto';
-import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { ConfigError, type Issue } from '../errors.js';
-import { toCheckSpecs } from '../checks/spec.js';
 import type { LogLevel } from '../log.js';
 import type { CheckSpec, Message, Params, Vars } from '../types/job.js';
 import type { Gates } from '../types/summary.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
-import { ConfigSchema, type AgentLabConfig, type Suite } from './schema.js';
-import { checkTemplate, type DatasetFormat, type DatasetRef, type Place, type TaskEntry } from './entry.js';
-import { compileTemplate, TemplateError, type Template } from './template.js';
+import { ConfigSchema, type AgentLabConfig } from './schema.js';
+import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
+import type { TaskEntry } from './entry.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -73,16 +70,7 @@ export interface ResolvedModel {
   params: Params;
 }
 
-export interface ResolvedSystemPrompt {
-  id: string;
-  /** As written; a template rendered with each task's vars. '' means no system message is sent. */
-  text: string;
-  /** sha256 of `text` (of the rendered text on a job). */
-  sha256: string;
-  template: Template;
-  /** Where it is in the suite, for a problem found when it is rendered for a task. */
-  where?: Place;
-}
+export type { ResolvedSystemPrompt } from './compile.js';
 
 /** One task as sent: an entry of `tasks:` rendered for one row, images read. */
 export interface ResolvedTask {
@@ -127,61 +115,9 @@ export interface ResolvedSuite {
 /** Images larger than this are refused before anything is sent, unless the suite sets `max_image_bytes`. */
 export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): ResolvedSuite {
-  const { suite, files } = loaded;
-  const fileText = (written: string): string => {
-    const text = files[written];
-    if (text === undefined) throw new Error(`internal: ${written} was not loaded with the suite`);
-    return text;
-  };
-  const issues: Issue[] = [];
-  const place = (path: (string | number)[]) => ({ ...(loaded.locate?.(path) ?? { file: loaded.path, line: null, column: null }), path: path.join('.') });
-  // A template syntax error is reported at the line that holds the template.
-  const compile = (text: string, path: (string | number)[]): Template => {
-    try {
-      return compileTemplate(text);
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      issues.push({ ...place(path), message: error.message });
-      return compileTemplate('');
-    }
-  };
-  const checks = (items: Suite['checks'], path: (string | number)[]) =>
-    toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>).map((spec, i) => {
-      const item = checkTemplate(spec);
-      if (item.arg) compile(item.arg.text, [...path, i]);
-      return item;
-    });
-  const suiteChecks = checks(suite.checks, ['checks']);
-  const prompts = Object.entries(suite.system_prompts ?? { default: '' }).map(([id, prompt]) => {
-    const text = typeof prompt === 'string' ? prompt : fileText(prompt.file);
-    return { id, text, sha256: sha256(text), template: compile(text, ['system_prompts', id]), where: place(['system_prompts', id]) };
-  });
-  const entries = suite.tasks.map((task, index): TaskEntry => {
-    const at = (field?: string) => place(field === undefined ? ['tasks', index] : ['tasks', index, ...field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))]);
-    const dataset = task.from === undefined ? null : datasetRef(task.from, loaded.dir);
-    const messages = task.messages
-      ? task.messages.map((m, i) => ({ role: m.role, content: compile(m.content, ['tasks', index, 'messages', i, 'content']) }))
-      : [{ role: 'user' as const, content: compile(task.prompt ?? fileText(task.prompt_file ?? ''), ['tasks', index, task.prompt === undefined ? 'prompt_file' : 'prompt']) }];
-    const own = checks(task.checks, ['tasks', index, 'checks']);
-    return {
-      index,
-      where: at,
-      dataset,
-      id: task.id === undefined ? null : compile(task.id, ['tasks', index, 'id']),
-      messages,
-      promptKey: task.messages ? null : task.prompt === undefined ? 'prompt_file' : 'prompt',
-      images: (task.images ?? []).map((image, i) => compile(image, ['tasks', index, 'images', i])),
-      vars: task.vars ?? {},
-      params: task.params ?? {},
-      checks: [...suiteChecks, ...own],
-      rowChecks: [...suiteChecks, ...own].some((c) => c.arg !== null),
-      baseDir: dataset ? dirname(dataset.path) : loaded.dir,
-    };
-  });
-  if (issues.length) throw new ConfigError(`${loaded.file ?? loaded.path} has ${issues.length} template problem${issues.length === 1 ? '' : 's'}:`, issues);
+  const { suite } = loaded;
+  const { systemPrompts: prompts, entries } = compileSuite(loaded);
   return {
     name: suite.name,
     description: suite.description ?? null,
@@ -200,14 +136,6 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     maxImageBytes: suite.max_image_bytes ?? DEFAULT_MAX_IMAGE_BYTES,
     gates: { ...suite.gates },
   };
-}
-
-/** `from:` → the file, its stem and its format (by extension; the schema allows only these). */
-export function datasetRef(written: string, suiteDir: string): DatasetRef {
-  const path = resolvePath(suiteDir, written);
-  const ext = extname(path).toLowerCase();
-  const format: DatasetFormat = ext === '.csv' ? 'csv' : ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.json' ? 'json' : 'yaml';
-  return { written, path, stem: basename(path, extname(path)), format };
 }
 
 /** The run's settings once every source is applied; recorded in run.json (never the key). */

@@ -137,7 +137,10 @@ export async function* selectedTasks(suite: ResolvedSuite, scan: TaskScan, selec
     position++;
     if (scan.keep && !scan.keep[position]) continue;
     taken++;
-    yield await renderTask(suite, entry, item, selection.vars ?? {});
+    const task = await renderTask(suite, entry, item, selection.vars ?? {}).catch((error: unknown) => {
+      throw error instanceof RowError ? changed(entry) : error;
+    });
+    yield task;
   }
 }
 
