@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { resumeOptions } from '../src/run/resume.js';
-import { runSuite, type RunOptions } from '../src/run/index.js';
+import { planSuite, runSuite, type RunOptions } from '../src/run/index.js';
 import type { RunInfo } from '../src/store/run-info.js';
 import { readResults } from './helpers/results.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
@@ -107,5 +107,18 @@ describe('a dataset run', () => {
     expect(env.err()).not.toContain('openai/gpt-4o-mini lists input_modalities');
     const rows = await readResults(ws.path('out'));
     expect(rows.every((r) => r.status === 'ok')).toBe(true);
+  });
+
+  it('plan shows what --sample, --limit and --var selected, and the jobs they make', async () => {
+    ws = await workspace({ 'suite.yaml': SUITE, 'q.jsonl': ROWS, 'agent-lab.config.yaml': FAST_CONFIG });
+    const env = memoryEnv({ cwd: ws.dir });
+    const report = await planSuite({ suitePath: 'suite.yaml', mock: true, sample: 6, limit: 5, vars: { lang: 'French' } }, env);
+    expect(report.plan.jobs).toBe(10);
+    expect(env.out()).toContain("tasks: 5 of the suite's tasks (--sample 6 --sample-seed 1, --limit 5).");
+    expect(env.out()).toContain('--var: lang="French" (over the suite\'s vars and every row\'s fields).');
+    expect(report.plan.selection).toHaveLength(2);
+    const whole = await planSuite({ suitePath: 'suite.yaml', mock: true }, memoryEnv({ cwd: ws.dir }));
+    expect(whole.plan.jobs).toBe(24);
+    expect(whole.plan.selection).toBeUndefined();
   });
 });
