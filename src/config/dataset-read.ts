@@ -6,9 +6,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { JSONParser } from '@streamparser/json';
-import { parse as parseCsv } from 'csv-parse';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Vars } from '../types/job.js';
 import type { DatasetRef } from './entry.js';
 import { isRecord } from './fields.js';
@@ -36,7 +33,9 @@ export function readDataset(ref: DatasetRef): AsyncGenerator<DatasetItem> {
 
 const kind = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
 
+// The parsers are imported when a dataset of their format is read: a suite without one never loads them.
 async function* readCsv(path: string): AsyncGenerator<DatasetItem> {
+  const { parse: parseCsv } = await import('csv-parse');
   // Empty lines are kept (and skipped below): then every line belongs to a record, and a record
   // starts on the line after the one where the previous record ended (info.lines), even when a
   // quoted field spans lines.
@@ -103,6 +102,7 @@ async function* readJsonl(path: string): AsyncGenerator<DatasetItem> {
 }
 
 async function* readJsonArray(path: string): AsyncGenerator<DatasetItem> {
+  const { JSONParser } = await import('@streamparser/json');
   const parser = new JSONParser({ paths: ['$.*'], keepStack: false });
   const ready: DatasetItem[] = [];
   let failed: string | null = null;
@@ -137,6 +137,7 @@ async function* readJsonArray(path: string): AsyncGenerator<DatasetItem> {
 }
 
 async function* readYamlList(path: string): AsyncGenerator<DatasetItem> {
+  const { isMap, isSeq, LineCounter, parseDocument } = await import('yaml');
   const info = await stat(path);
   if (info.size > MAX_YAML_DATASET_BYTES) {
     return yield { ok: false, at: null, message: `is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_YAML_DATASET_BYTES / 1024 / 1024} MiB limit for YAML datasets: use .csv or .jsonl, which are read as streams` };

@@ -4,19 +4,27 @@
 // `{{ x.constructor }}` out, and the in-memory file system with no files makes `include`,
 // `render` and `layout` fail instead of reading the disk. An undefined variable or filter is an
 // error, never an empty string. Pure: text in, text out.
-import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Liquid, Template as LiquidTemplate } from 'liquidjs';
 import type { Vars } from '../types/job.js';
 import { suggest } from './issues.js';
 
-const engine = new Liquid({
-  strictVariables: true,
-  strictFilters: true,
-  ownPropertyOnly: true,
-  // No file system: `{% include %}` and friends look in this empty map and fail.
-  templates: {},
-  // Output is sent to a model, not put in a web page.
-  outputEscape: undefined,
-});
+let liquid: Liquid | null = null;
+/** The engine, loaded on the first template that has a tag: a suite without any never pays for it (start-up). */
+function engine(): Liquid {
+  if (liquid) return liquid;
+  const { Liquid: Engine } = createRequire(import.meta.url)('liquidjs') as typeof import('liquidjs');
+  liquid = new Engine({
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    // No file system: `{% include %}` and friends look in this empty map and fail.
+    templates: {},
+    // Output is sent to a model, not put in a web page.
+    outputEscape: undefined,
+  });
+  return liquid;
+}
 
 const TAG = /\{\{|\{%/;
 
@@ -40,7 +48,7 @@ export function compileTemplate(text: string): Template {
   if (!TAG.test(text)) return { text, literal: true, render: () => text };
   let parsed: LiquidTemplate[];
   try {
-    parsed = engine.parse(text);
+    parsed = engine().parse(text);
   } catch (error) {
     throw new TemplateError(`template syntax error in ${quote(text)}: ${liquidMessage(error)}`);
   }
@@ -49,7 +57,7 @@ export function compileTemplate(text: string): Template {
     literal: false,
     render(vars) {
       try {
-        return engine.renderSync(parsed, vars) as string;
+        return engine().renderSync(parsed, vars) as string;
       } catch (error) {
         throw new TemplateError(renderProblem(error, text, vars));
       }
