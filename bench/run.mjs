@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { bytesPerJob, idealMs, mean, percentile, timingErrors } from './math.mjs';
 import { bareNode, epoch, RESULTS, ROOT, spawnMeasured, suiteScenario } from './processes.mjs';
 import { SCENARIOS, TARGETS, check } from './scenarios.mjs';
+import { datasetScenario } from './dataset.mjs';
 
 const fmt = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 
@@ -38,6 +39,8 @@ function serverTiming(log) {
 }
 
 const scenarios = {
+  dataset: datasetScenario,
+
   async overhead(s) {
     const { run, log } = await suiteScenario(s);
     const f = runFigures(s, run);

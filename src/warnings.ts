@@ -23,6 +23,9 @@ export const WARN = {
   reasoningUnsupported: (model: string, param: string) =>
     `${model} lists no reasoning support, but \`${param}\` is set: it will be ignored and no reasoning tokens will be produced.`,
 
+  imagesUnsupported: (model: string, modalities: string[]) =>
+    `${model} lists input_modalities ${modalities.length ? modalities.join(', ') : '(none)'} in /models, without image: tasks with images may be refused or their images ignored.`,
+
   pricesUnknown: (models: string[]) =>
     `No usable prices for ${models.map((m) => `\`${m}\``).join(', ')} in /models (missing, or a negative "depends on the routed model" price): cost estimates for them are unknown.`,
 

@@ -85,13 +85,13 @@ describe('chargeOf', () => {
 
 describe('budgetFor', () => {
   it('refuses without prices: preflight skipped, or a model /models does not price', () => {
-    expect(() => budgetFor(1, [job()], null, at)).toThrow(ConfigError);
-    expect(() => budgetFor(1, [job()], null, at)).toThrow(/--no-preflight/);
-    expect(() => budgetFor(1, [job(), job({ model: 'vendor/unlisted' })], pricingOf, at)).toThrow(/has none for `vendor\/unlisted`/);
+    expect(() => budgetFor(1, [job().model], null, at)).toThrow(ConfigError);
+    expect(() => budgetFor(1, [job().model], null, at)).toThrow(/--no-preflight/);
+    expect(() => budgetFor(1, [job().model, 'vendor/unlisted'], pricingOf, at)).toThrow(/has none for `vendor\/unlisted`/);
   });
 
   it('reserves the worst case from the listed prices', () => {
-    const b = budgetFor(0.0001, [job()], pricingOf, at);
+    const b = budgetFor(0.0001, [job().model], pricingOf, at);
     // ceil(15 × 1.25) × 0.00000015 + 100 × 0.0000006 = 0.00006285: one fits in 0.0001, two do not.
     expect(b.admit(job({ job_id: 'a' }))).toBe('go');
     expect(b.reserved().toFixed()).toBe('0.00006285');
@@ -101,7 +101,7 @@ describe('budgetFor', () => {
 
 describe('budgetFor learns from settled rows', () => {
   it('raises the reservation of a model whose real prompt ran past the margin, and of one that overran max_tokens', () => {
-    const b = budgetFor(1, [job()], pricingOf, at);
+    const b = budgetFor(1, [job().model], pricingOf, at);
     const first = job({ job_id: 'a' });
     b.admit(first);
     expect(b.reserved().toFixed()).toBe('0.00006285');

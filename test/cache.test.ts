@@ -175,7 +175,8 @@ describe('the store', () => {
     const old = 'd'.repeat(64);
     await writeCacheEntry(dir, key, text);
     await writeCacheEntry(dir, old, entryText(old, row(), { base: BASE, storedAt: 'x' }));
-    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    // A whole second: utimes passes seconds as a float, and a millisecond can come back 1 lower.
+    const tenDaysAgo = new Date(Math.floor((Date.now() - 10 * 86_400_000) / 1000) * 1000);
     await utimes(entryFile(dir, old), tenDaysAgo, tenDaysAgo);
     await ws.write('cache/notes.txt', 'mine');
     await ws.write('cache/dd/readme.json', '{}');

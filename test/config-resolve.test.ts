@@ -9,6 +9,7 @@ import { loadConfig, loadSuite, type LoadedSuite } from '../src/config/load.js';
 import { DEFAULT_MAX_TOKENS, jobParams, mergeParams, resolveSettings, resolveSuite } from '../src/config/resolve.js';
 import { ConfigSchema, SuiteSchema, type ConfigInput } from '../src/config/schema.js';
 import { ConfigError } from '../src/errors.js';
+import { readTasks } from './helpers/tasks.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -83,9 +84,9 @@ describe('params precedence across the five layers', () => {
     });
   });
 
-  it('applies model < task < CLI on top, merging provider and reasoning and honouring null', () => {
+  it('applies model < task < CLI on top, merging provider and reasoning and honouring null', async () => {
     const [ab, cd] = resolved.models;
-    const [t, u] = resolved.tasks;
+    const [t, u] = await readTasks(resolved);
     expect(jobParams(resolved.baseParams, ab!.params, t!.params, { temperature: 0 })).toEqual({
       temperature: 0,
       provider: { order: ['deepinfra'], data_collection: 'deny', allow_fallbacks: false },
@@ -133,7 +134,7 @@ describe('jobParams: max_tokens is always sent', () => {
 });
 
 describe('resolveSuite', () => {
-  it('turns each task form into messages and reads system prompt files', () => {
+  it('turns each task form into messages and reads system prompt files', async () => {
     const suite = {
       name: 's',
       description: 'd',
@@ -154,21 +155,22 @@ describe('resolveSuite', () => {
       { id: 'a/b', label: 'a/b', params: {} },
       { id: 'c/d', label: 'cd', params: {} },
     ]);
-    expect(r.systemPrompts).toEqual([
+    expect(r.systemPrompts.map(({ template: _, where: __, ...p }) => p)).toEqual([
       { id: 'zeta', text: 'Be terse.', sha256: sha('Be terse.') },
       { id: 'alpha', text: 'From a file.', sha256: sha('From a file.') },
       { id: 'none', text: '', sha256: sha('') },
     ]);
-    expect(r.tasks).toEqual([
-      { id: 'inline', messages: [{ role: 'user', content: 'What?' }], params: {}, checks: [] },
-      { id: 'file', messages: [{ role: 'user', content: 'Prompt from a file.\n' }], params: {}, checks: [] },
-      { id: 'chat', messages: suite.tasks[2]!.messages, params: {}, checks: [] },
+    const system = r.systemPrompts.map((p) => ({ text: p.text, sha256: p.sha256 }));
+    expect(await readTasks(r)).toEqual([
+      { id: 'inline', messages: [{ role: 'user', content: 'What?' }], params: {}, checks: [], vars: {}, entry: 0, system },
+      { id: 'file', messages: [{ role: 'user', content: 'Prompt from a file.\n' }], params: {}, checks: [], vars: {}, entry: 1, system },
+      { id: 'chat', messages: suite.tasks[2]!.messages, params: {}, checks: [], vars: {}, entry: 2, system },
     ]);
   });
 
   it('defaults to one empty system prompt arm, one repeat and no caps', () => {
     const r = resolveSuite(loaded({ name: 's', models: ['a/b'], tasks: [{ id: 't', prompt: 'x' }] }), config());
-    expect(r.systemPrompts).toEqual([{ id: 'default', text: '', sha256: sha('') }]);
+    expect(r.systemPrompts.map(({ template: _, where: __, ...p }) => p)).toEqual([{ id: 'default', text: '', sha256: sha('') }]);
     expect(r).toMatchObject({ description: null, repeats: 1, concurrency: null, max_cost: null });
   });
 
@@ -180,10 +182,11 @@ describe('resolveSuite', () => {
       ['terse', 'Answer in one sentence.'],
       ['none', ''],
     ]);
-    expect(r.tasks.map((t) => t.messages.length)).toEqual([1, 3, 1]);
-    expect(r.tasks[2]!.messages[0]!.content).toBe(await readFile(join(ROOT, 'suites/prompts/haiku.md'), 'utf8'));
+    const tasks = await readTasks(r);
+    expect(tasks.map((t) => t.messages.length)).toEqual([1, 3, 1]);
+    expect(tasks[2]!.messages[0]!.content).toBe(await readFile(join(ROOT, 'suites/prompts/haiku.md'), 'utf8'));
     expect(r.baseParams).toEqual({ temperature: 0, max_tokens: 256, seed: 42 });
-    expect(jobParams(r.baseParams, r.models[0]!.params, r.tasks[2]!.params, {})).toEqual({ temperature: 0.7, max_tokens: 256, seed: 42 });
+    expect(jobParams(r.baseParams, r.models[0]!.params, tasks[2]!.params, {})).toEqual({ temperature: 0.7, max_tokens: 256, seed: 42 });
     expect(r).toMatchObject({ repeats: 1, concurrency: 4 });
   });
 });

@@ -9,7 +9,7 @@ const policy = { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 1000, max_re
 
 const job: Job = {
   job_id: 'j1', index: 0, task_id: 't', model: 'm/x', model_label: 'x', system_prompt_id: 'p', system_prompt: '',
-  system_prompt_sha256: 's', repeat: 0, messages: [{ role: 'user', content: 'hi' }], params: { max_tokens: 5 },
+  system_prompt_sha256: 's', repeat: 0, messages: [{ role: 'user', content: 'hi' }], params: { max_tokens: 5 }, vars: { lang: 'French' }, prompt_sha256: 'p-sha',
 };
 
 function stream(overrides: Partial<StreamResult> = {}): StreamResult {

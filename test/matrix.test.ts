@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedSuite } from '../src/config/resolve.js';
-import { expandMatrix, jobId, sha256, unknownFilterNames } from '../src/config/matrix.js';
+import type { ResolvedSuite, ResolvedTask } from '../src/config/resolve.js';
+import { expandMatrix as expandTasks, jobId, sha256, unknownFilterNames, type MatrixFilter } from '../src/config/matrix.js';
+import { compileTemplate } from '../src/config/template.js';
+import type { Message, Params } from '../src/types/job.js';
+
+const task = (id: string, messages: Message[], params: Params): ResolvedTask => ({ id, messages, params, vars: {}, entry: 0, system: [] });
+const TASKS = [task('t1', [{ role: 'user', content: 'hi' }], {}), task('t2', [{ role: 'user', content: 'bye' }], { max_tokens: 8 })];
+const expandMatrix = (s: ResolvedSuite, cli: Params = {}, filter: MatrixFilter = {}) => expandTasks(s, TASKS, cli, filter);
 
 function suite(overrides: Partial<ResolvedSuite> = {}): ResolvedSuite {
   return {
@@ -17,13 +23,12 @@ function suite(overrides: Partial<ResolvedSuite> = {}): ResolvedSuite {
       { id: 'b/two', label: 'b/two', params: { temperature: 0.5 } },
     ],
     systemPrompts: [
-      { id: 'terse', text: 'Be terse.', sha256: sha256('Be terse.') },
-      { id: 'none', text: '', sha256: sha256('') },
+      { id: 'terse', text: 'Be terse.', sha256: sha256('Be terse.'), template: compileTemplate('Be terse.') },
+      { id: 'none', text: '', sha256: sha256(''), template: compileTemplate('') },
     ],
-    tasks: [
-      { id: 't1', messages: [{ role: 'user', content: 'hi' }], params: {} },
-      { id: 't2', messages: [{ role: 'user', content: 'bye' }], params: { max_tokens: 8 } },
-    ],
+    entries: [],
+    vars: {},
+    maxImageBytes: 1024,
     ...overrides,
   };
 }

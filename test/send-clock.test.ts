@@ -67,7 +67,7 @@ describe('the per-attempt clock', () => {
     const c = createClient({ baseUrl: server.url, apiKey: null, headers: {}, connections: 1, timeouts, now: () => performance.now(), logger: silentLogger });
     const job = (id: string): Job => ({
       job_id: id, index: 0, task_id: 't', model: 'openai/gpt-4o-mini', model_label: 'mini', system_prompt_id: 'none', system_prompt: '',
-      system_prompt_sha256: '', repeat: 0, messages: [{ role: 'user', content: `question ${id}` }], params: { max_tokens: 20 },
+      system_prompt_sha256: '', repeat: 0, messages: [{ role: 'user', content: `question ${id}` }], params: { max_tokens: 20 }, vars: {}, prompt_sha256: '',
     });
     const deps = {
       client: c,

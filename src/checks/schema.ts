@@ -40,6 +40,8 @@ const RegexSchema = z
   )
   .superRefine((value, ctx) => {
     const pattern = typeof value === 'string' ? value : value.pattern;
+    // A templated pattern is compiled once per row, when it is rendered (config/entry.ts).
+    if (/\{\{|\{%/.test(pattern)) return;
     const problem = regexProblem(pattern, typeof value === 'string' ? '' : (value.flags ?? ''));
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })

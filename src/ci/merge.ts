@@ -18,6 +18,7 @@ import { renderSummaryTable } from '../render/table.js';
 import { finalize, prepareOutDir, RUN_FILE, writeAtomicStream, writeSummary, type FinalizeOptions } from '../store/write.js';
 import { loadSuite } from '../config/load.js';
 import { resolveSuite } from '../config/resolve.js';
+import { rowChecks, scanTasks } from '../config/tasks.js';
 import { ConfigSchema } from '../config/schema.js';
 import { readRunInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { coverage, shardLabel, type Coverage } from './shard.js';
@@ -147,9 +148,10 @@ async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<Finalize
     const loaded = await loadSuite(info.suite.path);
     if (loaded.sha256 !== info.suite.sha256) return {};
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
-    const byTask = new Map(suite.tasks.map((t) => [t.id, t.checks]));
-    const hasChecks = suite.tasks.some((t) => t.checks?.length);
-    return { checksFor: (row) => byTask.get(row.task_id), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
+    // The tasks are read again (datasets too) to know each row's entry; the rows carry their vars.
+    const scan = await scanTasks(suite, { vars: (info.options as { vars?: Record<string, string> } | undefined)?.vars });
+    const hasChecks = suite.entries.some((entry) => entry.checks.length > 0);
+    return { checksFor: rowChecks(suite, scan), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
     return {};

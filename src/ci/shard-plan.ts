@@ -3,8 +3,7 @@
 // n shards on one API key send n × concurrency requests at once and may spend n × the cap.
 import { formatTable, type Column } from '../render/format-table.js';
 import { usd } from '../format.js';
-import type { Job } from '../types/job.js';
-import { shardJobs, shardLabel } from './shard.js';
+import { shardLabel } from './shard.js';
 import type { ShardSource } from './shard-env.js';
 
 export interface ShardShare {
@@ -28,12 +27,9 @@ export interface ShardPlan {
   shares: ShardShare[];
 }
 
-export function shardPlan(source: ShardSource, matrix: readonly Job[], settings: { concurrency: number; max_cost: number | null }, estimate: (jobs: Job[]) => { low_usd: number | null; high_usd: number | null }): ShardPlan {
+/** `shares[i]`: shard i+1's jobs and estimate (run/plan.ts deals them in one pass over the matrix). */
+export function shardPlan(source: ShardSource, shares: readonly Omit<ShardShare, 'shard'>[], settings: { concurrency: number; max_cost: number | null }): ShardPlan {
   const { count } = source.shard;
-  const shares = Array.from({ length: count }, (_, i) => {
-    const jobs = shardJobs(matrix, { index: i + 1, count });
-    return { shard: `${i + 1}/${count}`, jobs: jobs.length, ...estimate(jobs) };
-  });
   return {
     shard: shardLabel(source.shard)!,
     from: source.from,
@@ -41,7 +37,7 @@ export function shardPlan(source: ShardSource, matrix: readonly Job[], settings:
     max_cost: settings.max_cost,
     total_concurrency: settings.concurrency * count,
     total_max_cost: settings.max_cost === null ? null : settings.max_cost * count,
-    shares,
+    shares: shares.map((share, i) => ({ shard: `${i + 1}/${count}`, ...share })),
   };
 }
 

@@ -31,13 +31,13 @@ export function parseShard(text: string): Shard {
 
 /** This shard's jobs, in matrix order. */
 export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
-  const mine = new Set(
-    [...jobs]
-      .map((job) => job.job_id)
-      .sort()
-      .filter((_, position) => position % shard.count === shard.index - 1),
-  );
+  const mine = shardIds(jobs.map((job) => job.job_id), shard);
   return jobs.filter((job) => mine.has(job.job_id));
+}
+
+/** The ids (of the whole matrix, in any order) dealt to this shard. */
+export function shardIds(ids: readonly string[], shard: Shard): Set<string> {
+  return new Set([...ids].sort().filter((_, position) => position % shard.count === shard.index - 1));
 }
 
 /** `2/4`, or null for an unsharded run. */

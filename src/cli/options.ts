@@ -6,7 +6,7 @@ import { CACHE_MODES } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
 import type { CacheOptions, EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
-import { above0, int, list, num, param, rate, shard } from './parsers.js';
+import { above0, int, list, num, param, rate, shard, variable, whole0 } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
 type OptsOf<C> = C extends Command<unknown[], infer O, OptionValues> ? O : never;
@@ -37,6 +37,20 @@ export const withFilter = <A extends unknown[], O extends OptionValues, G extend
     .option('--prompts <ids>', 'only these system prompts (comma-separated)', list);
 export const filterOf = (o: OptsOf<ReturnType<typeof withFilter<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'filter'>> => ({
   filter: { models: o.models, tasks: o.tasks, prompts: o.prompts },
+});
+
+/** --var, --limit, --sample: which tasks, rendered with which variables (run, plan). */
+export const withSelection = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--var <key=value>', 'a template variable over every other: the suite\'s vars, a dataset entry\'s, a row\'s fields (repeatable)', variable)
+    .option('--limit <n>', 'only the first n tasks (after --tasks and --sample)', int('limit'))
+    .option('--sample <n>', 'a deterministic random sample of n tasks', int('sample'))
+    .option('--sample-seed <s>', 'the seed of --sample (default 1): the same seed picks the same tasks', whole0('sample-seed'));
+export const selectionOf = (o: OptsOf<ReturnType<typeof withSelection<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'vars' | 'limit' | 'sample' | 'sampleSeed'>> => ({
+  vars: o.var,
+  limit: o.limit,
+  sample: o.sample,
+  sampleSeed: o.sampleSeed,
 });
 
 /** Request params over the suite's (run, plan). */

@@ -47,3 +47,9 @@ export const param = (value: string, previous: Params = {}) => {
   }
   return { ...previous, [value.slice(0, eq)]: parsed };
 };
+/** `--var key=value`, repeatable; the value is text, as a CSV cell is. */
+export const variable = (value: string, previous: Record<string, string> = {}) => {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError('Expected `--var` as key=value, like --var lang=French');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+};

@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withShard, withStream } from './options.js';
+import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, selectionOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withSelection, withShard, withStream } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
 export function register(program: Command, exit: (code: number) => void): void {
@@ -11,7 +11,7 @@ export function register(program: Command, exit: (code: number) => void): void {
     .description('Run a suite: tasks × models × system prompts × repeats.')
     .argument('<suite>', 'suite YAML file')
     .option('-o, --out <dir>', 'write results exactly here (default: results/<suite>/<UTC time>/)');
-  const sent = withShard(withCost(withParams(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)')))))
+  const sent = withShard(withCost(withParams(withSelection(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)'))))))
     .addOption(concurrencyOption())
     .option('--no-preflight', 'do not check the models and params against /models first')
     .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
@@ -30,6 +30,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         suitePath,
         ...endpointOf(opts),
         ...filterOf(opts),
+        ...selectionOf(opts),
         ...paramsOf(opts),
         ...costOf(opts),
         ...resumeOf(opts),

@@ -102,7 +102,7 @@ export function suggest(word: string, allowed: string[], listAll = true): string
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const match = allowed.find((a) => squash(a) === squash(word)) ?? closest(word, allowed);
   if (squash(match) === squash(word) || distance(word, match) <= Math.max(2, Math.floor(word.length / 3))) return `did you mean \`${match}\`?`;
-  return listAll && allowed.length <= 15 ? `allowed: ${allowed.join(', ')}` : undefined;
+  return listAll && allowed.length <= 24 ? `allowed: ${allowed.join(', ')}` : undefined;
 }
 
 interface Def {

@@ -1,6 +1,7 @@
 // The one file in config/ that touches the disk: read the suite, its prompt files and the
 // config file, and turn every problem in them into one ConfigError that lists them all.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -26,6 +27,10 @@ export interface LoadedSuite {
   suite: Suite;
   /** Contents of every `prompt_file` and system prompt `file`, keyed by the path as written. */
   files: Record<string, string>;
+  /** The suite file as the user named it (what issues print). */
+  file?: string;
+  /** Where a field path is in the suite file, for issues found after loading (templates, dataset rows). */
+  locate?: (path: FieldPath) => Pick<Issue, 'file' | 'line' | 'column'>;
 }
 
 export async function loadSuite(file: string): Promise<LoadedSuite> {
@@ -57,13 +62,38 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
     files[ref.written] = prompt.text;
     bytesOf.set(ref.written, prompt.bytes);
   }
+  const datasets = await datasetFiles(parsed.fatal ? undefined : parsed.data, dir);
+  for (const ref of datasets) if (ref.problem) issues.push(at(parsed, ref.path, ref.problem));
   if (issues.length) throw failure(file, issues);
+  // Datasets are hashed as they are read, in the suite's order: editing one changes the suite's sha256.
+  for (const ref of datasets) {
+    hash.update(`\n${ref.written}\n${ref.size}\n`);
+    for await (const chunk of createReadStream(ref.target)) hash.update(chunk as Buffer);
+  }
   // Referenced files in a fixed order, each framed by its name and length, so the hash
   // cannot be the same for two different sets of files.
   for (const [written, bytes] of [...bytesOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     hash.update(`\n${written}\n${bytes.length}\n`).update(bytes);
   }
-  return { path, dir, sha256: hash.digest('hex'), suite: data as Suite, files };
+  return { path, dir, sha256: hash.digest('hex'), suite: data as Suite, files, file, locate: (field) => locate(parsed.source, field) };
+}
+
+/** Every dataset (`from:`) a suite names, with what is wrong with its file (a missing file, a folder). */
+async function datasetFiles(data: unknown, dir: string): Promise<{ written: string; target: string; path: FieldPath; size: number; problem: string | null }[]> {
+  if (!isRecord(data) || !Array.isArray(data.tasks)) return [];
+  const found = [];
+  for (const [index, task] of data.tasks.entries()) {
+    if (!isRecord(task) || typeof task.from !== 'string' || !task.from) continue;
+    const target = resolve(dir, task.from);
+    const info = await stat(target).catch(() => null);
+    const problem = !info
+      ? `Dataset file \`${task.from}\` does not exist (looked for ${target}; paths are relative to the suite's folder)`
+      : info.isFile()
+        ? null
+        : `Dataset \`${task.from}\` is not a regular file (looked for ${target})`;
+    found.push({ written: task.from, target, path: ['tasks', index, 'from'], size: info?.size ?? 0, problem });
+  }
+  return found;
 }
 
 export async function loadConfig(explicitPath: string | undefined, cwd: string): Promise<{ path: string | null; config: AgentLabConfig }> {

@@ -1,8 +1,8 @@
-// Pure: a resolved suite → the job matrix. The order and the ids are a contract
-// (resume, sharding and baselines join on job_id), pinned by test/matrix.test.ts.
+// Pure: a resolved suite and its stream of tasks → the job matrix. The order and the ids are a
+// contract (resume, sharding and baselines join on job_id), pinned by test/matrix.test.ts.
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { jobParams, type ResolvedSuite } from './resolve.js';
+import { jobParams, type ResolvedSuite, type ResolvedTask } from './resolve.js';
 import type { Job, Message, Params } from '../types/job.js';
 
 export interface MatrixFilter {
@@ -12,50 +12,109 @@ export interface MatrixFilter {
 }
 
 /**
- * Expand tasks × models × system prompts × repeats. Order: task, then model, then system
- * prompt, then repeat — so one task's answers from every arm finish close together.
- * `cliStream` false is --no-stream, over every level's `stream`.
+ * The matrix, never held whole: its size is computed, and each pass over its jobs expands the
+ * tasks again as they stream in (a 100,000-row dataset is read, not kept).
  */
-export function expandMatrix(suite: ResolvedSuite, cliParams: Params = {}, filter: MatrixFilter = {}, cliStream?: boolean): Job[] {
-  const keep = <T extends { id: string }>(items: T[], wanted: string[] | undefined) =>
-    wanted?.length ? items.filter((item) => wanted.includes(item.id)) : items;
-  const jobs: Job[] = [];
-  for (const task of keep(suite.tasks, filter.tasks)) {
-    // A model listed twice must differ in what it sends, or its two arms would be one job.
-    const arms = new Map<string, string>();
-    for (const model of keep(suite.models, filter.models)) {
-      const params = jobParams(suite.baseParams, model.params, task.params, cliParams);
-      const stream = cliStream ?? task.stream ?? model.stream ?? suite.stream ?? true;
-      for (const prompt of keep(suite.systemPrompts, filter.prompts)) {
-        const messages: Message[] = prompt.text ? [{ role: 'system', content: prompt.text }, ...task.messages] : [...task.messages];
-        const idOf = armJobIds(task.id, model.id, prompt.id, prompt.sha256, messages, params, stream);
-        const twin = arms.get(idOf(0));
-        if (twin !== undefined) throw new ConfigError(`Models \`${twin}\` and \`${model.label}\` (both ${model.id}) send the same requests for task ${task.id}: give them different params or stream, or drop one.`);
-        arms.set(idOf(0), model.label);
-        for (let repeat = 0; repeat < suite.repeats; repeat++) {
-          jobs.push({
-            job_id: idOf(repeat),
-            index: jobs.length,
-            task_id: task.id,
-            model: model.id,
-            model_label: model.label,
-            system_prompt_id: prompt.id,
-            system_prompt: prompt.text,
-            system_prompt_sha256: prompt.sha256,
-            repeat,
-            messages,
-            params,
-            ...(stream ? {} : { stream: false }),
-            checks: task.checks,
-          });
-        }
+export interface Matrix {
+  /** Jobs in the matrix. */
+  readonly size: number;
+  /** A fresh pass over the jobs, in matrix order. */
+  jobs(): AsyncIterable<Job>;
+}
+
+const keep = <T extends { id: string }>(items: T[], wanted: string[] | undefined) => (wanted?.length ? items.filter((item) => wanted.includes(item.id)) : items);
+
+/**
+ * Tasks × models × system prompts × repeats, over a stream of `taskCount` tasks. Order: task,
+ * then model, then system prompt, then repeat — so one task's answers from every arm finish
+ * close together. `tasks` starts a fresh stream of the (already filtered) tasks.
+ */
+export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<ResolvedTask>, taskCount: number, arms: Arms = matrixArms(suite)): Matrix {
+  return {
+    size: taskCount * arms.perTask,
+    async *jobs() {
+      let index = 0;
+      for await (const task of tasks()) {
+        const jobs = arms.expand(task, index);
+        index += jobs.length;
+        yield* jobs;
       }
-    }
-  }
+    },
+  };
+}
+
+/** The whole matrix of a list of tasks, at once: for tests and small suites. */
+export function expandMatrix(suite: ResolvedSuite, tasks: readonly ResolvedTask[], cliParams: Params = {}, filter: MatrixFilter = {}, cliStream?: boolean): Job[] {
+  const arms = matrixArms(suite, cliParams, filter, cliStream);
+  const wanted = filter.tasks?.length ? tasks.filter((t) => filter.tasks!.includes(t.id)) : tasks;
+  const jobs: Job[] = [];
+  for (const task of wanted) jobs.push(...arms.expand(task, jobs.length));
   return jobs;
 }
 
-/** Names in a filter that match nothing: a typo in `--models` should fail, not run an empty matrix. */
+/** The arms (model × system prompt × repeat) every task runs on, and how one task becomes its jobs. */
+export interface Arms {
+  /** Jobs per task. */
+  perTask: number;
+  /** One task's jobs, the first at matrix position `index`. */
+  expand(task: ResolvedTask, index: number): Job[];
+}
+
+/** `cliStream` false is --no-stream, over every level's `stream`. */
+export function matrixArms(suite: ResolvedSuite, cliParams: Params = {}, filter: MatrixFilter = {}, cliStream?: boolean): Arms {
+  const models = keep(suite.models, filter.models);
+  const prompts = keep(suite.systemPrompts, filter.prompts).map((prompt) => ({ prompt, at: suite.systemPrompts.indexOf(prompt) }));
+  // A dataset's rows share one params object: merge it with each model's once, not once per row.
+  const merged = new WeakMap<Params, Params[]>();
+  const paramsFor = (taskParams: Params, m: number) => {
+    let list = merged.get(taskParams);
+    if (!list) merged.set(taskParams, (list = models.map((model) => jobParams(suite.baseParams, model.params, taskParams, cliParams))));
+    return list[m]!;
+  };
+  return {
+    perTask: models.length * prompts.length * suite.repeats,
+    expand(task, index) {
+      const jobs: Job[] = [];
+      // A model listed twice must differ in what it sends, or its two arms would be one job.
+      const twins = new Map<string, string>();
+      models.forEach((model, m) => {
+        const params = paramsFor(task.params, m);
+        const stream = cliStream ?? task.stream ?? model.stream ?? suite.stream ?? true;
+        for (const { prompt, at } of prompts) {
+          const system = task.system[at] ?? { text: prompt.text, sha256: prompt.sha256 };
+          const messages: Message[] = system.text ? [{ role: 'system', content: system.text }, ...task.messages] : [...task.messages];
+          const idOf = armJobIds(task.id, model.id, prompt.id, system.sha256, messages, params, stream);
+          const twin = twins.get(idOf(0));
+          if (twin !== undefined) throw new ConfigError(`Models \`${twin}\` and \`${model.label}\` (both ${model.id}) send the same requests for task ${task.id}: give them different params or stream, or drop one.`);
+          twins.set(idOf(0), model.label);
+          const promptSha = sha256(JSON.stringify(messages));
+          for (let repeat = 0; repeat < suite.repeats; repeat++) {
+            jobs.push({
+              job_id: idOf(repeat),
+              index: index + jobs.length,
+              task_id: task.id,
+              model: model.id,
+              model_label: model.label,
+              system_prompt_id: prompt.id,
+              system_prompt: system.text,
+              system_prompt_sha256: system.sha256,
+              repeat,
+              messages,
+              params,
+              ...(stream ? {} : { stream: false }),
+              vars: task.vars,
+              prompt_sha256: promptSha,
+              checks: task.checks,
+            });
+          }
+        }
+      });
+      return jobs;
+    },
+  };
+}
+
+/** Model and system prompt names in a filter that match nothing: a typo in `--models` should fail, not run an empty matrix. (--tasks is checked as the tasks are read.) */
 export function unknownFilterNames(suite: ResolvedSuite, filter: MatrixFilter): string[] {
   const problems: string[] = [];
   const check = (flag: string, wanted: string[] | undefined, known: { id: string }[]) => {
@@ -64,7 +123,6 @@ export function unknownFilterNames(suite: ResolvedSuite, filter: MatrixFilter): 
     }
   };
   check('--models', filter.models, suite.models);
-  check('--tasks', filter.tasks, suite.tasks);
   check('--prompts', filter.prompts, suite.systemPrompts);
   return problems;
 }

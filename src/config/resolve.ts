@@ -1,16 +1,16 @@
 // Precedence, written once. Params: config < suite < model < task < CLI (mergeParams).
 // Settings: defaults < config file < environment < suite < flags (resolveSettings). Pure.
 // `stream`: suite < model < task < --no-stream (config/matrix.ts).
-import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
-import { toCheckSpecs } from '../checks/spec.js';
 import type { LogLevel } from '../log.js';
-import type { CheckSpec, Message, Params } from '../types/job.js';
+import type { CheckSpec, Message, Params, Vars } from '../types/job.js';
 import type { Gates } from '../types/summary.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
-import { ConfigSchema, type AgentLabConfig, type Suite } from './schema.js';
+import { ConfigSchema, type AgentLabConfig } from './schema.js';
+import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
+import type { TaskEntry } from './entry.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -73,13 +73,9 @@ export interface ResolvedModel {
   stream?: boolean;
 }
 
-export interface ResolvedSystemPrompt {
-  id: string;
-  /** '' means no system message is sent. */
-  text: string;
-  sha256: string;
-}
+export type { ResolvedSystemPrompt } from './compile.js';
 
+/** One task as sent: an entry of `tasks:` rendered for one row, images read. */
 export interface ResolvedTask {
   id: string;
   /** The task's own messages; the system prompt arm is put in front by the matrix. */
@@ -87,6 +83,12 @@ export interface ResolvedTask {
   params: Params;
   /** The suite's checks, then the task's own (empty when neither has any). */
   checks?: CheckSpec[];
+  /** The variables its templates were rendered with. */
+  vars: Vars;
+  /** Its entry in the suite's `tasks:` (config/entry.ts). */
+  entry: number;
+  /** Each system prompt arm rendered with `vars`, in systemPrompts' order. */
+  system: { text: string; sha256: string }[];
   /** The task's own `stream`; absent: the model's, then the suite's. */
   stream?: boolean;
 }
@@ -105,7 +107,12 @@ export interface ResolvedSuite {
   models: ResolvedModel[];
   /** In the suite's order (JavaScript puts integer-like ids such as `1` first). */
   systemPrompts: ResolvedSystemPrompt[];
-  tasks: ResolvedTask[];
+  /** The suite's `tasks:`, compiled: plain tasks and datasets, rendered row by row (config/tasks.ts). */
+  entries: TaskEntry[];
+  /** The suite's `vars`: the lowest-precedence variables. */
+  vars: Vars;
+  /** Largest image file a task may send, bytes. */
+  maxImageBytes: number;
   /** Gate thresholds from the suite's `gates:` (flags override them in run.ts). */
   gates?: Gates;
   /** The suite's `stream` (absent: streamed); a model's and a task's own win, --no-stream over all. */
@@ -116,21 +123,12 @@ export interface ResolvedSuite {
   cache_repeats?: boolean;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Images larger than this are refused before anything is sent, unless the suite sets `max_image_bytes`. */
+export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): ResolvedSuite {
-  const { suite, files } = loaded;
-  const fileText = (written: string): string => {
-    const text = files[written];
-    if (text === undefined) throw new Error(`internal: ${written} was not loaded with the suite`);
-    return text;
-  };
-  const checks = (items: Suite['checks']) => toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>);
-  const suiteChecks = checks(suite.checks);
-  const prompts = Object.entries(suite.system_prompts ?? { default: '' }).map(([id, prompt]) => {
-    const text = typeof prompt === 'string' ? prompt : fileText(prompt.file);
-    return { id, text, sha256: sha256(text) };
-  });
+  const { suite } = loaded;
+  const { systemPrompts: prompts, entries } = compileSuite(loaded);
   return {
     name: suite.name,
     description: suite.description ?? null,
@@ -144,15 +142,9 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
       typeof model === 'string' ? { id: model, label: model, params: {} } : { id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream },
     ),
     systemPrompts: prompts,
-    tasks: suite.tasks.map((task) => ({
-      id: task.id,
-      messages:
-        task.messages?.map((m) => ({ ...m })) ??
-        [{ role: 'user' as const, content: task.prompt ?? fileText(task.prompt_file ?? '') }],
-      params: task.params ?? {},
-      checks: [...suiteChecks, ...checks(task.checks)],
-      stream: task.stream,
-    })),
+    entries,
+    vars: suite.vars ?? {},
+    maxImageBytes: suite.max_image_bytes ?? DEFAULT_MAX_IMAGE_BYTES,
     gates: { ...suite.gates },
     stream: suite.stream,
     cache: suite.cache ?? null,

@@ -1,7 +1,7 @@
 // The suite and config file formats: one zod schema each, the single source of truth for
 // validation, TypeScript types and the editor JSON Schema (schema/suite.schema.json).
 import { z } from 'zod';
-import { bool, forbidden, httpUrl, id, intFrom, isRecord, numberIn, oneOf, positive, present, text, typeError } from './fields.js';
+import { bool, forbidden, httpUrl, id, intFrom, isRecord, numberIn, oneOf, positive, present, strings, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
 import { CheckSchema, ChecksSchema } from '../checks/schema.js';
 import { LOG_LEVELS } from '../log.js';
@@ -34,10 +34,32 @@ export const ModelSchema = z.union(
   { error: 'Expected a model to be a slug like `openai/gpt-4o-mini` or a mapping like { id: openai/gpt-4o-mini, label: mini }' },
 );
 
+const TEMPLATE_TAG = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const DATASET_FILE = /\.(csv|jsonl|ndjson|json|ya?ml)$/i;
+const idError = 'Expected `id` to be a non-empty string without spaces (spaces inside `{{ }}` are fine)';
+
+/** Template variables: any YAML values, used as `{{ name }}` in prompts, ids, images and checks. */
+export const VarsSchema = z
+  .record(z.string(), z.unknown(), { error: typeError('Expected `vars` to be a mapping of names to values, like { lang: French }') })
+  .meta({ description: 'Template variables, used as {{ name }} in prompts, messages, system prompts, ids, images and check arguments.' });
+
 export const TaskSchema = z
   .strictObject(
     {
-      id: id('id'),
+      // Whitespace inside a template tag (`q-{{ qid }}`) is not in the rendered id; the rendered id is checked per row.
+      id: z
+        .string({ error: present(idError) })
+        .refine((value) => /^\S+$/.test(value.replace(TEMPLATE_TAG, 'x')), { error: idError })
+        .optional()
+        .meta({ description: 'Task id (a template for a dataset: one id per row). Required without `from`; a dataset defaults to the row\'s `id` field, else <file stem>-<row number>.' }),
+      from: text('from')
+        .refine((value) => DATASET_FILE.test(value), { error: 'Expected `from` to name a .csv (with a header row), .jsonl, .json (an array of objects) or .yaml (a list of mappings) file' })
+        .optional()
+        .meta({ description: "A dataset: one task per row (.csv with a header row, .jsonl, .json array, .yaml list); relative to the suite's folder. The row's fields are template variables." }),
+      vars: VarsSchema.optional().meta({ description: "Variables for this task (a dataset row's own fields win over them)." }),
+      images: strings('images')
+        .optional()
+        .meta({ description: 'Images sent with the last user message: local paths (relative to the dataset file, else the suite), http(s): or data: URLs; templates.' }),
       prompt: text('prompt').optional().meta({ description: 'Sent as one user message.' }),
       messages: z
         .array(MessageSchema, { error: typeError('Expected `messages` to be a list of { role, content }') })
@@ -54,6 +76,7 @@ export const TaskSchema = z
   .superRefine(
     (task, ctx) => {
       if (!isRecord(task)) return;
+      if (task.id === undefined && task.from === undefined) ctx.addIssue({ code: 'custom', path: ['id'], message: 'Missing required key `id` (only a dataset, with `from`, may leave it out)' });
       const given = PROMPT_KEYS.filter((key) => task[key] !== undefined);
       if (given.length === 0) {
         ctx.addIssue({ code: 'custom', path: [], message: 'A task needs one of `prompt`, `messages` or `prompt_file`' });
@@ -101,10 +124,11 @@ export const SuiteSchema = z
         .refine((map) => Object.keys(map).length > 0, { error: 'Expected `system_prompts` to have at least one entry; leave it out to run without a system prompt' })
         .optional()
         .meta({ description: "System prompt arms: id → text or { file }. '' is the no-system-prompt arm. Default: one arm `default` = ''." }),
+      vars: VarsSchema.optional(),
       tasks: z
         .array(TaskSchema, { error: typeError('Expected `tasks` to be a list of { id, prompt | messages | prompt_file }') })
         .min(1, { error: 'Expected `tasks` to list at least one task' })
-        .meta({ description: 'Tasks: each has an id and exactly one of prompt, messages or prompt_file.' }),
+        .meta({ description: 'Tasks: each has an id (or a dataset, `from`) and exactly one of prompt, messages or prompt_file.' }),
       params: ParamsSchema.optional().meta({ description: 'Request params for every job (temperature, max_tokens, seed, reasoning, provider…).' }),
       repeats: intFrom('repeats', 1).optional().meta({ description: 'Times each task × model × system prompt is run (default 1).' }),
       concurrency: intFrom('concurrency', 1).optional().meta({ description: 'Requests in flight at once (overrides the config file).' }),
@@ -116,6 +140,7 @@ export const SuiteSchema = z
       cache_repeats: bool('cache_repeats')
         .optional()
         .meta({ description: 'true: every repeat of a job may be answered by one cached answer. Default false: each repeat has its own entry (repeats measure variance).' }),
+      max_image_bytes: intFrom('max_image_bytes', 1).optional().meta({ description: 'Largest image file a task may send, bytes (default 20 MB); a larger one is an error before anything is sent.' }),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )
@@ -134,7 +159,9 @@ export const SuiteSchema = z
           else ctx.addIssue({ code: 'custom', path: [what, index, ...path], message: `Duplicate ${what === 'tasks' ? 'task id' : 'model'} \`${String(name)}\` (also ${what}.${first}): ${why}` });
         });
       };
-      dup(suite.tasks, 'tasks', (task) => ({ key: isRecord(task) ? task.id : undefined, name: isRecord(task) ? task.id : '', path: ['id'] }), 'ids must be unique');
+      // Templated and dataset ids are known per row: config/tasks.ts checks those.
+      const literalId = (task: unknown) => (isRecord(task) && task.from === undefined && typeof task.id === 'string' && !/\{\{|\{%/.test(task.id) ? task.id : undefined);
+      dup(suite.tasks, 'tasks', (task) => ({ key: literalId(task), name: isRecord(task) ? task.id : '', path: ['id'] }), 'ids must be unique');
       // A model may be listed twice (two arms: streamed and not, two efforts), each under its own label.
       const arm = (id: unknown, label: unknown) => (typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}` : undefined);
       dup(
@@ -218,7 +245,10 @@ export function suiteJsonSchema(): object {
     io: 'input',
     override: ({ zodSchema, jsonSchema }) => {
       // The exactly-one rule is a refinement zod cannot export; say it in JSON Schema terms.
-      if (zodSchema === TaskSchema) jsonSchema.oneOf = PROMPT_KEYS.map((key) => ({ required: [key] }));
+      if (zodSchema === TaskSchema) {
+        jsonSchema.oneOf = PROMPT_KEYS.map((key) => ({ required: [key] }));
+        jsonSchema.anyOf = [{ required: ['id'] }, { required: ['from'] }];
+      }
       // Likewise a check's one-key rule.
       if (zodSchema === CheckSchema) jsonSchema.oneOf = CHECK_KINDS.map((key) => ({ required: [key] }));
     },

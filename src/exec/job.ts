@@ -156,6 +156,8 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     // Filled in by checks/apply.ts once the row (and later its cost) is known.
     checks: [],
     passed: null,
+    vars: job.vars,
+    prompt_sha256: job.prompt_sha256,
   };
 }
 

@@ -50,7 +50,8 @@ export interface RunnerOutcome {
   minConcurrency: number;
 }
 
-export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<RunnerOutcome> {
+/** `jobs` may stream (the matrix is expanded as it is sent); it is read one job ahead of a free slot. */
+export async function runJobs(jobs: Iterable<Job> | AsyncIterable<Job>, deps: RunnerDeps): Promise<RunnerOutcome> {
   const limit = pLimit(deps.concurrency);
   const lookups = pLimit(Math.max(4, deps.concurrency));
   const inFlight = new Set<Promise<void>>();
@@ -113,7 +114,7 @@ export async function runJobs(jobs: Iterable<Job>, deps: RunnerDeps): Promise<Ru
 
   for (const row of deps.recoverCosts ?? []) lookupCost(null, row);
   const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
-  for (const job of jobs) {
+  for await (const job of jobs) {
     const hit = deps.fromCache && !stopped() ? await deps.fromCache(job) : null;
     if (hit) {
       state.dispatched++;

@@ -24,11 +24,18 @@ export function textOf(content: unknown): string {
   return JSON.stringify(content);
 }
 
-/** The simulator's tokenizer for prompts: ceil(characters / 4) + 3 per message. */
+/** Prompt tokens an image costs on the simulator (OpenAI's low-detail figure). */
+export const IMAGE_TOKENS = 85;
+
+/** The simulator's tokenizer for prompts: ceil(characters / 4) + 3 per message + 85 per image. */
 export function promptTokens(messages: readonly ChatMessage[]): number {
   let chars = 0;
-  for (const m of messages) chars += textOf(m.content).length;
-  return Math.ceil(chars / 4) + 3 * messages.length;
+  let images = 0;
+  for (const m of messages) {
+    chars += textOf(m.content).length;
+    if (Array.isArray(m.content)) images += m.content.filter((p: { type?: unknown }) => p?.type === 'image_url').length;
+  }
+  return Math.ceil(chars / 4) + 3 * messages.length + IMAGE_TOKENS * images;
 }
 
 /** sha256 of what decides the answer: the requested model, the messages and the seed. */

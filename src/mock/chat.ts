@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usageJson, type GenerationRecord } from './accounting.js';
 import { textOf, type ChatMessage } from './answer.js';
+import { contentProblem, loggedMessages } from './content.js';
 import { findModel, type MockModel } from './catalog.js';
 import { DirectiveError, directivesIn, mergeDirectives, parseDirective, type Directive, type Fault } from './directive.js';
 import { faultReply, jsonError } from './faults.js';
@@ -80,6 +81,7 @@ export function handleChat(state: MockState, req: IncomingMessage, res: ServerRe
     authorization_present: req.headers.authorization !== undefined,
     stream: null,
     job: header(req, 'x-agent-lab-job'),
+    messages: null,
   };
   pushBounded(state.requests, entry, state.logLimit);
   const chunks: Buffer[] = [];
@@ -116,7 +118,10 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   const requested = entry.model === null ? undefined : findModel(entry.model);
   if (!requested) return fail(400, jsonError(400, `${entry.model ?? '(missing model)'} is not a valid model ID`));
   if (!Array.isArray(body.messages) || body.messages.length === 0) return fail(400, jsonError(400, 'messages must be a non-empty array'));
+  const badContent = contentProblem(body.messages);
+  if (badContent) return fail(400, jsonError(400, badContent));
   const messages = body.messages as ChatMessage[];
+  entry.messages = loggedMessages(messages);
 
   let directive: Directive;
   try {

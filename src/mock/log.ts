@@ -2,6 +2,7 @@
 // measured timings against. Times are epoch ms with sub-ms precision from the monotonic clock,
 // so another process on the same machine can compare them with its own clock.
 import { performance } from 'node:perf_hooks';
+import type { LoggedMessage } from './content.js';
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
@@ -37,6 +38,8 @@ export interface MockRequestLog {
   job: string | null;
   /** The request asked for a stream (`"stream": true`); null until its body is read. */
   stream: boolean | null;
+  /** Each message's role and, per text or image part, its sha256 and size (never the text); null until the body is read, or when it was refused before. */
+  messages: LoggedMessage[] | null;
 }
 
 /**

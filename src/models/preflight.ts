@@ -10,7 +10,7 @@ import { WARN } from '../warnings.js';
 
 export interface PreflightProblem {
   level: 'error' | 'warning';
-  code: 'unknown_model' | 'unsupported_param' | 'max_tokens_over_limit' | 'over_context' | 'reasoning_unsupported';
+  code: 'unknown_model' | 'unsupported_param' | 'max_tokens_over_limit' | 'over_context' | 'reasoning_unsupported' | 'images_unsupported';
   model: string;
   param?: string;
   message: string;
@@ -33,7 +33,14 @@ export function findModelInfo(models: readonly ModelInfo[], id: string): ModelIn
   return models.find((m) => m.id === id) ?? models.find((m) => m.canonical_slug === id);
 }
 
-export function preflight(jobs: readonly Job[], models: readonly ModelInfo[], opts: PreflightOptions): PreflightProblem[] {
+export function preflight(jobs: Iterable<Job>, models: readonly ModelInfo[], opts: PreflightOptions): PreflightProblem[] {
+  const check = createPreflight(models, opts);
+  for (const job of jobs) check.add(job);
+  return check.problems();
+}
+
+/** preflight one job at a time, for a matrix that streams. */
+export function createPreflight(models: readonly ModelInfo[], opts: PreflightOptions): { add(job: Job): void; problems(): PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const seen = new Set<string>();
   // One message per distinct problem, however many jobs share it.
@@ -45,16 +52,29 @@ export function preflight(jobs: readonly Job[], models: readonly ModelInfo[], op
     }
   };
   const ids = models.map((m) => m.id);
-  for (const job of jobs) {
-    const model = findModelInfo(models, job.model);
-    if (!model) {
-      add({ level: 'error', code: 'unknown_model', model: job.model, message: WARN.unknownModel(job.model, suggestModels(job.model, ids), opts.baseUrl) });
-      continue;
-    }
-    checkParams(job, model, opts, add);
-    checkLimits(job, model, add);
+  const found = new Map<string, ModelInfo | undefined>();
+  return {
+    add(job) {
+      if (!found.has(job.model)) found.set(job.model, findModelInfo(models, job.model));
+      const model = found.get(job.model);
+      if (!model) {
+        add({ level: 'error', code: 'unknown_model', model: job.model, message: WARN.unknownModel(job.model, suggestModels(job.model, ids), opts.baseUrl) });
+        return;
+      }
+      checkParams(job, model, opts, add);
+      checkLimits(job, model, add);
+      checkImages(job, model, add);
+    },
+    problems: () => problems,
+  };
+}
+
+/** A task with images on a model whose listing does not take them (an empty list says nothing). */
+function checkImages(job: Job, model: ModelInfo, add: (p: PreflightProblem) => void): void {
+  if (model.input_modalities.length === 0 || model.input_modalities.includes('image')) return;
+  if (job.messages.some((m) => typeof m.content !== 'string' && m.content.some((p) => p.type === 'image_url'))) {
+    add({ level: 'warning', code: 'images_unsupported', model: job.model, message: WARN.imagesUnsupported(job.model, model.input_modalities) });
   }
-  return problems;
 }
 
 function checkParams(job: Job, model: ModelInfo, opts: PreflightOptions, add: (p: PreflightProblem) => void): void {

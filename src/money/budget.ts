@@ -68,9 +68,10 @@ export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): 
  * The budget of a run with a cap, or a ConfigError before anything is sent when a price is
  * unknown: a cap that guesses is no cap. `pricingOf` is null when preflight was skipped.
  */
-export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((model: string) => Pricing | null) | null, date: () => Date): Budget {
+/** `models`: the slugs the run sends to (the matrix itself is not needed: prices are per model). */
+export function budgetFor(capUsd: number, models: Iterable<string>, pricingOf: ((model: string) => Pricing | null) | null, date: () => Date): Budget {
   if (!pricingOf) throw new ConfigError(WARN.budgetNeedsPreflight());
-  const unknown = [...new Set(jobs.map((j) => j.model))].filter((m) => !pricingOf(m));
+  const unknown = [...new Set(models)].filter((m) => !pricingOf(m));
   if (unknown.length) throw new ConfigError(WARN.budgetNeedsPrices(unknown));
   // Reservations learn from settled rows: a model whose provider adds hidden prompt tokens (or
   // thinks past max_tokens) gets reservations that cover what it really used.

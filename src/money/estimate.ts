@@ -16,7 +16,7 @@
 import Big from 'big.js';
 import { costOf, type Pricing } from './pricing.js';
 import type { EstimateSummary, GroupKey } from '../types/summary.js';
-import type { Job, Message, Params } from '../types/job.js';
+import { contentText, type Job, type Message, type Params } from '../types/job.js';
 
 export const TOKENS_PER_MESSAGE = 4;
 export const TOKENS_PER_REQUEST = 3;
@@ -25,10 +25,20 @@ export const DEFAULT_EXPECT_TOKENS = 256;
 /** The budget reserves this much more prompt than estimated: the heuristic can be short. */
 export const BUDGET_PROMPT_MARGIN = 1.25;
 
+/**
+ * What one image is counted as. Providers bill images by their pixels (OpenAI: 85 + 170 per
+ * 512-px tile, ~765 for 1024×1024; Anthropic: w×h/750, ~1,400); the estimate does not decode
+ * images, so it takes a 1024-px image's typical cost.
+ */
+export const TOKENS_PER_IMAGE = 1000;
+
 export function estimatePromptTokens(messages: readonly Message[], params: Params = {}): number {
   const bytes = (text: string) => Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
   let total = TOKENS_PER_REQUEST;
-  for (const m of messages) total += bytes(m.content) + TOKENS_PER_MESSAGE;
+  for (const m of messages) {
+    if (typeof m.content === 'string') total += bytes(m.content) + TOKENS_PER_MESSAGE;
+    else total += bytes(contentText(m.content)) + TOKENS_PER_MESSAGE + TOKENS_PER_IMAGE * m.content.filter((p) => p.type === 'image_url').length;
+  }
   for (const key of ['tools', 'response_format']) if (params[key] !== undefined) total += bytes(JSON.stringify(params[key]));
   return total;
 }
@@ -140,12 +150,21 @@ export interface CostPlan {
   /** Known costs summed; `incomplete` when some model's prices are unknown. */
   total: PlanRow & { incomplete: boolean };
   unknown_prices: string[];
+  /** How --tasks, --sample, --limit and --var shaped the matrix, one line each (absent when none did). */
+  selection?: string[];
 }
 
-export const ESTIMATE_METHOD = 'prompt tokens ≈ Σ(ceil(UTF-8 bytes / 4) + 4 per message) + 3 (+ tools and response_format JSON / 4); an estimate: the native tokenizer and hidden provider templates decide the bill';
+export const ESTIMATE_METHOD = 'prompt tokens ≈ Σ(ceil(UTF-8 bytes / 4) + 4 per message) + 3 (+ tools and response_format JSON / 4, + 1000 per image); an estimate: the native tokenizer and hidden provider templates decide the bill';
 
 /** The plan of a matrix: sizes, estimated tokens and the low–high cost range per group, model and in total. */
-export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): CostPlan {
+export function buildPlan(jobs: Iterable<Job>, pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): CostPlan {
+  const planner = createPlanner(pricingOf, expectTokens, at);
+  for (const job of jobs) planner.add(job);
+  return planner.finish();
+}
+
+/** buildPlan one job at a time, for a matrix that streams: memory grows with the groups and job shapes, not the jobs. */
+export function createPlanner(pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): { add(job: Job): void; finish(): CostPlan } {
   interface Acc { row: PlanRow; low: Big; high: Big; known: boolean }
   const groups = new Map<string, Acc>();
   const models = new Map<string, Acc>();
@@ -169,7 +188,9 @@ export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pr
   // Jobs of one model with the same prompt size and cap cost the same: price each shape once
   // (exact decimal arithmetic is the slow part of a 100k-job plan).
   const shapes = new Map<string, JobEstimate>();
-  for (const job of jobs) {
+  let count = 0;
+  const add = (job: Job) => {
+    count++;
     const pricing = pricingOf(job.model);
     if (!pricing) incomplete = true;
     const shape = `${job.model}\u0000${estimatePromptTokens(job.messages, job.params)}\u0000${maxTokensOf(job.params)}`;
@@ -179,23 +200,26 @@ export function buildPlan(jobs: readonly Job[], pricingOf: (model: string) => Pr
     addTo(at_(models, job.model, () => emptyRow(job.model, job.model_label, '*')), e);
     // The total sums what is known and says it is incomplete, rather than hiding every number.
     addTo(total, pricing ? e : { ...e, low_usd: new Big(0), high_usd: new Big(0) });
-  }
+  };
   const done = (acc: Acc): PlanRow => ({
     ...acc.row,
     prompt_tokens_per_job: acc.row.jobs ? Math.round(acc.row.prompt_tokens / acc.row.jobs) : 0,
     low_usd: acc.known ? acc.low.toNumber() : null,
     high_usd: acc.known ? acc.high.toNumber() : null,
   });
-  const modelRows = [...models.values()].map(done);
-  return {
-    jobs: jobs.length,
-    expect_tokens: expectTokens,
-    method: ESTIMATE_METHOD,
-    groups: [...groups.values()].map(done),
-    models: modelRows,
-    total: { ...done(total), incomplete },
-    unknown_prices: modelRows.filter((m) => m.low_usd === null).map((m) => m.model),
+  const finish = (): CostPlan => {
+    const modelRows = [...models.values()].map(done);
+    return {
+      jobs: count,
+      expect_tokens: expectTokens,
+      method: ESTIMATE_METHOD,
+      groups: [...groups.values()].map(done),
+      models: modelRows,
+      total: { ...done(total), incomplete },
+      unknown_prices: modelRows.filter((m) => m.low_usd === null).map((m) => m.model),
+    };
   };
+  return { add, finish };
 }
 
 function emptyRow(model: string, model_label: string, system_prompt_id: string): PlanRow {

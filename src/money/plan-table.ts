@@ -36,6 +36,7 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
   const notes = [
     `${plan.jobs} job(s). low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
     `Estimates: ${plan.method}.`,
+    ...(plan.selection ?? []),
   ];
   if (plan.unknown_prices.length) notes.push(`? unknown prices (not in /models, or a negative "depends on the routed model" price): ${plan.unknown_prices.join(', ')}; the total leaves them out (+?).`);
   if (capUsd !== null) notes.push(capNote(plan, capUsd));

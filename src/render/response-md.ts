@@ -1,5 +1,5 @@
 // --save-responses: one Markdown file per job, for reading answers side by side.
-import type { Job } from '../types/job.js';
+import { contentText, type Job, type Message } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 
 export function renderResponse(job: Job, row: JobResult): string {
@@ -17,7 +17,7 @@ export function renderResponse(job: Job, row: JobResult): string {
     '',
     '## Prompt',
     '',
-    ...job.messages.filter((m) => m.role !== 'system').map((m) => `**${m.role}:**\n\n${fence(m.content)}\n`),
+    ...job.messages.filter((m) => m.role !== 'system').map((m) => `**${m.role}:**\n\n${fence(contentText(m.content))}${images(m.content)}\n`),
   ];
   if (row.reasoning_text) parts.push('## Reasoning', '', fence(row.reasoning_text), '');
   parts.push('## Answer', '', row.output_text === '' ? '_(empty)_' : fence(row.output_text), '');
@@ -29,4 +29,11 @@ export function fence(text: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}text\n${text}\n${ticks}`;
+}
+
+/** Images are named, not inlined: a data: URL is megabytes of base64. */
+function images(content: Message['content']): string {
+  if (typeof content === 'string') return '';
+  const urls = content.flatMap((p) => (p.type === 'image_url' ? [p.image_url.url.startsWith('data:') ? `${p.image_url.url.slice(0, p.image_url.url.indexOf(','))} (inlined)` : p.image_url.url] : []));
+  return urls.map((url) => `\n- image: ${url}`).join('');
 }

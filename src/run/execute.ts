@@ -24,8 +24,8 @@ import type { RunPlan } from './prepare.js';
 
 export interface Executed {
   outcome: RunnerOutcome;
-  /** Jobs the cost cap kept back (recorded as skipped rows). */
-  skipped: Job[];
+  /** Ids of the jobs the cost cap kept back (recorded as skipped rows). */
+  skipped: Set<string>;
   /** Jobs the response cache answered (nothing sent). */
   cached: ReadonlySet<string>;
 }
@@ -52,7 +52,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
     halt.abort();
   });
-  const progress = createProgress(env.stderr, todo.length, env.now);
+  const progress = createProgress(env.stderr, todo.size, env.now);
   const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
   const cache = plan.cache ? createCacheHooks(plan.cache, { runId, logger, date: env.date, secrets: [plan.endpoint.apiKey] }) : null;
@@ -60,9 +60,9 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
   for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
   let outcome: RunnerOutcome;
-  let skipped: Job[] = [];
+  const skipped = new Set<string>();
   try {
-    outcome = await runJobs(todo, {
+    outcome = await runJobs(todo.jobs(), {
       client,
       concurrency: settings.concurrency,
       retry: settings.retry,
@@ -92,8 +92,13 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     });
     if (outcome.status === 'budget') {
       const at = env.date().toISOString();
-      skipped = todo.slice(outcome.dispatched);
-      for (const job of skipped) journal.row(budgetSkippedRow(job, runId, at, settings.max_cost!));
+      // The jobs after the last one dispatched, in the same order: a second pass over what was to do.
+      let position = 0;
+      for await (const job of todo.jobs()) {
+        if (position++ < outcome.dispatched) continue;
+        skipped.add(job.job_id);
+        journal.row(budgetSkippedRow(job, runId, at, settings.max_cost!));
+      }
     }
   } finally {
     progress.stop();

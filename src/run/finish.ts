@@ -6,7 +6,8 @@ import { afterRun } from './after.js';
 import { suiteGroupOrder } from '../stats/aggregate.js';
 import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
-import { buildPlan, estimateSummary } from '../money/estimate.js';
+import { createPlanner, estimateSummary } from '../money/estimate.js';
+import { rowChecks } from '../config/tasks.js';
 import { exitCodeFor } from '../ci/gates.js';
 import { renderSummaryTable } from '../render/table.js';
 import { finalize, writeSummary } from '../store/write.js';
@@ -24,12 +25,15 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
   const { outcome, skipped } = executed;
   const where = relative(env.cwd, outDir) || '.';
   if (outcome.stopReason) logger.error(outcome.stopReason);
-  if (budget && outcome.status === 'budget') logger.warn(WARN.budgetStopped(budget.spent().toString(), String(settings.max_cost), skipped.length));
+  if (budget && outcome.status === 'budget') logger.warn(WARN.budgetStopped(budget.spent().toString(), String(settings.max_cost), skipped.size));
 
   // Estimate vs actual, over the jobs that were sent (the skipped and the cached ones cost nothing).
-  const notSent = new Set([...skipped.map((j) => j.job_id), ...executed.cached]);
-  const sentPlan = estimate && notSent.size ? buildPlan(jobs.filter((j) => !notSent.has(j.job_id)), catalog!.pricingOf, plan.expectTokens, env.date()) : estimate;
-  const checksByTask = new Map(suite.tasks.map((task) => [task.id, task.checks]));
+  let sentPlan = estimate;
+  if (estimate && (skipped.size || executed.cached.size)) {
+    const planner = createPlanner(catalog!.pricingOf, plan.expectTokens, env.date());
+    for await (const job of jobs.jobs()) if (!skipped.has(job.job_id) && !executed.cached.has(job.job_id)) planner.add(job);
+    sentPlan = planner.finish();
+  }
   const finishedAt = env.date().toISOString();
   const summary = await finalize(
     outDir,
@@ -42,14 +46,14 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite) },
+    { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite) },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);
   await writeSummary(outDir, summary);
   await writeRunInfo(outDir, endedRunInfo(opened.info, { status: outcome.status, finished_at: finishedAt, throttles: outcome.throttles }));
   const shardNote = plan.shard ? `shard ${shardLabel(plan.shard)}` : undefined;
-  env.stdout.write(`results: ${where}${shardNote ? ` (${shardNote}: ${jobs.length} of ${plan.matrix.length} jobs)` : ''}\n`);
+  env.stdout.write(`results: ${where}${shardNote ? ` (${shardNote}: ${jobs.size} of ${plan.matrix.size} jobs)` : ''}\n`);
   // `agent-lab resume DIR` reads run.json, so the filters, params and flags of this run come back too.
   if (outcome.status === 'interrupted') env.stderr.write(`Interrupted. Resume with: agent-lab resume ${where}\n`);
   if (outcome.status === 'stopped') env.stderr.write(`When that is fixed, resume with: agent-lab resume ${where}\n`);

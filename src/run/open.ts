@@ -13,6 +13,7 @@ import { alreadyDone, pendingCostRows } from '../store/resume.js';
 import { prepareOutDir, RUN_FILE } from '../store/write.js';
 import { readRunInfo, runInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
+import type { Matrix } from '../config/matrix.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
@@ -25,8 +26,8 @@ export interface OpenedRun {
   startedAt: string;
   /** run.json as written at the start (finish adds the end). */
   info: RunInfo<ReplayOptions>;
-  /** The jobs still to send: all of them, or on resume those without a final row. */
-  todo: Job[];
+  /** The jobs still to send: all of them, or on resume those without a final row (streamed, like the matrix). */
+  todo: Matrix;
   /** Rows of a killed run whose cost was still pending: looked up again, never re-sent. */
   recoverCosts: JobResult[];
 }
@@ -62,11 +63,29 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   const { outDir } = plan.paths;
   const journal = plan.resume ? await scanJournal(outDir) : null;
   const retryErrors = plan.resume?.retryErrors ?? false;
-  const todo = journal ? jobs.filter((job) => !alreadyDone(journal, job.job_id, retryErrors)) : jobs;
+  const pending = journal && settings.generation.enabled ? await pendingCostRows(outDir, () => false) : [];
+  let todo: Matrix = jobs;
+  const rerun = new Set<string>();
+  if (journal) {
+    // One pass counts what is left, and finds which rows with a pending cost are sent again.
+    const pendingIds = new Set(pending.map((row) => row.job_id));
+    const left = (job: Job) => !alreadyDone(journal, job.job_id, retryErrors);
+    let size = 0;
+    for await (const job of jobs.jobs()) {
+      if (!left(job)) continue;
+      size++;
+      if (pendingIds.has(job.job_id)) rerun.add(job.job_id);
+    }
+    todo = {
+      size,
+      async *jobs() {
+        for await (const job of jobs.jobs()) if (left(job)) yield job;
+      },
+    };
+  }
   // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
   if (budget && journal) budget.charge(await spentIn(outDir));
-  const rerun = new Set(todo.map((job) => job.job_id));
-  const recoverCosts = journal && settings.generation.enabled ? await pendingCostRows(outDir, (id) => rerun.has(id)) : [];
+  const recoverCosts = pending.filter((row) => !rerun.has(row.job_id));
   if (journal?.torn) logger.warn(`${journal.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
@@ -78,13 +97,13 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
     settings,
     mock: plan.endpoint.simulated,
     options: plan.replay,
-    matrixSize: plan.matrix.length,
+    matrixSize: plan.matrix.size,
     // merge checks coverage against these: the ids this shard was given.
-    shard: plan.shard ? { ...plan.shard, job_ids: jobs.map((job) => job.job_id) } : undefined,
+    shard: plan.shard ? { ...plan.shard, job_ids: plan.shardIds ?? [] } : undefined,
     version: VERSION,
   });
   await writeRunInfo(outDir, info);
-  logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.length} jobs${journal ? ` (${jobs.length - todo.length} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
+  logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.size} jobs${journal ? ` (${jobs.size - todo.size} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
   return { runId, startedAt, info, todo, recoverCosts };
 }
 

@@ -40,6 +40,14 @@ export interface MatrixOptions {
   shardCount?: number;
   /** false: every request without streaming (`--no-stream`), over the suite's `stream` keys. */
   stream?: boolean;
+  /** `--var key=value`: template variables over every other (a row's fields, the suite's `vars`). */
+  vars?: Record<string, string>;
+  /** `--limit N`: the first N tasks after filters (and after the sample). */
+  limit?: number;
+  /** `--sample N`: a deterministic random sample of N tasks. */
+  sample?: number;
+  /** `--sample-seed S` (default 1). */
+  sampleSeed?: number;
 }
 
 /** How the jobs are sent, and what they may cost. */

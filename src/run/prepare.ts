@@ -13,14 +13,17 @@ import { loadConfig, loadSuite } from '../config/load.js';
 import { resolveSettings, resolveSuite, type ResolvedSuite, type Settings, type SettingsFlags } from '../config/resolve.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { buildPlan, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
+import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger } from '../log.js';
-import { expandMatrix, unknownFilterNames } from '../config/matrix.js';
-import { preflight, reportPreflight } from '../models/preflight.js';
-import { shardJobs, type Shard } from '../ci/shard.js';
+import { unknownFilterNames, type Matrix } from '../config/matrix.js';
+import { DEFAULT_SAMPLE_SEED } from '../config/select.js';
+import type { TaskScan, TaskSelection } from '../config/tasks.js';
+import { createPreflight, reportPreflight } from '../models/preflight.js';
+import type { Shard } from '../ci/shard.js';
 import { resolveShard, type ShardSource } from '../ci/shard-env.js';
 import type { Job, Params } from '../types/job.js';
+import { readMatrix } from './read-matrix.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
 import { stamp } from './stamp.js';
@@ -29,12 +32,16 @@ export interface RunPlan {
   suite: ResolvedSuite;
   settings: Settings;
   logger: Logger;
-  /** The whole matrix; `jobs` is this machine's shard of it (all of it without --shard). */
-  matrix: Job[];
-  jobs: Job[];
+  /** The whole matrix; `jobs` is this machine's shard of it (all of it without --shard). Both stream. */
+  matrix: Matrix;
+  jobs: Matrix;
   shard: Shard | null;
   /** The slice and where it came from (`--shard`, or the CI engine for `auto`); null unsharded. */
   sharding: ShardSource | null;
+  /** With --shard: this shard's job ids, in matrix order (run.json records them for merge). */
+  shardIds: string[] | null;
+  /** The tasks as read before anything was sent: counts, and each row's checks for finalize. */
+  tasks: TaskScan;
   endpoint: Endpoint;
   paths: RunPaths;
   /** Set when the run continues in paths.outDir. */
@@ -89,32 +96,38 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
-  const matrix = expandMatrix(suite, strictParams(options), filter, options.stream);
-  if (matrix.length === 0) throw new ConfigError('The matrix is empty: nothing to run.');
-  // --shard: this machine's slice of the matrix (`auto`: the CI engine's); everything after this sees only it.
-  const sharding = resolveShard(options.shard, options.shardCount, env.env);
-  const shard = sharding?.shard ?? null;
-  const jobs = shard ? shardJobs(matrix, shard) : matrix;
-  if (sharding) logger.info(`shard ${shard!.index}/${shard!.count} from ${sharding.from}: ${jobs.length} of ${matrix.length} jobs`);
   const gates = mergeGates(suite.gates, options.gates);
-  if (gates.min_pass_rate !== undefined && !matrix.some((job) => job.checks?.length)) {
+  if (gates.min_pass_rate !== undefined && !suite.entries.some((entry) => entry.checks.length)) {
     throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
   }
   const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
   const cache = settings.cache && !mode.dryRun ? await cachePlan(options, suite, endpoint, env) : null;
+  // --shard: this machine's slice of the matrix (`auto`: the CI engine's); everything after this sees only it.
+  const sharding = resolveShard(options.shard, options.shardCount, env.env);
+  const shard = sharding?.shard ?? null;
+  const models = suite.models.map((m) => m.id).filter((id) => !filter.models?.length || filter.models.includes(id));
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
   const catalog = options.preflight === false ? null : await loadCatalog({ baseUrl: endpoint.baseUrl, simulated: endpoint.simulated, hint: unchecked }, env);
-  if (catalog) {
-    logger.debug(`preflight: ${new Set(jobs.map((j) => j.model)).size} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
-    reportPreflight(preflight(jobs, catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl }), logger);
-  }
   const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
-  const estimate = catalog ? buildPlan(jobs, catalog.pricingOf, expectTokens, env.date()) : null;
+  // Every task is read (every dataset row rendered, every image checked) before anything is
+  // sent; the same pass checks every job against /models and prices it.
+  const check = catalog && createPreflight(catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl });
+  const planner = catalog && createPlanner(catalog.pricingOf, expectTokens, env.date());
+  const onJob = check && planner ? (job: Job) => (check.add(job), planner.add(job)) : undefined;
+  const { tasks, matrix, jobs, shardIds } = await readMatrix(suite, selectionOf(options), strictParams(options), filter, shard ?? undefined, { onJob }, options.stream);
+  if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
+  if (sharding) logger.info(`shard ${shard!.index}/${shard!.count} from ${sharding.from}: ${jobs.size} of ${matrix.size} jobs`);
+  let estimate: CostPlan | null = null;
+  if (catalog && check && planner) {
+    logger.debug(`preflight: ${models.length} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
+    reportPreflight(check.problems(), logger);
+    estimate = { ...planner.finish(), ...selectionNotes(options, tasks) };
+  }
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).
-  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, jobs, catalog ? catalog.pricingOf : null, env.date);
+  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, models, catalog ? catalog.pricingOf : null, env.date);
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const paths: RunPaths = {
@@ -124,7 +137,25 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   };
   const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
   const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath }, shard);
-  return { suite, settings, logger, matrix, jobs, shard, sharding, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, cache, replay };
+  return { suite, settings, logger, matrix, jobs, shard, sharding, shardIds, tasks, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, cache, replay };
+}
+
+function selectionOf(options: RunOptions): TaskSelection {
+  return { vars: options.vars, tasks: options.filter?.tasks, sample: options.sample, sampleSeed: options.sampleSeed, limit: options.limit };
+}
+
+/** What the plan says about --tasks, --sample, --limit and --var, so their effect shows before a run. */
+function selectionNotes(options: RunOptions, tasks: TaskScan): { selection?: string[] } {
+  const notes: string[] = [];
+  const how = [
+    options.filter?.tasks?.length ? `--tasks (${tasks.total} match)` : '',
+    options.sample !== undefined ? `--sample ${options.sample} --sample-seed ${options.sampleSeed ?? DEFAULT_SAMPLE_SEED}` : '',
+    options.limit !== undefined ? `--limit ${options.limit}` : '',
+  ].filter(Boolean);
+  if (how.length) notes.push(`tasks: ${tasks.count} of the suite's tasks (${how.join(', ')}).`);
+  const vars = Object.entries(options.vars ?? {});
+  if (vars.length) notes.push(`--var: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')} (over the suite's vars and every row's fields).`);
+  return notes.length ? { selection: notes } : {};
 }
 
 function requireKey(settings: Settings, env: Env, resuming: boolean): string {

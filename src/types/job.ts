@@ -3,11 +3,36 @@
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** One chat message as sent. */
+/** A text part of a multimodal message (OpenAI's content-part format). */
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+/** An image part: a data: URL (a local file, inlined) or an http(s) URL passed through. */
+export interface ImagePart {
+  type: 'image_url';
+  image_url: { url: string };
+}
+
+export type ContentPart = TextPart | ImagePart;
+
+/** One chat message as sent: plain text, or text and image parts when the task has images. */
 export interface Message {
   role: Role;
-  content: string;
+  content: string | ContentPart[];
 }
+
+/** A message's text: the string, or its text parts joined (images have none). */
+export function contentText(content: Message['content']): string {
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of content) if (part.type === 'text') text += part.text;
+  return text;
+}
+
+/** Template variables: a dataset row's fields, the entry's and the suite's `vars`, `--var`. */
+export type Vars = Record<string, unknown>;
 
 /** Request body fields other than `model`, `messages` and `stream`; passed through to the API. */
 export type Params = Record<string, unknown>;
@@ -41,6 +66,10 @@ export interface Job {
   params: Params;
   /** false: sent without `stream` and read as one JSON answer; absent or true: streamed. */
   stream?: boolean;
+  /** The variables the task's templates were rendered with ({} for a task without any). */
+  vars: Vars;
+  /** sha256 of the JSON of `messages`: joins two runs on the case, not only on the id. */
+  prompt_sha256: string;
 
   // checks
   /** The task's checks (suite-level first; absent = none). Not part of job_id, so editing a check keeps baselines joinable. */

@@ -1,5 +1,5 @@
 // One row of results.jsonl: the same shape for success and failure. `null` means unknown, never zero.
-import type { Params } from './job.js';
+import type { Params, Vars } from './job.js';
 
 /** The closed set of reasons a job can fail; recorded on the row as `error_kind`. */
 export const ERROR_KINDS = [
@@ -176,4 +176,10 @@ export interface JobResult {
   checks: CheckResult[];
   /** All checks passed; null when the task has no checks or the job did not finish ok. */
   passed: boolean | null;
+
+  // the case (datasets and templates)
+  /** The variables the task's templates were rendered with: a dataset row's fields, the entry's and the suite's `vars`, `--var`. */
+  vars: Vars;
+  /** sha256 of the JSON of the request's messages as rendered (system prompt included). */
+  prompt_sha256: string;
 }

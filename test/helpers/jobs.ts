@@ -14,6 +14,8 @@ export function job(over: Partial<Job> = {}): Job {
     repeat: 0,
     messages: [{ role: 'user', content: 'What is the capital of France?' }],
     params: { max_tokens: 100 },
+    vars: {},
+    prompt_sha256: '',
     ...over,
   };
 }

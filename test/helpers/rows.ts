@@ -58,6 +58,8 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     cost_cached_usd: null,
     checks: [],
     passed: null,
+    vars: {},
+    prompt_sha256: 'prompt-sha',
     ...overrides,
   };
 }

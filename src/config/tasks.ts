@@ -1,0 +1,233 @@
+// The suite's tasks as a stream: plain tasks and dataset rows, rendered one at a time, never all
+// held at once. `scanTasks` reads everything once before anything is sent — every bad row,
+// undefined variable, missing image and duplicate id is found there, with the suite's line and
+// the dataset's line together — and counts; `selectedTasks` streams the same tasks again for
+// the matrix, with --tasks, --sample and --limit applied.
+import { createHash } from 'node:crypto';
+import { ConfigError, type Issue } from '../errors.js';
+import type { CheckSpec, Vars } from '../types/job.js';
+import type { JobResult } from '../types/result.js';
+import { readDataset, type DatasetItem } from './dataset-read.js';
+import { FieldError, renderChecks, renderEntry, rowVars, type Place, type TaskEntry } from './entry.js';
+import { ImageError, loadImage } from './images.js';
+import type { ResolvedSuite, ResolvedTask } from './resolve.js';
+import { DEFAULT_SAMPLE_SEED, sampleKey, sampleMask } from './select.js';
+import { TemplateError } from './template.js';
+
+/** What part of the suite's tasks a run takes, and the variables from the command line. */
+export interface TaskSelection {
+  /** `--var key=value`: win over every other variable. */
+  vars?: Vars;
+  /** `--tasks`: only these ids. */
+  tasks?: string[];
+  /** `--sample N`: a deterministic random sample of N tasks. */
+  sample?: number;
+  sampleSeed?: number;
+  /** `--limit N`: the first N tasks (of the sample, when both are given). */
+  limit?: number;
+}
+
+export interface TaskScan {
+  /** Tasks the matrix takes (after --tasks, --sample, --limit). */
+  count: number;
+  /** Tasks after --tasks, before --sample and --limit. */
+  total: number;
+  /** By position after --tasks: whether the sample keeps it; null without --sample. */
+  keep: Uint8Array | null;
+  limit: number;
+  /** Task id → its entry in `tasks:`, for the checks of a row; null when every task has the same checks. */
+  entryOf: ((id: string) => number | undefined) | null;
+}
+
+/** Most issues listed; the rest are counted. */
+const MAX_ISSUES = 50;
+
+/** One row of an entry: a dataset row, or the one row of a plain task. */
+interface Row {
+  entry: TaskEntry;
+  item: DatasetItem;
+}
+
+async function* rows(suite: ResolvedSuite): AsyncGenerator<Row> {
+  for (const entry of suite.entries) {
+    if (!entry.dataset) {
+      yield { entry, item: { ok: true, fields: {}, row: 1, at: '' } };
+      continue;
+    }
+    let any = false;
+    for await (const item of readDataset(entry.dataset)) {
+      any = true;
+      yield { entry, item };
+    }
+    if (!any) yield { entry, item: { ok: false, at: null, message: 'is empty: a dataset needs at least one row' } };
+  }
+}
+
+/** At the entry's field (or a suite-level place, for a system prompt), naming the dataset row. */
+const issueAt = (entry: TaskEntry, field: string, at: string | null, message: string, place?: Place): Issue => {
+  const row = entry.dataset ? `${entry.dataset.written}${at ?? ''}: ` : place ? `tasks.${entry.index}: ` : '';
+  return { ...(place ?? entry.where(field)), message: `${row}${message}` };
+};
+
+/**
+ * Read every task once; throws one ConfigError listing every problem. `onTask` sees each task
+ * that --tasks keeps, in order (what the matrix streams when there is no --sample or --limit),
+ * so a caller can do its own pass in this one.
+ */
+export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}, onTask?: (task: ResolvedTask) => void): Promise<TaskScan> {
+  const issues: Issue[] = [];
+  let more = 0;
+  const report = (issue: Issue) => (issues.length < MAX_ISSUES ? issues.push(issue) : more++);
+  // id → entry and place, packed in one number (entry × 2^32 + line or index): a duplicate names both rows.
+  const seen = new Map<string, number>();
+  const wanted = selection.tasks?.length ? new Set(selection.tasks) : null;
+  const found = new Set<string>();
+  const keys: number[] = [];
+  const seed = selection.sampleSeed ?? DEFAULT_SAMPLE_SEED;
+  for await (const { entry, item } of rows(suite)) {
+    if (!item.ok) {
+      report(issueAt(entry, 'from', item.at, item.message));
+      continue;
+    }
+    let task: ResolvedTask;
+    try {
+      task = await renderTask(suite, entry, item, selection.vars ?? {});
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      report(issueAt(entry, error.field, item.at, error.message, error.place));
+      continue;
+    }
+    const position = Number(/\d+/.exec(item.at)?.[0] ?? 0);
+    const first = seen.get(task.id);
+    if (first !== undefined) {
+      report(issueAt(entry, entry.dataset ? 'from' : 'id', item.at, `duplicate task id \`${task.id}\`: ${placeOf(suite, first)} has it too (ids must be unique across the suite)`));
+      continue;
+    }
+    seen.set(task.id, entry.index * 2 ** 32 + position);
+    if (wanted && !wanted.has(task.id)) continue;
+    found.add(task.id);
+    if (selection.sample !== undefined) keys.push(sampleKey(seed, task.id));
+    if (issues.length === 0) onTask?.(task);
+  }
+  for (const name of wanted ?? []) if (!found.has(name) && !seen.has(name)) report({ file: '--tasks', line: null, column: null, path: '', message: `${name}: not a task of the suite${suggestIds(seen, name)}` });
+  if (issues.length) {
+    const tail = more ? [{ file: '…', line: null, column: null, path: '', message: `and ${more} more` }] : [];
+    throw new ConfigError(`The suite's tasks have ${issues.length + more} problem${issues.length + more === 1 ? '' : 's'} (nothing was sent):`, [...issues, ...tail]);
+  }
+  const total = wanted ? found.size : seen.size;
+  const keep = selection.sample !== undefined ? sampleMask(keys, selection.sample) : null;
+  const sampled = selection.sample !== undefined ? Math.min(selection.sample, total) : total;
+  const limit = selection.limit ?? Infinity;
+  const sameChecks = suite.entries.every((e) => !e.rowChecks && e.checks.length === suite.entries[0]!.checks.length && e.checks.every((c, i) => c.spec === suite.entries[0]!.checks[i]!.spec));
+  return { count: Math.min(sampled, limit), total, keep, limit, entryOf: sameChecks ? null : (id) => entryOfPacked(seen.get(id)) };
+}
+
+/** The tasks a scan selected, rendered again one at a time, in the suite's order. */
+export async function* selectedTasks(suite: ResolvedSuite, scan: TaskScan, selection: TaskSelection = {}): AsyncGenerator<ResolvedTask> {
+  const wanted = selection.tasks?.length ? new Set(selection.tasks) : null;
+  let position = -1;
+  let taken = 0;
+  for await (const { entry, item } of rows(suite)) {
+    if (taken >= scan.limit) return;
+    if (!item.ok) throw changed(entry);
+    // The id alone decides the selection: the rest is rendered (and images read) only for tasks kept.
+    const id = await renderTask(suite, entry, item, selection.vars ?? {}, true).catch(() => null);
+    if (id === null) throw changed(entry);
+    if (wanted && !wanted.has(id.id)) continue;
+    position++;
+    if (scan.keep && !scan.keep[position]) continue;
+    taken++;
+    const task = await renderTask(suite, entry, item, selection.vars ?? {}).catch((error: unknown) => {
+      throw error instanceof RowError ? changed(entry) : error;
+    });
+    yield task;
+  }
+}
+
+const changed = (entry: TaskEntry) =>
+  new ConfigError(`${entry.dataset?.written ?? 'A task'} changed while the run was reading it (a row that was valid is not any more): run again.`);
+
+class RowError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly place?: Place,
+  ) {
+    super(message);
+  }
+}
+
+/** One row as a task: templates rendered, system prompts too (they may use the row's vars), images read. */
+async function renderTask(suite: ResolvedSuite, entry: TaskEntry, item: Extract<DatasetItem, { ok: true }>, cliVars: Vars, idOnly = false): Promise<ResolvedTask> {
+  const fields = entry.dataset ? item.fields : null;
+  const vars = rowVars(suite.vars, entry, fields, cliVars);
+  let rendered;
+  try {
+    rendered = renderEntry(entry, vars, fields, item.row, idOnly);
+  } catch (error) {
+    if (error instanceof FieldError) throw new RowError(error.field, error.message);
+    throw error;
+  }
+  const task: ResolvedTask = { id: rendered.id, messages: rendered.messages, params: entry.params, checks: rendered.checks, vars, entry: entry.index, system: [], ...(entry.stream === undefined ? {} : { stream: entry.stream }) };
+  if (idOnly) return task;
+  task.system = suite.systemPrompts.map((prompt) => {
+    if (prompt.template.literal) return { text: prompt.text, sha256: prompt.sha256 };
+    try {
+      const text = prompt.template.render(vars);
+      return { text, sha256: createHash('sha256').update(text).digest('hex') };
+    } catch (error) {
+      if (error instanceof TemplateError) throw new RowError('', error.message, prompt.where);
+      throw error;
+    }
+  });
+  if (rendered.imageRefs.length) {
+    const parts = [];
+    for (const [i, ref] of rendered.imageRefs.entries()) {
+      try {
+        parts.push(await loadImage(ref, entry.baseDir, suite.maxImageBytes));
+      } catch (error) {
+        if (error instanceof ImageError) throw new RowError(`images.${i}`, error.message);
+        throw error;
+      }
+    }
+    // Images go with the last user message, after its text (one is added when there is none).
+    const last = task.messages.findLastIndex((m) => m.role === 'user');
+    if (last < 0) task.messages.push({ role: 'user', content: parts });
+    else task.messages[last] = { role: 'user', content: [{ type: 'text', text: task.messages[last]!.content as string }, ...parts] };
+  }
+  return task;
+}
+
+function placeOf(suite: ResolvedSuite, packed: number): string {
+  const entry = suite.entries[entryOfPacked(packed)!]!;
+  const position = packed % 2 ** 32;
+  if (!entry.dataset) return `tasks.${entry.index} (${entry.where('id').file}:${entry.where('id').line ?? '?'})`;
+  return entry.dataset.format === 'json' ? `${entry.dataset.written}[${position}]` : `${entry.dataset.written}:${position}`;
+}
+
+const entryOfPacked = (packed: number | undefined) => (packed === undefined ? undefined : Math.floor(packed / 2 ** 32));
+
+function suggestIds(seen: Map<string, number>, name: string): string {
+  const close = [...seen.keys()].filter((id) => id.toLowerCase() === name.toLowerCase()).slice(0, 3);
+  return close.length ? ` (did you mean ${close.map((id) => `\`${id}\``).join(', ')}?)` : '';
+}
+
+/**
+ * A row's checks for finalize, which judges them again once the costs are in: the entry's own,
+ * with templated arguments rendered again from the vars the row carries.
+ */
+export function rowChecks(suite: ResolvedSuite, scan: Pick<TaskScan, 'entryOf'>): (row: JobResult) => readonly CheckSpec[] | undefined {
+  const fixed = suite.entries.map((entry) => (entry.rowChecks ? null : entry.checks.map((c) => c.spec)));
+  if (!scan.entryOf) return () => fixed[0] ?? undefined;
+  const entryOf = scan.entryOf;
+  return (row) => {
+    const index = entryOf(row.task_id);
+    if (index === undefined) return undefined;
+    const entry = suite.entries[index]!;
+    try {
+      return fixed[index] ?? renderChecks(entry.checks, (_, template) => template.render(row.vars ?? {}));
+    } catch {
+      return undefined;
+    }
+  };
+}
