@@ -164,8 +164,12 @@ export function createClient(options: ClientOptions): Client {
     let head = '';
     let decoder: StreamDecoder | null = null;
     const reader = createStreamReader();
+    // OpenRouter names the generation in a header too: an attempt aborted before its first chunk
+    // is still billed, and this id is the only way to look up what it cost.
+    let headerId: string | null = null;
     const finalStream = (): StreamResult => {
       const stream = reader.end();
+      stream.generation_id ??= headerId;
       stream.content = hideKey(stream.content);
       stream.reasoning = hideKey(stream.reasoning);
       return stream;
@@ -192,6 +196,8 @@ export function createClient(options: ClientOptions): Client {
       const onHeaders = (code: number, got: Record<string, string | string[]>) => {
         status = code;
         contentType = String(got['content-type'] ?? '');
+        const id = got['x-generation-id'];
+        if (code < 300 && typeof id === 'string' && id) headerId = id;
         // An error body, a page or a document is read whole (to TEXT_LIMIT); a silent one ends at idle_ms.
         idle = setTimeout(fire(`stream silent for idle_ms ${timeouts.idle_ms} ms`), timeouts.idle_ms);
         const encoding = contentEncoding(got);
@@ -226,7 +232,7 @@ export function createClient(options: ClientOptions): Client {
       if (failure) return failed(broken && failure.kind === 'stream' ? { kind: 'stream', message: `${failure.message}; ${broken}` } : failure, base200);
       return outcome({ ...base200, ok: true });
     } catch (error) {
-      const partial = started ? finalStream() : null;
+      const partial = started || headerId !== null ? finalStream() : null;
       const fields = { http_status: status, response_started: started, stream: partial };
       if (tooLarge) return failed(tooLargeFailure(cap, options.maxResponseBytes ?? null, request.params, sending.bytes), fields);
       if (timedOut !== null) {

@@ -4,6 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
+import { attemptCharges } from '../money/charge.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
@@ -12,12 +13,13 @@ import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
 import { proxyFromEnv } from '../provider/proxy.js';
-import { openJournal } from '../store/journal.js';
+import { costKey, openJournal } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
+import { WARN } from '../warnings.js';
 import type { OpenedRun } from './open.js';
 import type { RunPlan } from './prepare.js';
 
@@ -55,6 +57,20 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
   for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
+  // Earlier rows with billed attempts of unknown cost: each is charged at its worst case until its lookup ends.
+  const recovering = new Set(opened.recoverCosts.map(costKey));
+  const chargeEarlier = (row: JobResult, final: boolean) => {
+    const { known, unknown } = attemptCharges(row);
+    budget?.earlier(costKey(row), known, budget.worstFor(row).times(unknown.length), final);
+  };
+  if (opened.lostCosts.length) {
+    logger.warn(WARN.simulatorCostsGone(opened.lostCosts.length, budget !== null));
+    // Marked, not left pending: no later resume waits for them either.
+    for (const row of opened.lostCosts) {
+      chargeEarlier(row, true);
+      if (row.cost_source === 'pending') journal.cost({ ...row, cost_source: 'none' });
+    }
+  }
   let outcome: RunnerOutcome;
   let skipped: Job[] = [];
   try {
@@ -72,13 +88,18 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
       stopSignal,
       recoverCosts: opened.recoverCosts,
       onRow: (row, job) => {
+        budget?.observe(job, row);
         // Provisional verdicts for the journal; finalize judges again once costs are in.
         journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
         saveResponse?.(job, row);
       },
-      onCost: (row) => journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) }),
+      onCost: (row) => {
+        if (recovering.has(costKey(row))) chargeEarlier(row, true);
+        journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) });
+      },
       admit: budget ? (job) => budget.admit(job) : undefined,
+      mayRetry: budget ? (job, billed) => budget.retry(job, billed) : undefined,
       settle: budget ? (job, row) => budget.settle(job, row) : undefined,
     });
     if (outcome.status === 'budget') {

@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Big from 'big.js';
-import { chargeOf } from '../money/budget.js';
+import type { Budget } from '../money/budget.js';
+import { attemptCharges } from '../money/charge.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { finalRows, scanJournal } from '../store/journal.js';
-import { alreadyDone, pendingCostRows } from '../store/resume.js';
+import { costKey, finalRows, scanJournal } from '../store/journal.js';
+import { alreadyDone } from '../store/resume.js';
 import { prepareOutDir, RUN_FILE } from '../store/write.js';
 import { readRunInfo, runInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
@@ -27,8 +28,10 @@ export interface OpenedRun {
   info: RunInfo<ReplayOptions>;
   /** The jobs still to send: all of them, or on resume those without a final row. */
   todo: Job[];
-  /** Rows of a killed run whose cost was still pending: looked up again, never re-sent. */
+  /** Rows of earlier invocations with a billed attempt whose cost is unknown: looked up again, never re-sent. */
   recoverCosts: JobResult[];
+  /** Such rows whose costs cannot be looked up: the --mock simulator that served them stopped with its process. */
+  lostCosts: JobResult[];
 }
 
 /** Refuse a folder that would mix two runs, then make it, before anything is sent. Returns run.json of the run being resumed. */
@@ -63,10 +66,10 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   const journal = plan.resume ? await scanJournal(outDir) : null;
   const retryErrors = plan.resume?.retryErrors ?? false;
   const todo = journal ? jobs.filter((job) => !alreadyDone(journal, job.job_id, retryErrors)) : jobs;
-  // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
-  if (budget && journal) budget.charge(await spentIn(outDir));
-  const rerun = new Set(todo.map((job) => job.job_id));
-  const recoverCosts = journal && settings.generation.enabled ? await pendingCostRows(outDir, (id) => rerun.has(id)) : [];
+  // On resume the cap covers the whole run folder: what earlier invocations spent counts too,
+  // aborted and failed attempts included (they are billed), and an unknown cost at its worst case.
+  const unknown = journal ? await earlierCosts(outDir, budget) : [];
+  const recoverable = settings.generation.enabled && !plan.endpoint.simulated;
   if (journal?.torn) logger.warn(`${journal.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
@@ -85,12 +88,23 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   });
   await writeRunInfo(outDir, info);
   logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.length} jobs${journal ? ` (${jobs.length - todo.length} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
-  return { runId, startedAt, info, todo, recoverCosts };
+  return { runId, startedAt, info, todo, recoverCosts: recoverable ? unknown : [], lostCosts: plan.endpoint.simulated ? unknown : [] };
 }
 
-/** What the rows already in a run folder cost (the largest known figure of each), for a resumed budget. */
-async function spentIn(outDir: string): Promise<Big> {
-  let total = new Big(0);
-  for await (const row of finalRows(outDir)) total = total.plus(chargeOf(row, new Big(0)));
-  return total;
+/** Charge what the folder's rows cost to the budget; return the rows whose cost is not known yet (without their text). */
+async function earlierCosts(outDir: string, budget: Budget | null): Promise<JobResult[]> {
+  const unknown: JobResult[] = [];
+  let known = new Big(0);
+  for await (const row of finalRows(outDir)) {
+    const charges = attemptCharges(row);
+    // A pending row whose stream reported usage.cost is paid for, but its native counts are still to fetch.
+    if (charges.unknown.length === 0 && row.cost_source !== 'pending') {
+      known = known.plus(charges.known);
+      continue;
+    }
+    unknown.push({ ...row, output_text: '', reasoning_text: '' });
+    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(charges.unknown.length), false);
+  }
+  budget?.earlier('', known, new Big(0), true);
+  return unknown;
 }
