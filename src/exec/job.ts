@@ -52,6 +52,7 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
       error_message: outcome.error_message,
       cost_usd: null,
       latency_ms: round(outcome.ended_at - outcome.sent_at),
+      ...(outcome.unidentified ? { unidentified: true as const } : {}),
     });
     if (outcome.ok || n >= deps.retry.max_attempts || !retryable(outcome, deps.retry)) break;
     const billed = attempts.filter((a) => a.generation_id !== null).length;

@@ -26,6 +26,8 @@ export interface Budget {
   retry(job: Job, billed: number): boolean;
   /** The job's row the moment it ends, before /generation: learn from the stream's own usage. */
   observe(job: Job, row: JobResult): void;
+  /** A row of an earlier invocation (a resumed folder): learn from its real counts before anything is sent. */
+  recall(row: JobResult): void;
   /** The job's charge so far; called again when a better-known cost arrives, it replaces the last. */
   settle(job: Job, row: JobResult): void;
   readonly cap: Big;
@@ -85,6 +87,7 @@ export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): 
       return true;
     },
     observe() {},
+    recall() {},
     settle(job, row) {
       const h = held.get(job.job_id);
       held.delete(job.job_id);
@@ -149,6 +152,10 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
       return verdict;
     },
     observe: learn,
+    recall(row) {
+      const job = byId.get(row.job_id);
+      if (job) learn(job, row);
+    },
     settle(job, row) {
       learn(job, row);
       probes.get(job.model)?.delete(job.job_id);

@@ -9,6 +9,8 @@ export interface AttemptCharges {
   known: Big;
   /** Generation ids of the billed attempts whose cost is not known yet. */
   unknown: string[];
+  /** Attempts aborted with no generation id after their request reached the API: maybe billed, never known. */
+  unidentified: number;
 }
 
 const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
@@ -30,8 +32,11 @@ export function attemptCharges(row: Pick<JobResult, 'attempt_log' | 'generation_
     if (figures.length) known = known.plus(largest(figures));
     else unknown.push(a.generation_id!);
   }
-  return { known, unknown };
+  return { known, unknown, unidentified: row.attempt_log.filter((a) => a.unidentified).length };
 }
+
+/** The attempts that count at their worst case: unknown for now, or for good. */
+export const unknownAttempts = (charges: AttemptCharges): number => charges.unknown.length + charges.unidentified;
 
 /**
  * What a finished job has cost, conservatively: each billed attempt at its known cost, or at
@@ -39,7 +44,7 @@ export function attemptCharges(row: Pick<JobResult, 'attempt_log' | 'generation_
  * with no generation (refused before it started) cost nothing.
  */
 export function chargeOf(row: JobResult, perAttempt: Big): Big {
-  const { known, unknown } = attemptCharges(row);
-  const charge = known.plus(perAttempt.times(unknown.length));
+  const charges = attemptCharges(row);
+  const charge = charges.known.plus(perAttempt.times(unknownAttempts(charges)));
   return finite(row.spent_usd) && new Big(row.spent_usd).gt(charge) ? new Big(row.spent_usd) : charge;
 }

@@ -61,6 +61,8 @@ export interface AttemptOutcome {
   retry_after_ms: number | null;
   /** True once any response byte arrived: a retry may then pay twice. */
   response_started: boolean;
+  /** Aborted after the request reached the API but before anything named its generation: it may be billed, and no lookup can say how much. */
+  unidentified?: true;
   stream: StreamResult | null;
   sent_at: number;
   ended_at: number;
@@ -240,7 +242,10 @@ export function createClient(options: ClientOptions): Client {
         if (status !== null && status >= 300) return failed({ kind: kindForStatus(status), message: `HTTP ${status}, then its body did not end: ${timedOut}` }, fields);
         return failed({ kind: 'timeout', message: timedOut }, fields);
       }
-      if (signal?.aborted) return outcome({ ...fields, error_kind: 'aborted', error_message: 'aborted by the user' });
+      if (signal?.aborted) {
+        const unidentified = sending.sentAt !== null && !partial?.generation_id ? { unidentified: true as const } : {};
+        return outcome({ ...fields, ...unidentified, error_kind: 'aborted', error_message: 'aborted by the user' });
+      }
       const kind: ErrorKind = started || status !== null ? 'stream' : networkKind(error);
       const message = error instanceof undiciErrors.ConnectTimeoutError ? `no connection within connect_ms ${timeouts.connect_ms} ms (${describe(error)})` : describe(error);
       return failed({ kind, message: status !== null ? `${message} after ${sending.bytes} bytes of the response` : message }, fields);

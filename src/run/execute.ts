@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { join, relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
-import { attemptCharges } from '../money/charge.js';
+import { attemptCharges, unknownAttempts } from '../money/charge.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
@@ -60,8 +60,8 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // Earlier rows with billed attempts of unknown cost: each is charged at its worst case until its lookup ends.
   const recovering = new Set(opened.recoverCosts.map(costKey));
   const chargeEarlier = (row: JobResult, final: boolean) => {
-    const { known, unknown } = attemptCharges(row);
-    budget?.earlier(costKey(row), known, budget.worstFor(row).times(unknown.length), final);
+    const charges = attemptCharges(row);
+    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(unknownAttempts(charges)), final);
   };
   if (opened.lostCosts.length) {
     logger.warn(WARN.simulatorCostsGone(opened.lostCosts.length, budget !== null));

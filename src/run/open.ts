@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Big from 'big.js';
 import type { Budget } from '../money/budget.js';
-import { attemptCharges } from '../money/charge.js';
+import { attemptCharges, unknownAttempts } from '../money/charge.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { costKey, finalRows, scanJournal } from '../store/journal.js';
@@ -96,14 +96,16 @@ async function earlierCosts(outDir: string, budget: Budget | null): Promise<JobR
   const unknown: JobResult[] = [];
   let known = new Big(0);
   for await (const row of finalRows(outDir)) {
+    budget?.recall(row);
     const charges = attemptCharges(row);
     // A pending row whose stream reported usage.cost is paid for, but its native counts are still to fetch.
     if (charges.unknown.length === 0 && row.cost_source !== 'pending') {
       known = known.plus(charges.known);
+      if (budget && charges.unidentified) known = known.plus(budget.worstFor(row).times(charges.unidentified));
       continue;
     }
     unknown.push({ ...row, output_text: '', reasoning_text: '' });
-    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(charges.unknown.length), false);
+    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(unknownAttempts(charges)), false);
   }
   budget?.earlier('', known, new Big(0), true);
   return unknown;

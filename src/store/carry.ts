@@ -14,6 +14,8 @@ export function withEarlierAttempts(row: JobResult, earlier: readonly Attempt[])
   const seen = new Set(row.attempt_log.map((a) => a.generation_id).filter((id) => id !== null));
   const carried: Attempt[] = [];
   for (const a of earlier) {
+    // An unidentified attempt has no id to match; each replaced row is carried once, so it is too.
+    if (a.unidentified) carried.push(a);
     if (a.generation_id === null || seen.has(a.generation_id)) continue;
     seen.add(a.generation_id);
     carried.push(a);
@@ -22,6 +24,7 @@ export function withEarlierAttempts(row: JobResult, earlier: readonly Attempt[])
   const attempt_log = [...carried, ...row.attempt_log].map((a, i) => ({ ...a, attempt: i + 1 }));
   const billed = attempt_log.filter((a) => a.generation_id !== null);
   // Unknown while any billed attempt's cost is: null, never a partial sum that reads as the whole.
-  const spent = billed.every((a) => a.cost_usd !== null) ? billed.reduce((sum, a) => sum.plus(a.cost_usd!), new Big(0)).toNumber() : null;
+  const known = billed.every((a) => a.cost_usd !== null) && !attempt_log.some((a) => a.unidentified);
+  const spent = known ? billed.reduce((sum, a) => sum.plus(a.cost_usd!), new Big(0)).toNumber() : null;
   return { ...row, attempts: attempt_log.length, attempt_log, spent_usd: spent };
 }

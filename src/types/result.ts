@@ -51,6 +51,8 @@ export interface Attempt {
   cost_usd: number | null;
   /** Request on the socket → end of this attempt's stream, ms. */
   latency_ms: number | null;
+  /** Present when the attempt was aborted after its request reached the API but before anything named its generation: it may be billed, and no lookup can say how much. */
+  unidentified?: true;
 }
 
 /** One row of results.jsonl: the same shape for success and failure. Field order is the row's (a contract). */
