@@ -45,6 +45,7 @@ const SAMPLE: Every<ReplayOptions> = {
   baseline: 'base',
   failOn: 'cost>+1000%',
   history: 'trend/history.jsonl',
+  allowOutsideFiles: true,
 };
 /** The options that name a file or folder: recorded absolute. */
 const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history'] as const;

@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, paramsOf, resumeOf, withCost, withEndpoint, withFilter, withGates, withLog, withParams, withResume } from './options.js';
+import { concurrencyOption, costOf, type Mapped, endpointOf, filesOf, filterOf, gatesOf, logOf, paramsOf, resumeOf, withCost, withEndpoint, withFiles, withFilter, withGates, withLog, withParams, withResume } from './options.js';
 import { shard } from './parsers.js';
 import { batchHeap, withSignals } from './signals.js';
 
@@ -12,7 +12,7 @@ export function register(program: Command, exit: (code: number) => void): void {
     .description('Run a suite: tasks × models × system prompts × repeats.')
     .argument('<suite>', 'suite YAML file')
     .option('-o, --out <dir>', 'write results exactly here (default: results/<suite>/<UTC time>/)');
-  const sent = withCost(withParams(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)'))))
+  const sent = withFiles(withCost(withParams(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)')))))
     .addOption(concurrencyOption())
     .option('--no-preflight', 'do not check the models and params against /models first')
     .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
@@ -32,6 +32,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         suitePath,
         ...endpointOf(opts),
         ...filterOf(opts),
+        ...filesOf(opts),
         ...paramsOf(opts),
         ...costOf(opts),
         ...resumeOf(opts),

@@ -1,19 +1,19 @@
-// The one file in config/ that touches the disk: read the suite, its prompt files and the
-// config file, and turn every problem in them into one ConfigError that lists them all.
+// Reads the suite, the files it names (through files.ts, the one file reader) and the config
+// file, and turns every problem in them into one ConfigError that lists them all.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, formatIssue, type Issue } from '../errors.js';
 import { compileJsonSchema } from '../checks/json-schema.js';
 import { isFileRef } from '../checks/schema.js';
 import { isRecord } from './fields.js';
+import { problemOf, readRegular, readSuiteFile } from './files.js';
 import { errorMessage, zodIssues } from './issues.js';
 import { ConfigSchema, SuiteSchema, type AgentLabConfig, type Suite } from './schema.js';
 import { locate, parseYaml, type FieldPath, type Parsed } from './source.js';
 
-/** Bigger than any sane suite or prompt: refuse before reading it into memory. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export { MAX_FILE_BYTES } from './files.js';
 export const CONFIG_FILES = ['agent-lab.config.yaml', 'agent-lab.config.yml'] as const;
 
 export interface LoadedSuite {
@@ -28,7 +28,12 @@ export interface LoadedSuite {
   files: Record<string, string>;
 }
 
-export async function loadSuite(file: string): Promise<LoadedSuite> {
+export interface LoadOptions {
+  /** --allow-outside-files: the suite may name files outside its folder (as `allow_outside_files: true` in it does). */
+  allowOutsideFiles?: boolean;
+}
+
+export async function loadSuite(file: string, options: LoadOptions = {}): Promise<LoadedSuite> {
   const path = resolve(file);
   const dir = dirname(path);
   const read = await readText(path);
@@ -42,10 +47,12 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
   const files: Record<string, string> = {};
   const bytesOf = new Map<string, Buffer>();
   const hash = createHash('sha256').update(read.bytes);
-  for (const ref of references(parsed.fatal ? undefined : parsed.data)) {
+  const raw = parsed.fatal ? undefined : parsed.data;
+  const rules = { base: dir, allowOutside: options.allowOutsideFiles === true || (isRecord(raw) && raw.allow_outside_files === true) };
+  for (const ref of references(raw)) {
     if (ref.written in files) continue;
     const target = resolve(dir, ref.written);
-    const prompt = await readText(target);
+    const prompt = decoded(await readSuiteFile(ref.written, rules));
     const what = ref.json ? 'JSON Schema file' : ref.task ? 'Prompt file' : 'System prompt file';
     if (!prompt.ok) {
       issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
@@ -125,27 +132,25 @@ function references(data: unknown): { written: string; path: FieldPath; task: bo
 
 type Read = { ok: true; text: string; bytes: Buffer } | { ok: false; problem: string };
 
-/** A UTF-8 text file of at most MAX_FILE_BYTES, or what is wrong with it. */
+/** A UTF-8 text file named on the command line (a suite, a config): a regular file of at most MAX_FILE_BYTES. */
 async function readText(path: string): Promise<Read> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) return { ok: false, problem: 'is a folder, not a file' };
-    if (info.size > MAX_FILE_BYTES) {
-      return { ok: false, problem: `is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the 5 MiB limit: point at a smaller text file` };
-    }
-    const bytes = await readFile(path);
-    if (bytes.includes(0)) return { ok: false, problem: 'is a binary file (it contains NUL bytes): it must be UTF-8 text' };
-    try {
-      // fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
-      return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
-    } catch {
-      return { ok: false, problem: 'is not valid UTF-8 text: save it as UTF-8' };
-    }
+    return decoded({ ok: true, bytes: await readRegular(path) });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, problem: 'does not exist' };
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, problem: 'cannot be read: permission denied' };
-    return { ok: false, problem: `cannot be read: ${(error as Error).message}` };
+    return { ok: false, problem: problemOf(error) };
+  }
+}
+
+/** The bytes as UTF-8 text, or what is wrong with them. */
+function decoded(read: { ok: true; bytes: Buffer } | { ok: false; problem: string }): Read {
+  if (!read.ok) return read;
+  const { bytes } = read;
+  if (bytes.includes(0)) return { ok: false, problem: 'is a binary file (it contains NUL bytes): it must be UTF-8 text' };
+  try {
+    // fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
+  } catch {
+    return { ok: false, problem: 'is not valid UTF-8 text: save it as UTF-8' };
   }
 }
 

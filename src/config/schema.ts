@@ -107,6 +107,9 @@ export const SuiteSchema = z
       max_cost: positive('max_cost', ' of USD').optional().meta({ description: 'Stop sending jobs once this many USD are spent.' }),
       checks: ChecksSchema.optional().meta({ description: "Checks applied to every task, before each task's own checks." }),
       gates: GatesSchema.optional(),
+      allow_outside_files: bool('allow_outside_files')
+        .optional()
+        .meta({ description: "Let prompt_file, system prompt files and json_schema files point outside the suite's folder (default false: a suite cannot make agent-lab read and send /etc/shadow)." }),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )

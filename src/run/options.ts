@@ -33,6 +33,8 @@ export interface MatrixOptions {
   strictParams?: boolean;
   /** Run only this slice of the matrix (`--shard i/n`). */
   shard?: Shard;
+  /** The suite may name files outside its folder (`--allow-outside-files`). */
+  allowOutsideFiles?: boolean;
 }
 
 /** How the jobs are sent, and what they may cost. */

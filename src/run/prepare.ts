@@ -70,7 +70,7 @@ export interface PrepareMode {
 
 export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMode): Promise<RunPlan> {
   const { config, path: configPath } = await loadConfig(options.configPath, env.cwd);
-  const loaded = await loadSuite(resolve(env.cwd, options.suitePath));
+  const loaded = await loadSuite(resolve(env.cwd, options.suitePath), { allowOutsideFiles: options.allowOutsideFiles });
   const suite = resolveSuite(loaded, config);
   const settings = resolveSettings(config, env.env, flagsOf(options), suite);
   // A plan sends no chat request, and /models needs no key.
