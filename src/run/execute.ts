@@ -2,7 +2,7 @@
 // long as this stage; every finished job is on disk the moment it ends, and the jobs a cost cap
 // kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { budgetSkippedRow } from '../money/budget.js';
 import { attemptCharges, unknownAttempts } from '../money/charge.js';
 import { withChecks } from '../checks/apply.js';
@@ -15,6 +15,7 @@ import { createClient } from '../provider/client.js';
 import { proxyFromEnv } from '../provider/proxy.js';
 import { costKey, openJournal } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
+import { responseSaver } from '../store/responses.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
@@ -52,7 +53,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     halt.abort();
   });
   const progress = createProgress(env.stderr, todo.length, env.now);
-  const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses) : null;
+  const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses, (message) => logger.warn(message)) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
@@ -92,7 +93,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
         // Provisional verdicts for the journal; finalize judges again once costs are in.
         journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
-        saveResponse?.(job, row);
+        saveResponse?.(job, renderResponse(job, row));
       },
       onCost: (row) => {
         if (recovering.has(costKey(row))) chargeEarlier(row, true);
@@ -126,12 +127,3 @@ function attribution(settings: Settings): Record<string, string> {
   if (settings.app_title) headers['x-title'] = settings.app_title;
   return headers;
 }
-
-async function responseSaver(dir: string) {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  await mkdir(dir, { recursive: true });
-  return (job: Job, row: JobResult) =>
-    void writeFile(join(dir, `${job.task_id}__${safe(job.model)}__${job.system_prompt_id}__r${job.repeat}.md`), renderResponse(job, row));
-}
-
-const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
