@@ -13,6 +13,7 @@ import { buildPlan, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estima
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger } from '../log.js';
 import { expandMatrix, unknownFilterNames } from '../config/matrix.js';
+import { flagParamIssues } from '../config/params.js';
 import { preflight, reportPreflight } from '../models/preflight.js';
 import { shardJobs, type Shard } from '../ci/shard.js';
 import type { Job, Params } from '../types/job.js';
@@ -77,6 +78,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const apiKey = options.mock || mode.dryRun ? null : requireKey(settings, env, options.resume !== undefined);
   const logger = createLogger(env.stderr, settings.log_level, [apiKey]);
 
+  const flagIssues = flagParamIssues(options.params ?? {});
+  if (flagIssues.length) throw new ConfigError(`Invalid request param${flagIssues.length === 1 ? '' : 's'} on the command line:`, flagIssues);
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
