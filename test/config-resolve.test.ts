@@ -204,6 +204,7 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
       max_cost: null,
       max_response_bytes: null,
       log_level: 'info',
+      confirm_above: { jobs: 10_000, usd: 10 },
     });
   });
 

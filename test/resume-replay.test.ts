@@ -46,6 +46,7 @@ const SAMPLE: Every<ReplayOptions> = {
   failOn: 'cost>+1000%',
   history: 'trend/history.jsonl',
   allowOutsideFiles: true,
+  yes: true,
 };
 /** The options that name a file or folder: recorded absolute. */
 const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history'] as const;

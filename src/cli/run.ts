@@ -18,7 +18,8 @@ export function register(program: Command, exit: (code: number) => void): void {
     .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
     .option('--json', 'with --dry-run: the plan as JSON')
     .option('--shard <i/n>', 'run only slice i of n of the matrix (by job_id); combine the shards with `agent-lab merge`', shard)
-    .option('--resume <dir>', 'continue the run in <dir>: skip finished jobs, append, rewrite reports');
+    .option('--resume <dir>', 'continue the run in <dir>: skip finished jobs, append, rewrite reports')
+    .option('-y, --yes', 'do not ask before a run over confirm_above (jobs or USD at stake)');
   const written = withResume(sent, 'with --resume: ')
     .option('--save-responses', 'also write one Markdown file per job to responses/')
     .option('--baseline <dir>', 'at the end, compare with this run folder (or summary.json); writes compare.md')
@@ -47,6 +48,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         failOn: opts.failOn,
         history: opts.history,
         shard: opts.shard,
+        yes: opts.yes ? true : undefined,
       };
       if (opts.dryRun) {
         const { planSuite } = await import('../run/plan.js');

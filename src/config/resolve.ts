@@ -164,6 +164,8 @@ export interface Settings {
   /** Size cap of one response; null derives it from max_tokens. */
   max_response_bytes: number | null;
   log_level: LogLevel;
+  /** A run over either asks first (run/confirm.ts). */
+  confirm_above: AgentLabConfig['confirm_above'];
 }
 
 export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel }>;
@@ -215,5 +217,6 @@ export function resolveSettings(
     max_cost: c.max_cost ?? null,
     max_response_bytes: c.max_response_bytes ?? null,
     log_level: c.log_level,
+    confirm_above: c.confirm_above,
   };
 }

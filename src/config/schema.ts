@@ -198,6 +198,13 @@ export const ConfigSchema = z.strictObject(
     /** Bytes one response may bring before it is cancelled as too_large; default from max_tokens (README "Error kinds"). */
     max_response_bytes: intIn('max_response_bytes', 1024, 2 ** 30).optional(),
     log_level: oneOf('log_level', LOG_LEVELS).default('info'),
+    /** Above either, a run outside CI asks first (or needs --yes): a stray `repeats: 1000000` is an accident. */
+    confirm_above: z
+      .strictObject({
+        jobs: intFrom('jobs', 1).default(10_000),
+        usd: positive('usd', ' of USD').default(10),
+      })
+      .prefault({}),
   },
   { error: typeError('Expected the config file to be a mapping of settings like { concurrency: 8 }') },
 );

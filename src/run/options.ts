@@ -47,6 +47,8 @@ export interface ExecOptions {
   /** Expected completion tokens per job, for the low cost estimate. */
   expectTokens?: number;
   logLevel?: LogLevel;
+  /** Run without asking even above `confirm_above` (`--yes`). */
+  yes?: boolean;
 }
 
 /** What is written besides the results, and what the exit code is judged on. */

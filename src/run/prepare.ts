@@ -18,6 +18,7 @@ import { preflight, reportPreflight } from '../models/preflight.js';
 import { shardJobs, type Shard } from '../ci/shard.js';
 import type { Job, Params } from '../types/job.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
+import { confirmationReason, confirmRun } from './confirm.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
 import { stamp } from './stamp.js';
 
@@ -105,6 +106,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const estimate = catalog ? buildPlan(jobs, catalog.pricingOf, expectTokens, env.date()) : null;
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).
   const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, jobs, catalog ? catalog.pricingOf : null, env.date);
+
+  if (!mode.dryRun) await confirmRun(confirmationReason(jobs.length, estimate, settings), { yes: options.yes, resuming: options.resume !== undefined }, env);
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const paths: RunPaths = {
