@@ -13,7 +13,7 @@ import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
 import { proxyFromEnv } from '../provider/proxy.js';
-import { costKey, openJournal } from '../store/journal.js';
+import { costKey, openJournal, RunFolderGone } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
 import { responseSaver } from '../store/responses.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
@@ -48,16 +48,24 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // A journal that cannot be written (a full disk) stops the run: results that cannot be kept
   // are not worth paying for.
   const halt = new AbortController();
+  // A deleted run folder also aborts the jobs in flight: their answers would have nowhere to go.
+  const gone = new AbortController();
   const journal = openJournal(outDir, (error) => {
-    logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
+    if (error instanceof RunFolderGone) {
+      logger.error(`${error.message}: no new jobs will be sent, and the ones in flight are stopped`);
+      gone.abort();
+    } else logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
     halt.abort();
   });
+  // Checked every second too: with long jobs, the next row could be minutes away.
+  const watch = setInterval(() => journal.check(), 1000).unref();
   const progress = createProgress(env.stderr, todo.length, env.now);
   const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses, (message) => logger.warn(message)) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
+  const abortSignal = env.signal ? AbortSignal.any([env.signal, gone.signal]) : gone.signal;
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
-  for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
+  for (const signal of [env.signal, env.stopSignal, stopSignal, abortSignal]) if (signal) setMaxListeners(0, signal);
   // Earlier rows with billed attempts of unknown cost: each is charged at its worst case until its lookup ends.
   const recovering = new Set(opened.recoverCosts.map(costKey));
   const chargeEarlier = (row: JobResult, final: boolean) => {
@@ -85,7 +93,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
       date: env.date,
       random: Math.random,
       logger,
-      signal: env.signal,
+      signal: abortSignal,
       stopSignal,
       recoverCosts: opened.recoverCosts,
       onRow: (row, job) => {
@@ -109,6 +117,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
       for (const job of skipped) journal.row(budgetSkippedRow(job, runId, at, settings.max_cost!));
     }
   } finally {
+    clearInterval(watch);
     progress.stop();
     await journal.close();
     await client.close();
@@ -116,6 +125,9 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   const lost = journal.failure();
   if (lost) {
     const dir = relative(env.cwd, outDir) || '.';
+    if (lost instanceof RunFolderGone) {
+      throw new AgentLabError(`The run folder ${dir} was deleted while the run was going: no new jobs were sent after that, and the ones in flight were stopped. Start a new run.`, EXIT.jobs_failed);
+    }
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
   return { outcome, skipped };

@@ -24,6 +24,8 @@ export interface Journal {
   cost(row: JobResult): void;
   /** The first write that failed (a full disk, a folder removed under the run), or null. */
   failure(): Error | null;
+  /** Look whether results.jsonl is still in a folder (a deleted folder takes no error: writes go on into a file nobody can see). */
+  check(): void;
   /** Flush and close both files. Never rejects for a failed write: see failure(). */
   close(): Promise<void>;
 }
@@ -43,7 +45,9 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
   return {
     row: (row) => {
-      if (!failed) rows.write(`${JSON.stringify(row)}\n`);
+      if (failed) return;
+      rows.write(`${JSON.stringify(row)}\n`);
+      if (rows.unlinked()) fail(new RunFolderGone(dir));
     },
     cost: (row) => {
       if (failed) return;
@@ -52,6 +56,9 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
       costs.write(`${JSON.stringify(record)}\n`);
     },
     failure: () => failed,
+    check: () => {
+      if (!failed && rows.unlinked()) fail(new RunFolderGone(dir));
+    },
     close: async () => {
       rows.close();
       await end(costs);
@@ -71,8 +78,15 @@ function appender(file: string, onError: (error: Error) => void): WriteStream {
   return stream;
 }
 
+/** The run folder was deleted under the run: results.jsonl has no name left. */
+export class RunFolderGone extends Error {
+  constructor(readonly dir: string) {
+    super(`the run folder ${dir} was deleted`);
+  }
+}
+
 /** The results journal: synchronous appends, so a finished job's row survives a kill of the process. */
-function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; close(): void } {
+function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; unlinked(): boolean; close(): void } {
   let fd: number | null = null;
   try {
     const torn = endsMidLine(file);
@@ -90,6 +104,13 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
         for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
       } catch (error) {
         onError(error as Error);
+      }
+    },
+    unlinked() {
+      try {
+        return fd !== null && fstatSync(fd).nlink === 0;
+      } catch {
+        return false;
       }
     },
     close() {
