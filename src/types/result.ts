@@ -90,9 +90,9 @@ export interface JobResult {
   error_message: string | null;
   /** HTTP status of the kept attempt; null when no response came. */
   http_status: number | null;
-  /** Attempts made, retries included; 0 when never sent (skipped). */
+  /** Attempts made, retries included; 0 when never sent (skipped). After a resume, also the billed attempts of the job's replaced rows. */
   attempts: number;
-  /** Each attempt: status, kind, generation id, cost. */
+  /** Each attempt: status, kind, generation id, cost; a resumed job's billed earlier attempts come first (they were paid for). */
   attempt_log: Attempt[];
   /** The kept attempt's generation id (the key for /generation); null when none. */
   generation_id: string | null;
