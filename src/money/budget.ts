@@ -6,7 +6,7 @@ import Big from 'big.js';
 import { ConfigError } from '../errors.js';
 import { toRow } from '../exec/job.js';
 import type { AttemptOutcome } from '../provider/client.js';
-import { chargeOf } from './charge.js';
+import { attemptCharges, chargeOf, unknownAttempts } from './charge.js';
 import { estimatePromptTokens, maxTokensOf, reservationFor, type ObservedFactors } from './estimate.js';
 import type { Pricing } from './pricing.js';
 import type { Job } from '../types/job.js';
@@ -172,6 +172,12 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
       return worst;
     },
   };
+}
+
+/** Charge a row of an earlier invocation under its cost key: known attempts at their cost, the rest at their worst case (held until `final`). */
+export function chargeEarlierRow(budget: Budget, key: string, row: JobResult, final: boolean): void {
+  const charges = attemptCharges(row);
+  budget.earlier(key, charges.known, budget.worstFor(row).times(unknownAttempts(charges)), final);
 }
 
 /**

@@ -3,8 +3,7 @@
 // kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
 import { relative } from 'node:path';
-import { budgetSkippedRow } from '../money/budget.js';
-import { attemptCharges, unknownAttempts } from '../money/charge.js';
+import { budgetSkippedRow, chargeEarlierRow } from '../money/budget.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
 import type { Env } from '../env.js';
@@ -18,7 +17,6 @@ import { renderResponse } from '../render/response-md.js';
 import { responseSaver } from '../store/responses.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
 import type { Job } from '../types/job.js';
-import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
 import { WARN } from '../warnings.js';
 import type { OpenedRun } from './open.js';
@@ -66,19 +64,12 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
   for (const signal of [env.signal, env.stopSignal, stopSignal, abortSignal]) if (signal) setMaxListeners(0, signal);
-  // Earlier rows with billed attempts of unknown cost: each is charged at its worst case until its lookup ends.
+  // Earlier rows whose cost is being looked up: each is held at its worst case until its lookup ends.
   const recovering = new Set(opened.recoverCosts.map(costKey));
-  const chargeEarlier = (row: JobResult, final: boolean) => {
-    const charges = attemptCharges(row);
-    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(unknownAttempts(charges)), final);
-  };
   if (opened.lostCosts.length) {
     logger.warn(WARN.simulatorCostsGone(opened.lostCosts.length, budget !== null));
-    // Marked, not left pending: no later resume waits for them either.
-    for (const row of opened.lostCosts) {
-      chargeEarlier(row, true);
-      if (row.cost_source === 'pending') journal.cost({ ...row, cost_source: 'none' });
-    }
+    // Marked, not left pending: no later resume waits for them either (open.ts charged their worst case).
+    for (const row of opened.lostCosts) if (row.cost_source === 'pending') journal.cost({ ...row, cost_source: 'none' });
   }
   let outcome: RunnerOutcome;
   let skipped: Job[] = [];
@@ -104,7 +95,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
         saveResponse?.(job, renderResponse(job, row));
       },
       onCost: (row) => {
-        if (recovering.has(costKey(row))) chargeEarlier(row, true);
+        if (budget && recovering.has(costKey(row))) chargeEarlierRow(budget, costKey(row), row, true);
         journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) });
       },
       admit: budget ? (job) => budget.admit(job) : undefined,

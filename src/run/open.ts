@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Big from 'big.js';
-import type { Budget } from '../money/budget.js';
-import { attemptCharges, unknownAttempts } from '../money/charge.js';
+import { chargeEarlierRow, type Budget } from '../money/budget.js';
+import { attemptCharges } from '../money/charge.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { costKey, finalRows, scanJournal } from '../store/journal.js';
@@ -68,8 +68,9 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   const todo = journal ? jobs.filter((job) => !alreadyDone(journal, job.job_id, retryErrors)) : jobs;
   // On resume the cap covers the whole run folder: what earlier invocations spent counts too,
   // aborted and failed attempts included (they are billed), and an unknown cost at its worst case.
-  const unknown = journal ? await earlierCosts(outDir, budget) : [];
+  // Costs are looked up again unless /generation is off, or the --mock simulator that billed them died with its run.
   const recoverable = settings.generation.enabled && !plan.endpoint.simulated;
+  const unknown = journal ? await earlierCosts(outDir, budget, recoverable) : [];
   if (journal?.torn) logger.warn(`${journal.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
@@ -91,8 +92,12 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   return { runId, startedAt, info, todo, recoverCosts: recoverable ? unknown : [], lostCosts: plan.endpoint.simulated ? unknown : [] };
 }
 
-/** Charge what the folder's rows cost to the budget; return the rows whose cost is not known yet (without their text). */
-async function earlierCosts(outDir: string, budget: Budget | null): Promise<JobResult[]> {
+/**
+ * Charge what the folder's rows cost to the budget; return the rows whose cost is not known yet
+ * (without their text). An unknown cost is held at its worst case while `lookedUp` (the lookup may
+ * shrink it), else charged at it.
+ */
+async function earlierCosts(outDir: string, budget: Budget | null, lookedUp: boolean): Promise<JobResult[]> {
   const unknown: JobResult[] = [];
   let known = new Big(0);
   for await (const row of finalRows(outDir)) {
@@ -105,7 +110,7 @@ async function earlierCosts(outDir: string, budget: Budget | null): Promise<JobR
       continue;
     }
     unknown.push({ ...row, output_text: '', reasoning_text: '' });
-    budget?.earlier(costKey(row), charges.known, budget.worstFor(row).times(unknownAttempts(charges)), false);
+    if (budget) chargeEarlierRow(budget, costKey(row), row, !lookedUp);
   }
   budget?.earlier('', known, new Big(0), true);
   return unknown;
