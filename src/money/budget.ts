@@ -109,6 +109,9 @@ export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): 
  * The budget of a run with a cap, or a ConfigError before anything is sent when a price is
  * unknown: a cap that guesses is no cap. `pricingOf` is null when preflight was skipped.
  */
+/** Probes of a model that may end without a prompt count before it runs at full concurrency anyway. */
+const MAX_BLIND_PROBES = 3;
+
 export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((model: string) => Pricing | null) | null, date: () => Date): Budget {
   if (!pricingOf) throw new ConfigError(WARN.budgetNeedsPreflight());
   const unknown = [...new Set(jobs.map((j) => j.model))].filter((m) => !pricingOf(m));
@@ -119,9 +122,12 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
   const reservationOf = (job: Job) => reservationFor(job, pricingOf(job.model)!, date(), seen.get(job.model));
   const budget = createBudget(capUsd, reservationOf);
   // Until a model's real prompt size is known, one job of it at a time: at concurrency 50, fifty
-  // jobs reserved at an estimate 10× short all went out before the first one told the truth.
+  // jobs reserved at an estimate 10× short all went out before the first one told the truth. An
+  // endpoint that never reports usage would be run one job at a time for ever: after a few
+  // probes that told nothing, the model runs at full concurrency on the estimate.
   const probes = new Map<string, Set<string>>();
   const promptKnown = new Set<string>();
+  const blindProbes = new Map<string, number>();
   const learn = (job: Job, row: JobResult) => {
     const prompt = row.native_tokens_prompt ?? row.tokens_prompt;
     const completion = row.native_tokens_completion ?? row.tokens_completion;
@@ -143,9 +149,10 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
     ...budget,
     admit(job) {
       let probing = probes.get(job.model);
-      if (!promptKnown.has(job.model) && probing?.size) return 'wait';
+      const blind = !promptKnown.has(job.model) && (blindProbes.get(job.model) ?? 0) < MAX_BLIND_PROBES;
+      if (blind && probing?.size) return 'wait';
       const verdict = budget.admit(job);
-      if (verdict === 'go' && !promptKnown.has(job.model)) {
+      if (verdict === 'go' && blind) {
         if (!probing) probes.set(job.model, (probing = new Set()));
         probing.add(job.job_id);
       }
@@ -158,7 +165,7 @@ export function budgetFor(capUsd: number, jobs: readonly Job[], pricingOf: ((mod
     },
     settle(job, row) {
       learn(job, row);
-      probes.get(job.model)?.delete(job.job_id);
+      if (probes.get(job.model)?.delete(job.job_id) && !promptKnown.has(job.model)) blindProbes.set(job.model, (blindProbes.get(job.model) ?? 0) + 1);
       budget.settle(job, row);
     },
     worstFor(row) {
