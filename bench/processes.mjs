@@ -119,7 +119,7 @@ async function runSuiteOnce(s, server) {
   try {
     await writeFile(join(dir, 'suite.yaml'), suiteYaml(s.jobs, s.concurrency));
     await writeFile(join(dir, 'agent-lab.config.yaml'), configYaml(s.generation));
-    const run = await spawnMeasured(['run', 'suite.yaml', '--base-url', server.url, '--out', 'out'], { cwd: dir, timeoutMs: s.timeoutMs });
+    const run = await spawnMeasured(['run', 'suite.yaml', '--base-url', server.url, '--out', 'out', '--yes'], { cwd: dir, timeoutMs: s.timeoutMs });
     const rows = run.code === null ? [] : readRows(join(dir, 'out/results.jsonl'), s.keepRows);
     return { ...run, ...rows };
   } finally {

@@ -21,6 +21,8 @@ export interface Env {
   signal?: AbortSignal;
   /** Stops dispatching new jobs (first Ctrl-C). */
   stopSignal?: AbortSignal;
+  /** Asks a yes/no question on the terminal; absent when nobody is there to answer (not a TTY). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export function processEnv(): Env {
@@ -31,7 +33,19 @@ export function processEnv(): Env {
     cwd: process.cwd(),
     now: () => performance.now(),
     date: () => new Date(),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
   };
+}
+
+/** y or yes (any case) is yes; anything else, an empty line included, is no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question));
+  } finally {
+    rl.close();
+  }
 }
 
 /** An Env that records what it writes: for tests and for embedding. */

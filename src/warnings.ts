@@ -44,6 +44,9 @@ export const WARN = {
   budgetNeedsPreflight: () =>
     'A cost cap needs the prices from /models, which --no-preflight skips. Drop --no-preflight, or drop --max-cost / max_cost.',
 
+  simulatorCostsGone: (rows: number, capped: boolean) =>
+    `${rows} job(s) of the earlier run have costs that cannot be looked up: the built-in simulator that served them stopped with that run (--mock). They are marked cost_source none${capped ? ' and count at their worst case against the cap' : ''}; nothing is waited for.`,
+
   budgetStopped: (spent: string, cap: string, skipped: number) =>
     `cost cap: $${spent} spent of $${cap}; ${skipped} job(s) not sent (their worst case would not fit). They are rows with status skipped; resume with a higher --max-cost to run them, or lower max_tokens to shrink the worst case.`,
 

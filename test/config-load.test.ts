@@ -91,7 +91,7 @@ describe('loadSuite: a good suite', () => {
     });
     const error = await rejection(loadSuite(file));
     // The anchor's home must itself be a known key; the merge itself works.
-    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, vars, tasks, params, repeats, concurrency, max_cost, checks, gates, stream, cache, cache_repeats, max_image_bytes)']);
+    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, vars, tasks, params, repeats, concurrency, max_cost, checks, gates, stream, cache, cache_repeats, max_image_bytes, allow_outside_files)']);
     await ws!.write('suite.yaml', `name: s\nmodels:\n  - { id: a/b, params: &shared { temperature: 0, seed: 7 } }\ntasks:\n  - id: t\n    prompt: hi\n    params: { <<: *shared, seed: 8 }\n`);
     expect((await loadSuite(file)).suite.tasks[0]!.params).toEqual({ temperature: 0, seed: 8 });
   });
@@ -108,7 +108,7 @@ describe('loadSuite: problems, each at file:line:col', () => {
     const error = await failing('name: x\n' + GOOD_TAIL + 'repeats: 0\n');
     const file = ws!.path('suite.yaml');
     expect(error.issues[0]!.file).toBe(file);
-    expect(error.message).toBe(`${file} has 1 problem:\n  ${file}:6:10 repeats: Expected \`repeats\` to be a whole number from 1 and up`);
+    expect(error.message).toBe(`${file} has 1 problem:\n  ${file}:6:10 repeats: Expected \`repeats\` to be a whole number from 1 to 1000000`);
   });
 
   it('points at an unknown key and suggests the close one', async () => {
@@ -148,8 +148,8 @@ describe('loadSuite: problems, each at file:line:col', () => {
     expect(error.issues.map(where)).toEqual([
       '2:9 models: Expected `models` to be a list of model slugs',
       '5:13 tasks.0.prompt: Expected `prompt` to be a non-empty string',
-      '6:10 repeats: Expected `repeats` to be a whole number from 1 and up',
-      '7:14 concurrency: Expected `concurrency` to be a whole number from 1 and up',
+      '6:10 repeats: Expected `repeats` to be a whole number from 1 to 1000000',
+      '7:14 concurrency: Expected `concurrency` to be a whole number from 1 to 10000',
       '8:11 max_cost: Expected `max_cost` to be a number of USD greater than 0',
     ]);
   });
@@ -392,7 +392,7 @@ describe('loadConfig', () => {
     expect(error.issues.map(where)).toEqual([
       '1:1 concurency: Unknown key `concurency` (did you mean `concurrency`?)',
       '2:11 base_url: Expected `base_url` to be an http(s) URL like https://openrouter.ai/api/v1',
-      '4:12 timeouts.ttft_ms: Expected `ttft_ms` to be a whole number from 1 and up',
+      '4:12 timeouts.ttft_ms: Expected `ttft_ms` to be a whole number of ms from 1 to 2147483647 (about 24.8 days: a longer timer fires at once)',
       '5:12 log_level: Expected `log_level` to be one of `error`, `warn`, `info`, `debug`',
     ]);
   });

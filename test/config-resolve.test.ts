@@ -208,6 +208,7 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
       max_response_bytes: null,
       log_level: 'info',
       cache: false,
+      confirm_above: { jobs: 10_000, usd: 10 },
     });
   });
 
@@ -247,7 +248,7 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
     } catch (error) {
       expect((error as ConfigError).issues.map((i) => `${i.file} ${i.path}: ${i.message}`)).toEqual([
         'environment variable OPENROUTER_BASE_URL base_url: Expected `base_url` to be an http(s) URL like https://openrouter.ai/api/v1',
-        'command-line option --concurrency concurrency: Expected `concurrency` to be a whole number from 1 and up',
+        'command-line option --concurrency concurrency: Expected `concurrency` to be a whole number from 1 to 10000',
       ]);
     }
   });

@@ -29,6 +29,7 @@ function suite(overrides: Partial<ResolvedSuite> = {}): ResolvedSuite {
     entries: [],
     vars: {},
     maxImageBytes: 1024,
+    fileRules: { base: '/tmp', allowOutside: false },
     ...overrides,
   };
 }

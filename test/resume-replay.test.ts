@@ -60,6 +60,8 @@ const SAMPLE: Every<ReplayOptions> = {
   cache: true,
   cacheDir: 'answers',
   cacheMode: 'refresh',
+  allowOutsideFiles: true,
+  yes: true,
 };
 /** The options that name a file or folder: recorded absolute. */
 const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'metricsFile', 'cacheDir'] as const;

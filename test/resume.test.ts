@@ -191,7 +191,7 @@ describe('Ctrl-C grace', () => {
       const result = await run.exit;
       const took = Date.now() - sigintAt;
       expect(result.code, result.stderr).toBe(130);
-      expect(result.stderr).toContain('waiting up to 1 s');
+      expect(result.stderr).toContain('waiting up to 800 ms');
       expect(took).toBeGreaterThanOrEqual(750);
       expect(took).toBeLessThan(5000);
       const rows = await rowsOf(w.path('out'));

@@ -145,7 +145,7 @@ async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
 async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
   if (!existsSync(info.suite.path)) return {};
   try {
-    const loaded = await loadSuite(info.suite.path);
+    const loaded = await loadSuite(info.suite.path, { allowOutsideFiles: (info.options as { allowOutsideFiles?: boolean } | undefined)?.allowOutsideFiles });
     if (loaded.sha256 !== info.suite.sha256) return {};
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
     // The tasks are read again (datasets too) to know each row's entry; the rows carry their vars.

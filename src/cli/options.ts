@@ -53,6 +53,13 @@ export const selectionOf = (o: OptsOf<ReturnType<typeof withSelection<[], {}, {}
   sampleSeed: o.sampleSeed,
 });
 
+/** --allow-outside-files: how the suite's files are read (run, plan). */
+export const withFiles = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd.option('--allow-outside-files', "let the suite's prompt_file, system prompt and json_schema files point outside its folder");
+export const filesOf = (o: OptsOf<ReturnType<typeof withFiles<[], {}, {}>>>): Mapped<Pick<MatrixOptions, 'allowOutsideFiles'>> => ({
+  allowOutsideFiles: o.allowOutsideFiles ? true : undefined,
+});
+
 /** Request params over the suite's (run, plan). */
 export const withParams = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
   cmd

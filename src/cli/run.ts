@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, selectionOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFilter, withGates, withLog, withMetrics, withParams, withResume, withSelection, withShard, withStream } from './options.js';
+import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filesOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, selectionOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFiles, withFilter, withGates, withLog, withMetrics, withParams, withResume, withSelection, withShard, withStream } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
 export function register(program: Command, exit: (code: number) => void): void {
@@ -11,12 +11,13 @@ export function register(program: Command, exit: (code: number) => void): void {
     .description('Run a suite: tasks × models × system prompts × repeats.')
     .argument('<suite>', 'suite YAML file')
     .option('-o, --out <dir>', 'write results exactly here (default: results/<suite>/<UTC time>/)');
-  const sent = withShard(withCost(withParams(withSelection(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)'))))))
+  const sent = withFiles(withShard(withCost(withParams(withSelection(withFilter(withEndpoint(run, 'run against the built-in OpenRouter simulator (no key, no network)')))))))
     .addOption(concurrencyOption())
     .option('--no-preflight', 'do not check the models and params against /models first')
     .option('--dry-run', 'print the plan (matrix, estimated tokens and cost range) and send nothing')
     .option('--json', 'with --dry-run: the plan as JSON')
-    .option('--resume <dir>', 'continue the run in <dir>: skip finished jobs, append, rewrite reports');
+    .option('--resume <dir>', 'continue the run in <dir>: skip finished jobs, append, rewrite reports')
+    .option('-y, --yes', 'do not ask before a run over confirm_above (jobs or USD at stake)');
   const written = withResume(sent, 'with --resume: ')
     .option('--save-responses', 'also write one Markdown file per job to responses/')
     .option('--baseline <dir>', 'at the end, compare with this run folder (or summary.json); writes compare.md')
@@ -31,6 +32,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         ...endpointOf(opts),
         ...filterOf(opts),
         ...selectionOf(opts),
+        ...filesOf(opts),
         ...paramsOf(opts),
         ...costOf(opts),
         ...resumeOf(opts),
@@ -48,6 +50,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         baseline: opts.baseline,
         failOn: opts.failOn,
         history: opts.history,
+        yes: opts.yes ? true : undefined,
       };
       if (opts.dryRun) {
         const { planSuite } = await import('../run/plan.js');

@@ -1,7 +1,9 @@
-// What a long command (run, resume) sets up in its own process: Ctrl-C and SIGTERM as abort
-// signals in the Env, and a heap that grows less eagerly.
+// What a long command (run, resume) sets up in its own process: Ctrl-C, SIGTERM and SIGHUP as
+// abort signals in the Env, and a heap that grows less eagerly.
 import { setFlagsFromString } from 'node:v8';
+import { MAX_TIMER_MS } from '../config/schema.js';
 import type { Env } from '../env.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * A run makes garbage at a steady rate for as long as it lasts; V8's default lets the heap grow to
@@ -16,18 +18,31 @@ export function batchHeap(): void {
 /** A second SIGINT sooner than this after the first is the same one, delivered twice. */
 const DUPLICATE_SIGINT_MS = 100;
 
+/** The grace a first Ctrl-C gives in-flight jobs: AGENT_LAB_GRACE_MS, else 10 s. */
+export function graceMs(env: Record<string, string | undefined>): number {
+  const raw = env.AGENT_LAB_GRACE_MS;
+  if (raw === undefined || raw.trim() === '') return 10_000;
+  const ms = Number(raw);
+  // A timer cannot wait longer: a bigger value would abort the jobs at once.
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_TIMER_MS) throw new ConfigError(`AGENT_LAB_GRACE_MS must be a whole number of ms from 0 to ${MAX_TIMER_MS}, not ${JSON.stringify(raw)}.`);
+  return ms;
+}
+
+/** `300 ms`, `1.5 s`, `10 s`: a grace as the terminal says it, never rounded down to "0 s". */
+export const graceText = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
+
 /** First Ctrl-C: stop dispatching and let in-flight jobs finish (aborted after a grace). Second: abort now. */
 export function withSignals(env: Env): Env {
   const stop = new AbortController();
   const abort = new AbortController();
-  const graceMs = Number(env.env.AGENT_LAB_GRACE_MS ?? 10_000);
+  const grace = graceMs(env.env);
   let firstAt = 0;
   process.on('SIGINT', () => {
     if (!stop.signal.aborted) {
       firstAt = performance.now();
-      env.stderr.write(`\nStopping: no new jobs; waiting up to ${Math.round(graceMs / 1000)} s for the ones in flight (Ctrl-C again to abort them now).\n`);
+      env.stderr.write(`\nStopping: no new jobs; waiting up to ${graceText(grace)} for the ones in flight (Ctrl-C again to abort them now).\n`);
       stop.abort();
-      setTimeout(() => abort.abort(), graceMs).unref();
+      setTimeout(() => abort.abort(), grace).unref();
     } else if (performance.now() - firstAt >= DUPLICATE_SIGINT_MS) {
       // A sooner one is the same Ctrl-C delivered twice (`timeout -s INT` signals its child, then
       // its whole process group, which holds the child too); nobody presses twice that fast.
@@ -37,10 +52,17 @@ export function withSignals(env: Env): Env {
   });
   // SIGTERM is how cron, CI cancels, systemd and `docker stop` end a run, with a SIGKILL soon
   // after: no grace, abort in flight at once, but still flush and write the reports.
-  process.on('SIGTERM', () => {
-    env.stderr.write('\nTerminated: aborting in-flight jobs; writing what finished.\n');
+  const terminate = (why: string) => () => {
+    env.stderr.write(`\n${why}: aborting in-flight jobs; writing what finished.\n`);
     stop.abort();
     abort.abort();
+  };
+  process.on('SIGTERM', terminate('Terminated'));
+  // A closed terminal or SSH session: the same, and what is printed may have nowhere to go, so a
+  // failed write to it must not end the process before the reports are written.
+  process.on('SIGHUP', () => {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    terminate('Hang-up (the terminal closed)')();
   });
   return { ...env, stopSignal: stop.signal, signal: abort.signal };
 }

@@ -2,8 +2,8 @@
 // size cap, an image the chat APIs take) and inlined as a data: URL whose MIME type comes from the
 // file's bytes (file-type), never from its name; http(s): URLs are passed through for the
 // provider to fetch, and data: URLs are checked the same way as files.
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { checkSuiteFile, readRegular, type FileRules } from './files.js';
 import type { ImagePart } from '../types/job.js';
 
 /** The image types OpenAI-compatible chat APIs accept. */
@@ -16,15 +16,14 @@ export class ImageError extends Error {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** `ref` as a content part; throws ImageError with what is wrong. */
-export async function loadImage(ref: string, baseDir: string, maxBytes: number): Promise<ImagePart> {
+/** `rules`: the suite's folder and its opt-out (config/files.ts); a local path resolves from `baseDir` (a dataset's folder). */
+export async function loadImage(ref: string, baseDir: string, maxBytes: number, rules: FileRules): Promise<ImagePart> {
   if (/^https?:\/\//i.test(ref)) return part(ref);
   if (/^data:/i.test(ref)) return part(checkDataUrl(ref, maxBytes));
-  const path = resolve(baseDir, ref);
-  const info = await stat(path).catch(() => null);
-  if (!info) throw new ImageError(`image file \`${ref}\` does not exist (looked for ${path})`);
-  if (!info.isFile()) throw new ImageError(`image \`${ref}\` is not a regular file (${path})`);
-  if (info.size > maxBytes) throw new ImageError(`image file \`${ref}\` is ${mb(info.size)}, over the ${mb(maxBytes)} cap (max_image_bytes)`);
-  const bytes = await readFile(path);
+  const file = await checkSuiteFile(relative(rules.base, resolve(baseDir, ref)), rules);
+  if (!file.ok) throw new ImageError(`image file \`${ref}\` ${file.problem} (looked for ${file.path})`);
+  if (file.size > maxBytes) throw new ImageError(`image file \`${ref}\` is ${mb(file.size)}, over the ${mb(maxBytes)} cap (max_image_bytes)`);
+  const bytes = await readRegular(file.path, maxBytes);
   const mime = await imageType(bytes);
   if (!mime) throw new ImageError(`\`${ref}\` is not a PNG, JPEG, GIF or WebP image (judged by its bytes, not its name)`);
   return part(`data:${mime};base64,${bytes.toString('base64')}`);

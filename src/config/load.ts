@@ -1,20 +1,20 @@
-// The one file in config/ that touches the disk: read the suite, its prompt files and the
-// config file, and turn every problem in them into one ConfigError that lists them all.
+// Reads the suite, the files it names (through files.ts, the one file reader) and the config
+// file, and turns every problem in them into one ConfigError that lists them all.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, formatIssue, type Issue } from '../errors.js';
 import { compileJsonSchema } from '../checks/json-schema.js';
 import { isFileRef } from '../checks/schema.js';
 import { isRecord } from './fields.js';
+import { checkSuiteFile, problemOf, readRegular, readSuiteFile, type FileRules } from './files.js';
 import { errorMessage, zodIssues } from './issues.js';
 import { ConfigSchema, SuiteSchema, type AgentLabConfig, type Suite } from './schema.js';
 import { locate, parseYaml, type FieldPath, type Parsed } from './source.js';
 
-/** Bigger than any sane suite or prompt: refuse before reading it into memory. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export { MAX_FILE_BYTES } from './files.js';
 export const CONFIG_FILES = ['agent-lab.config.yaml', 'agent-lab.config.yml'] as const;
 
 export interface LoadedSuite {
@@ -29,11 +29,18 @@ export interface LoadedSuite {
   files: Record<string, string>;
   /** The suite file as the user named it (what issues print). */
   file?: string;
+  /** Where the files a suite names may be (config/files.ts): datasets and images are checked against it when read. */
+  fileRules?: FileRules;
   /** Where a field path is in the suite file, for issues found after loading (templates, dataset rows). */
   locate?: (path: FieldPath) => Pick<Issue, 'file' | 'line' | 'column'>;
 }
 
-export async function loadSuite(file: string): Promise<LoadedSuite> {
+export interface LoadOptions {
+  /** --allow-outside-files: the suite may name files outside its folder (as `allow_outside_files: true` in it does). */
+  allowOutsideFiles?: boolean;
+}
+
+export async function loadSuite(file: string, options: LoadOptions = {}): Promise<LoadedSuite> {
   const path = resolve(file);
   const dir = dirname(path);
   const read = await readText(path);
@@ -47,10 +54,12 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
   const files: Record<string, string> = {};
   const bytesOf = new Map<string, Buffer>();
   const hash = createHash('sha256').update(read.bytes);
-  for (const ref of references(parsed.fatal ? undefined : parsed.data)) {
+  const raw = parsed.fatal ? undefined : parsed.data;
+  const rules = { base: dir, allowOutside: options.allowOutsideFiles === true || (isRecord(raw) && raw.allow_outside_files === true) };
+  for (const ref of references(raw)) {
     if (ref.written in files) continue;
     const target = resolve(dir, ref.written);
-    const prompt = await readText(target);
+    const prompt = decoded(await readSuiteFile(ref.written, rules));
     const what = ref.json ? 'JSON Schema file' : ref.task ? 'Prompt file' : 'System prompt file';
     if (!prompt.ok) {
       issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
@@ -62,7 +71,7 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
     files[ref.written] = prompt.text;
     bytesOf.set(ref.written, prompt.bytes);
   }
-  const datasets = await datasetFiles(parsed.fatal ? undefined : parsed.data, dir);
+  const datasets = await datasetFiles(parsed.fatal ? undefined : parsed.data, rules);
   for (const ref of datasets) if (ref.problem) issues.push(at(parsed, ref.path, ref.problem));
   if (issues.length) throw failure(file, issues);
   // Datasets are hashed as they are read, in the suite's order: editing one changes the suite's sha256.
@@ -75,23 +84,18 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
   for (const [written, bytes] of [...bytesOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     hash.update(`\n${written}\n${bytes.length}\n`).update(bytes);
   }
-  return { path, dir, sha256: hash.digest('hex'), suite: data as Suite, files, file, locate: (field) => locate(parsed.source, field) };
+  return { path, dir, sha256: hash.digest('hex'), suite: data as Suite, files, file, fileRules: rules, locate: (field) => locate(parsed.source, field) };
 }
 
 /** Every dataset (`from:`) a suite names, with what is wrong with its file (a missing file, a folder). */
-async function datasetFiles(data: unknown, dir: string): Promise<{ written: string; target: string; path: FieldPath; size: number; problem: string | null }[]> {
+async function datasetFiles(data: unknown, rules: FileRules): Promise<{ written: string; target: string; path: FieldPath; size: number; problem: string | null }[]> {
   if (!isRecord(data) || !Array.isArray(data.tasks)) return [];
   const found = [];
   for (const [index, task] of data.tasks.entries()) {
     if (!isRecord(task) || typeof task.from !== 'string' || !task.from) continue;
-    const target = resolve(dir, task.from);
-    const info = await stat(target).catch(() => null);
-    const problem = !info
-      ? `Dataset file \`${task.from}\` does not exist (looked for ${target}; paths are relative to the suite's folder)`
-      : info.isFile()
-        ? null
-        : `Dataset \`${task.from}\` is not a regular file (looked for ${target})`;
-    found.push({ written: task.from, target, path: ['tasks', index, 'from'], size: info?.size ?? 0, problem });
+    const file = await checkSuiteFile(task.from, rules);
+    const problem = file.ok ? null : `Dataset file \`${task.from}\` ${file.problem} (looked for ${file.path}; paths are relative to the suite's folder)`;
+    found.push({ written: task.from, target: file.path, path: ['tasks', index, 'from'], size: file.ok ? file.size : 0, problem });
   }
   return found;
 }
@@ -155,27 +159,25 @@ function references(data: unknown): { written: string; path: FieldPath; task: bo
 
 type Read = { ok: true; text: string; bytes: Buffer } | { ok: false; problem: string };
 
-/** A UTF-8 text file of at most MAX_FILE_BYTES, or what is wrong with it. */
+/** A UTF-8 text file named on the command line (a suite, a config): a regular file of at most MAX_FILE_BYTES. */
 async function readText(path: string): Promise<Read> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) return { ok: false, problem: 'is a folder, not a file' };
-    if (info.size > MAX_FILE_BYTES) {
-      return { ok: false, problem: `is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the 5 MiB limit: point at a smaller text file` };
-    }
-    const bytes = await readFile(path);
-    if (bytes.includes(0)) return { ok: false, problem: 'is a binary file (it contains NUL bytes): it must be UTF-8 text' };
-    try {
-      // fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
-      return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
-    } catch {
-      return { ok: false, problem: 'is not valid UTF-8 text: save it as UTF-8' };
-    }
+    return decoded({ ok: true, bytes: await readRegular(path) });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, problem: 'does not exist' };
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, problem: 'cannot be read: permission denied' };
-    return { ok: false, problem: `cannot be read: ${(error as Error).message}` };
+    return { ok: false, problem: problemOf(error) };
+  }
+}
+
+/** The bytes as UTF-8 text, or what is wrong with them. */
+function decoded(read: { ok: true; bytes: Buffer } | { ok: false; problem: string }): Read {
+  if (!read.ok) return read;
+  const { bytes } = read;
+  if (bytes.includes(0)) return { ok: false, problem: 'is a binary file (it contains NUL bytes): it must be UTF-8 text' };
+  try {
+    // fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
+  } catch {
+    return { ok: false, problem: 'is not valid UTF-8 text: save it as UTF-8' };
   }
 }
 

@@ -4,7 +4,9 @@
 // means "unset what an earlier layer set" (see mergeParams in resolve.ts).
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import type { Issue } from '../errors.js';
 import { bool, forbidden, intFrom, intIn, numberIn, oneOf, present, strings, text, typeError } from './fields.js';
+import { errorMessage } from './issues.js';
 
 /** Accept null (unset) and absence on every field of a params layer. */
 function layer<S extends Record<string, z.ZodType>>(shape: S): { [K in keyof S]: z.ZodOptional<z.ZodNullable<S[K]>> } {
@@ -148,3 +150,16 @@ export const ParamsSchema = z
 
 /** One params layer as written (config, suite, model or task); `null` unsets. */
 export type ParamsLayer = z.infer<typeof ParamsSchema>;
+
+/**
+ * Params set on the command line (--param, --temperature, ...), checked like a params layer in a
+ * file: `--param model=…` or `--param stream=false` must not get past the ban either.
+ */
+export function flagParamIssues(params: Record<string, unknown>): Issue[] {
+  const result = ParamsSchema.safeParse(params, { error: errorMessage });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const hint = (issue as { params?: { hint?: unknown } }).params?.hint;
+    return { file: 'command-line option --param', line: null, column: null, path: issue.path.map(String).join('.'), message: issue.message, ...(typeof hint === 'string' ? { hint } : {}) };
+  });
+}

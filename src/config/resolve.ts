@@ -9,6 +9,7 @@ import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
 import { ConfigSchema, type AgentLabConfig } from './schema.js';
+import type { FileRules } from './files.js';
 import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
 import type { TaskEntry } from './entry.js';
 
@@ -113,6 +114,8 @@ export interface ResolvedSuite {
   vars: Vars;
   /** Largest image file a task may send, bytes. */
   maxImageBytes: number;
+  /** Where the files a suite names may be (config/files.ts): images are checked against it as rows are read. */
+  fileRules: FileRules;
   /** Gate thresholds from the suite's `gates:` (flags override them in run.ts). */
   gates?: Gates;
   /** The suite's `stream` (absent: streamed); a model's and a task's own win, --no-stream over all. */
@@ -145,6 +148,7 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     entries,
     vars: suite.vars ?? {},
     maxImageBytes: suite.max_image_bytes ?? DEFAULT_MAX_IMAGE_BYTES,
+    fileRules: loaded.fileRules ?? { base: loaded.dir, allowOutside: false },
     gates: { ...suite.gates },
     stream: suite.stream,
     cache: suite.cache ?? null,
@@ -173,6 +177,8 @@ export interface Settings {
   log_level: LogLevel;
   /** The response cache is on (README "Response cache"). */
   cache: boolean;
+  /** A run over either asks first (run/confirm.ts). */
+  confirm_above: AgentLabConfig['confirm_above'];
 }
 
 export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean }>;
@@ -226,5 +232,6 @@ export function resolveSettings(
     max_response_bytes: c.max_response_bytes ?? null,
     log_level: c.log_level,
     cache: c.cache,
+    confirm_above: c.confirm_above,
   };
 }

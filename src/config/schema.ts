@@ -1,7 +1,7 @@
 // The suite and config file formats: one zod schema each, the single source of truth for
 // validation, TypeScript types and the editor JSON Schema (schema/suite.schema.json).
 import { z } from 'zod';
-import { bool, forbidden, httpUrl, id, intFrom, isRecord, numberIn, oneOf, positive, present, strings, text, typeError } from './fields.js';
+import { bool, forbidden, httpUrl, id, intFrom, intIn, isRecord, numberIn, oneOf, positive, present, strings, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
 import { CheckSchema, ChecksSchema } from '../checks/schema.js';
 import { LOG_LEVELS } from '../log.js';
@@ -13,6 +13,8 @@ export { ParamsSchema, type ParamsLayer } from './params.js';
 const PROMPT_KEYS = ['prompt', 'messages', 'prompt_file'] as const;
 const streamKey = (where: string) =>
   bool('stream').optional().meta({ description: `false: ${where} sent without streaming and read as one JSON answer (ttft, ttfc and itl are then null). Default true.` });
+/** More connections than this is a mistake (a stray zero), not a benchmark. */
+const MAX_CONCURRENCY = 10_000;
 const nameError =
   'Expected `name` to be 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit (it becomes the results folder name)';
 
@@ -130,8 +132,8 @@ export const SuiteSchema = z
         .min(1, { error: 'Expected `tasks` to list at least one task' })
         .meta({ description: 'Tasks: each has an id (or a dataset, `from`) and exactly one of prompt, messages or prompt_file.' }),
       params: ParamsSchema.optional().meta({ description: 'Request params for every job (temperature, max_tokens, seed, reasoning, provider…).' }),
-      repeats: intFrom('repeats', 1).optional().meta({ description: 'Times each task × model × system prompt is run (default 1).' }),
-      concurrency: intFrom('concurrency', 1).optional().meta({ description: 'Requests in flight at once (overrides the config file).' }),
+      repeats: intIn('repeats', 1, 1_000_000).optional().meta({ description: 'Times each task × model × system prompt is run (default 1).' }),
+      concurrency: intIn('concurrency', 1, MAX_CONCURRENCY).optional().meta({ description: 'Requests in flight at once (overrides the config file).' }),
       max_cost: positive('max_cost', ' of USD').optional().meta({ description: 'Stop sending jobs once this many USD are spent.' }),
       checks: ChecksSchema.optional().meta({ description: "Checks applied to every task, before each task's own checks." }),
       gates: GatesSchema.optional(),
@@ -141,6 +143,9 @@ export const SuiteSchema = z
         .optional()
         .meta({ description: 'true: every repeat of a job may be answered by one cached answer. Default false: each repeat has its own entry (repeats measure variance).' }),
       max_image_bytes: intFrom('max_image_bytes', 1).optional().meta({ description: 'Largest image file a task may send, bytes (default 20 MB); a larger one is an error before anything is sent.' }),
+      allow_outside_files: bool('allow_outside_files')
+        .optional()
+        .meta({ description: "Let prompt_file, system prompt files and json_schema files point outside the suite's folder (default false: a suite cannot make agent-lab read and send /etc/shadow)." }),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )
@@ -174,7 +179,15 @@ export const SuiteSchema = z
     { when: () => true },
   );
 
-const ms = (name: string, fallback: number) => intFrom(name, 0).default(fallback);
+/** setTimeout's limit: a longer delay fires after 1 ms (with a TimeoutOverflowWarning), so a 30-day timeout would end every attempt at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest /generation wait worth configuring: OpenRouter's own harness gives up after ~55 s. */
+const MAX_LOOKUP_MS = 3_600_000;
+const ms = (name: string, min: number, fallback: number, max = MAX_TIMER_MS) => {
+  const why = max === MAX_TIMER_MS ? ' (about 24.8 days: a longer timer fires at once)' : '';
+  const error = `Expected \`${name}\` to be a whole number of ms from ${min} to ${max}${why}`;
+  return z.int({ error: present(error) }).min(min, { error }).max(max, { error }).default(fallback);
+};
 const keyInFile = forbidden(
   'The API key never lives in a file: set it in the environment and name the variable with `api_key_env` (default OPENROUTER_API_KEY)',
 );
@@ -192,7 +205,7 @@ export const ConfigSchema = z.strictObject(
       .default('OPENROUTER_API_KEY'),
     api_key: keyInFile,
     key: keyInFile,
-    concurrency: intFrom('concurrency', 1).default(8),
+    concurrency: intIn('concurrency', 1, MAX_CONCURRENCY).default(8),
     output_dir: text('output_dir').default('results'),
     /** Sent as HTTP-Referer (OpenRouter app attribution); APP_URL overrides it. */
     app_url: httpUrl('app_url').optional(),
@@ -202,31 +215,42 @@ export const ConfigSchema = z.strictObject(
     params: ParamsSchema.optional(),
     timeouts: z
       .strictObject({
-        connect_ms: intFrom('connect_ms', 1).default(10_000),
-        ttft_ms: intFrom('ttft_ms', 1).default(120_000),
-        idle_ms: intFrom('idle_ms', 1).default(60_000),
-        total_ms: intFrom('total_ms', 1).default(600_000),
+        connect_ms: ms('connect_ms', 1, 10_000),
+        ttft_ms: ms('ttft_ms', 1, 120_000),
+        idle_ms: ms('idle_ms', 1, 60_000),
+        total_ms: ms('total_ms', 1, 600_000),
       })
       .prefault({}),
     /** GET /generation for authoritative cost and native tokens, polled after each job. */
     generation: z
-      .strictObject({ enabled: bool('enabled').default(true), first_delay_ms: ms('first_delay_ms', 1000), max_wait_ms: ms('max_wait_ms', 60_000) })
+      .strictObject({
+        enabled: bool('enabled').default(true),
+        first_delay_ms: ms('first_delay_ms', 0, 1000, MAX_LOOKUP_MS),
+        max_wait_ms: ms('max_wait_ms', 0, 60_000, MAX_LOOKUP_MS),
+      })
       .prefault({}),
     retry: z
       .strictObject({
-        max_attempts: intFrom('max_attempts', 1).default(4),
-        base_delay_ms: ms('base_delay_ms', 1000),
-        max_delay_ms: ms('max_delay_ms', 30_000),
-        max_retry_time_ms: ms('max_retry_time_ms', 300_000),
+        max_attempts: intIn('max_attempts', 1, 100).default(4),
+        base_delay_ms: ms('base_delay_ms', 0, 1000),
+        max_delay_ms: ms('max_delay_ms', 0, 30_000),
+        max_retry_time_ms: ms('max_retry_time_ms', 0, 300_000),
         retry_midstream: bool('retry_midstream').default(true),
       })
       .prefault({}),
     max_cost: positive('max_cost', ' of USD').optional(),
     /** Bytes one response may bring before it is cancelled as too_large; default from max_tokens (README "Error kinds"). */
-    max_response_bytes: intFrom('max_response_bytes', 1024).optional(),
+    max_response_bytes: intIn('max_response_bytes', 1024, 2 ** 30).optional(),
     /** Answer jobs from the response cache and store new answers; a suite's `cache` and --cache/--no-cache override it. */
     cache: bool('cache').default(false),
     log_level: oneOf('log_level', LOG_LEVELS).default('info'),
+    /** Above either, a run outside CI asks first (or needs --yes): a stray `repeats: 1000000` is an accident. */
+    confirm_above: z
+      .strictObject({
+        jobs: intFrom('jobs', 1).default(10_000),
+        usd: positive('usd', ' of USD').default(10),
+      })
+      .prefault({}),
   },
   { error: typeError('Expected the config file to be a mapping of settings like { concurrency: 8 }') },
 );

@@ -184,7 +184,7 @@ async function renderTask(suite: ResolvedSuite, entry: TaskEntry, item: Extract<
     const parts = [];
     for (const [i, ref] of rendered.imageRefs.entries()) {
       try {
-        parts.push(await loadImage(ref, entry.baseDir, suite.maxImageBytes));
+        parts.push(await loadImage(ref, entry.baseDir, suite.maxImageBytes, suite.fileRules));
       } catch (error) {
         if (error instanceof ImageError) throw new RowError(`images.${i}`, error.message);
         throw error;

@@ -11,7 +11,8 @@ export function applyGeneration(row: JobResult, found: Map<string, GenerationSta
   });
   const kept = row.generation_id ? (found.get(row.generation_id) ?? null) : null;
   const withIds = attempt_log.filter((a) => a.generation_id !== null);
-  const allKnown = withIds.every((a) => a.cost_usd !== null);
+  // An attempt cut off before it was named may be billed too: with one, the sum is not the whole.
+  const allKnown = withIds.every((a) => a.cost_usd !== null) && !attempt_log.some((a) => a.unidentified);
   const spent = withIds.length && allKnown ? sum(withIds.map((a) => a.cost_usd as number)) : null;
   return {
     ...row,

@@ -27,6 +27,8 @@ export interface JobDeps {
   signal?: AbortSignal;
   /** Told about each attempt's outcome (rate adaptation, logging). */
   onAttempt?: (job: Job, outcome: AttemptOutcome, attempt: number) => void;
+  /** Asked before a retry once `billed` attempts may have been billed (the cost cap); false: do not retry. */
+  mayRetry?: (job: Job, billed: number) => boolean;
 }
 
 /** Run one job to its final row. `queuedAt` is when it entered the queue (monotonic ms). */
@@ -50,8 +52,14 @@ export async function runJob(job: Job, deps: JobDeps, queuedAt: number): Promise
       error_message: outcome.error_message,
       cost_usd: null,
       latency_ms: round(outcome.ended_at - outcome.sent_at),
+      ...(outcome.unidentified ? { unidentified: true as const } : {}),
     });
     if (outcome.ok || n >= deps.retry.max_attempts || !retryable(outcome, deps.retry)) break;
+    const billed = attempts.filter((a) => a.generation_id !== null).length;
+    if (billed > 0 && deps.mayRetry && !deps.mayRetry(job, billed)) {
+      outcome = { ...outcome, error_message: `${outcome.error_message}; not retried: another attempt's worst case would take the run past the cost cap` };
+      break;
+    }
     const delay = outcome.retry_after_ms ?? backoff(n, deps.retry, deps.random);
     if (deps.now() + delay - firstSend > deps.retry.max_retry_time_ms) {
       // The server's own advice past the budget: say so, or the row reads like one plain 429.

@@ -88,10 +88,15 @@ export interface GenerationRecord {
   user_agent: string | null;
 }
 
+/** What a stream was billed: /generation's total_cost, exact. */
+export function billedUsd(rec: GenerationRecord): Big {
+  return price(rec.pricing, nativeCounts(rec.counts)).total.times(rec.cost_factor);
+}
+
 /** Every field of the documented /generation example (wire reference §3); times in ms. */
 export function generationBody(rec: GenerationRecord): Record<string, unknown> {
   const native = nativeCounts(rec.counts);
-  const cost = price(rec.pricing, native).total.times(rec.cost_factor).toNumber();
+  const cost = billedUsd(rec).toNumber();
   const suffix = rec.id.slice('gen-'.length);
   return {
     api_type: 'completions',

@@ -2,8 +2,9 @@
 // planned answer (or, without `stream: true`, send it as one JSON body) and keep the request log
 // entry and the /generation record up to date.
 import { createHash, randomBytes } from 'node:crypto';
+import type Big from 'big.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { usageJson, type GenerationRecord } from './accounting.js';
+import { billedUsd, usageJson, type GenerationRecord } from './accounting.js';
 import { textOf, type ChatMessage } from './answer.js';
 import { contentProblem, loggedMessages } from './content.js';
 import { findModel, type MockModel } from './catalog.js';
@@ -25,6 +26,8 @@ export interface MockState {
   /** Attempts per sha256 of the raw body: what `times=k` counts. */
   attempts: Map<string, number>;
   generations: Map<string, GenerationRecord>;
+  /** Everything the simulator has billed (every stream, aborted and failed ones too): the ground truth of spend. */
+  billing: { usd: Big; generations: number };
   /** Streams in flight, stopped when the server closes. */
   streams: Set<{ stop(): void }>;
   seq: number;
@@ -185,6 +188,8 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
           user_agent: header(req, 'user-agent'),
         };
         setBounded(state.generations, id, record, state.logLimit);
+        state.billing.usd = state.billing.usd.plus(billedUsd(record));
+        state.billing.generations++;
       },
     },
   );

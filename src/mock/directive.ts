@@ -42,10 +42,12 @@ export interface Directive {
   itl?: number;
   tokens?: number;
   reasoning?: number;
+  /** Prompt tokens the provider adds and bills that the client cannot see (a chat template, tool definitions). */
+  hidden_prompt?: number;
 }
 
 const FAULT_NUMBERS = ['times', 'status', 'retry_after', 'retry_after_date', 'reset_ms', 'after', 'ms'] as const;
-const TIMING = ['ttft', 'itl', 'tokens', 'reasoning'] as const;
+const TIMING = ['ttft', 'itl', 'tokens', 'reasoning', 'hidden_prompt'] as const;
 const KNOWN_KEYS = new Set<string>(['fault', 'reply', 'model', ...FAULT_NUMBERS, ...TIMING]);
 const BLOCK = /\[\[mock:(.*?)\]\]/gs;
 const WORD = /\s*([A-Za-z_][\w-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?/y;

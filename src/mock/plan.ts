@@ -104,6 +104,6 @@ export function planAnswer(input: PlanInput): Plan {
     nativeFinish: finish === 'length' ? served.native_length : served.native_stop,
     ttftMs: directive.ttft ?? options.ttftMs ?? around(rand, served.ttft_ms),
     itlMs: directive.itl ?? options.itlMs ?? served.itl_ms,
-    promptTokens: promptTokens(messages),
+    promptTokens: promptTokens(messages) + Math.floor(directive.hidden_prompt ?? 0),
   };
 }

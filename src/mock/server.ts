@@ -1,6 +1,7 @@
 // The built-in OpenRouter-compatible simulator: real HTTP on loopback speaking OpenRouter's wire
 // protocol, so agent-lab's real client runs against it. Used by `run --mock`, `mock-server`,
 // the integration tests and the performance benchmark (which runs it in its own process).
+import Big from 'big.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generationBody } from './accounting.js';
@@ -44,6 +45,8 @@ export interface MockServer {
   port: number;
   /** Chat requests in arrival order, updated live as each stream progresses. */
   requests: MockRequestLog[];
+  /** What the simulator has billed so far (every stream, aborted and failed ones included), USD. */
+  billing(): { usd: number; generations: number };
   close(): Promise<void>;
 }
 
@@ -62,10 +65,12 @@ export async function startMockServer(options: MockOptions = {}): Promise<MockSe
     requests: [],
     attempts: new Map(),
     generations: new Map(),
+    billing: { usd: new Big(0), generations: 0 },
     streams: new Set(),
     seq: 0,
   };
   const models = modelsBody();
+  const billing = () => ({ usd: state.billing.usd.toNumber(), generations: state.billing.generations });
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
@@ -80,6 +85,7 @@ export async function startMockServer(options: MockOptions = {}): Promise<MockSe
       const since = Number(query.get('since') ?? 0);
       return sendJson(res, 200, JSON.stringify(since > 0 ? state.requests.filter((r) => r.seq > since) : state.requests));
     }
+    if (method === 'GET' && path === '/__mock/billing') return sendJson(res, 200, JSON.stringify(billing()));
     if (method === 'POST' && path === '/__mock/reset') {
       state.requests.length = 0;
       state.attempts.clear();
@@ -109,6 +115,7 @@ export async function startMockServer(options: MockOptions = {}): Promise<MockSe
     url: `http://${host}:${address.port}${PREFIX}`,
     port: address.port,
     requests: state.requests,
+    billing,
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of state.streams) stream.stop();

@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 import { request } from '../provider/undici.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { parseModelsBody, type ModelInfo } from './list.js';
-import { redactor } from '../redact.js';
+import { redact as redactPatterns, redactor } from '../redact.js';
 
 export interface FetchModelsOptions {
   /** API root, e.g. `https://openrouter.ai/api/v1`; `/models` is appended. */
@@ -45,10 +45,12 @@ const TIMEOUT_MS = 30_000;
 export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedModels> {
   const now = opts.now ?? Date.now;
   const base = opts.baseUrl.replace(/\/+$/, '');
-  const file = cacheFile(opts.cacheDir, base);
+  // The cache names its endpoint without a password in the URL: the file is on disk for anyone.
+  const key = redactPatterns(base);
+  const file = cacheFile(opts.cacheDir, key);
   const useCache = opts.cache !== false;
   if (useCache && !opts.refresh) {
-    const cached = await readCache(file, base);
+    const cached = await readCache(file, key);
     const age = cached ? now() - Date.parse(cached.fetched_at) : Infinity;
     if (cached && age >= 0 && age < (opts.ttlMs ?? MODELS_TTL_MS)) {
       return { models: parseModelsBody(cached.body), fromCache: true, fetchedAt: cached.fetched_at };
@@ -63,7 +65,7 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedMode
     throw new AgentLabError(`${(error as Error).message}; received from ${redact(`${base}/models`, opts.headers)}`, EXIT.jobs_failed);
   }
   const fetchedAt = new Date(now()).toISOString();
-  if (useCache) await writeCache(file, { base_url: base, fetched_at: fetchedAt, body });
+  if (useCache) await writeCache(file, { base_url: key, fetched_at: fetchedAt, body });
   return { models, fromCache: false, fetchedAt };
 }
 

@@ -89,16 +89,20 @@ export function worstCase(pricing: Pricing, prompt: number, completion: number, 
 export interface ObservedFactors {
   /** Largest native prompt tokens / estimated prompt tokens seen. */
   prompt: number;
+  /** Largest native prompt tokens − estimated prompt tokens seen: a provider's hidden template is a constant, not a ratio. */
+  extra: number;
   /** Largest native completion tokens / max_tokens seen (reasoning can run past max_tokens). */
   completion: number;
 }
 
 /**
- * A job's budget reservation: the worst case, with the prompt estimate raised by the margin — or
- * by what this model has really needed, when its hidden template tokens ran past the margin.
+ * A job's budget reservation: the worst case, with the prompt estimate raised to what this model
+ * has really needed (its hidden template tokens, as a ratio and as a constant), then by the margin.
  */
 export function reservationFor(job: Pick<Job, 'messages' | 'params'>, pricing: Pricing, at: Date, seen?: ObservedFactors): Big {
-  const prompt = Math.ceil(estimatePromptTokens(job.messages, job.params) * Math.max(BUDGET_PROMPT_MARGIN, seen?.prompt ?? 0));
+  const estimate = estimatePromptTokens(job.messages, job.params);
+  const learned = seen ? Math.max(estimate * seen.prompt, estimate + seen.extra) : 0;
+  const prompt = Math.ceil(Math.max(estimate, learned) * BUDGET_PROMPT_MARGIN);
   const completion = Math.ceil((maxTokensOf(job.params) ?? 0) * Math.max(1, seen?.completion ?? 0));
   return worstCase(pricing, prompt, completion, at);
 }

@@ -57,6 +57,8 @@ export interface AttemptOutcome {
   retry_after_ms: number | null;
   /** True once any response byte arrived: a retry may then pay twice. */
   response_started: boolean;
+  /** Aborted after the request reached the API but before anything named its generation: it may be billed, and no lookup can say how much. */
+  unidentified?: true;
   stream: StreamResult | null;
   sent_at: number;
   ended_at: number;
@@ -157,8 +159,12 @@ export function createClient(options: ClientOptions): Client {
     let head = '';
     let decoder: StreamDecoder | null = null;
     const reader = whole ? createJsonReader() : createStreamReader();
+    // OpenRouter names the generation in a header too: an attempt aborted before its first chunk
+    // is still billed, and this id is the only way to look up what it cost.
+    let headerId: string | null = null;
     const finalStream = (): StreamResult => {
       const stream = reader.end();
+      stream.generation_id ??= headerId;
       stream.content = hideKey(stream.content);
       stream.reasoning = hideKey(stream.reasoning);
       return stream;
@@ -185,6 +191,8 @@ export function createClient(options: ClientOptions): Client {
       const onHeaders = (code: number, got: Record<string, string | string[]>) => {
         status = code;
         contentType = String(got['content-type'] ?? '');
+        const id = got['x-generation-id'];
+        if (code < 300 && typeof id === 'string' && id) headerId = id;
         const encoding = contentEncoding(got);
         const text = code >= 300 || (whole ? notWholeType(contentType) : notStreamType(contentType)) || (encoding !== null && !decodable(encoding));
         // An error body, a page or a document is read whole (to TEXT_LIMIT); a silent one ends at idle_ms.
@@ -220,7 +228,7 @@ export function createClient(options: ClientOptions): Client {
       if (failure) return failed(broken && failure.kind === 'stream' ? { kind: 'stream', message: `${failure.message}; ${broken}` } : failure, base200);
       return outcome({ ...base200, ok: true });
     } catch (error) {
-      const partial = started ? finalStream() : null;
+      const partial = started || headerId !== null ? finalStream() : null;
       const fields = { http_status: status, response_started: started, stream: partial };
       if (tooLarge) return failed(tooLargeFailure(cap, options.maxResponseBytes ?? null, request.params, sending.bytes), fields);
       if (timedOut !== null) {
@@ -228,7 +236,10 @@ export function createClient(options: ClientOptions): Client {
         if (status !== null && status >= 300) return failed({ kind: kindForStatus(status), message: `HTTP ${status}, then its body did not end: ${timedOut}` }, fields);
         return failed({ kind: 'timeout', message: timedOut }, fields);
       }
-      if (signal?.aborted) return outcome({ ...fields, error_kind: 'aborted', error_message: 'aborted by the user' });
+      if (signal?.aborted) {
+        const unidentified = sending.sentAt !== null && !partial?.generation_id ? { unidentified: true as const } : {};
+        return outcome({ ...fields, ...unidentified, error_kind: 'aborted', error_message: 'aborted by the user' });
+      }
       const kind: ErrorKind = started || status !== null ? 'stream' : networkKind(error);
       const message = error instanceof undiciErrors.ConnectTimeoutError ? `no connection within connect_ms ${timeouts.connect_ms} ms (${describe(error)})` : describe(error);
       return failed({ kind, message: status !== null ? `${message} after ${sending.bytes} bytes of the response` : message }, fields);

@@ -2,8 +2,8 @@
 // long as this stage; every finished job is on disk the moment it ends, and the jobs a cost cap
 // kept back are rows too (skipped, not failed).
 import { setMaxListeners } from 'node:events';
-import { join, relative } from 'node:path';
-import { budgetSkippedRow } from '../money/budget.js';
+import { relative } from 'node:path';
+import { budgetSkippedRow, chargeEarlierRow } from '../money/budget.js';
 import { createCacheHooks } from '../cache/hooks.js';
 import { withChecks } from '../checks/apply.js';
 import type { Settings } from '../config/resolve.js';
@@ -13,12 +13,12 @@ import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
 import { proxyFromEnv } from '../provider/proxy.js';
-import { openJournal } from '../store/journal.js';
+import { costKey, openJournal, RunFolderGone } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
+import { responseSaver } from '../store/responses.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
-import type { Job } from '../types/job.js';
-import type { JobResult } from '../types/result.js';
 import { VERSION } from '../version.js';
+import { WARN } from '../warnings.js';
 import type { OpenedRun } from './open.js';
 import type { RunPlan } from './prepare.js';
 
@@ -48,17 +48,32 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   // A journal that cannot be written (a full disk) stops the run: results that cannot be kept
   // are not worth paying for.
   const halt = new AbortController();
+  // A deleted run folder also aborts the jobs in flight: their answers would have nowhere to go.
+  const gone = new AbortController();
   const journal = openJournal(outDir, (error) => {
-    logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
+    if (error instanceof RunFolderGone) {
+      logger.error(`${error.message}: no new jobs will be sent, and the ones in flight are stopped`);
+      gone.abort();
+    } else logger.error(`cannot write results.jsonl (${error.message}): no new jobs will be sent`);
     halt.abort();
   });
+  // Checked every second too: with long jobs, the next row could be minutes away.
+  const watch = setInterval(() => journal.check(), 1000).unref();
   const progress = createProgress(env.stderr, todo.size, env.now);
-  const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses) : null;
+  const saveResponse = plan.paths.responses ? await responseSaver(plan.paths.responses, (message) => logger.warn(message)) : null;
   const stopSignal = env.stopSignal ? AbortSignal.any([env.stopSignal, halt.signal]) : halt.signal;
+  const abortSignal = env.signal ? AbortSignal.any([env.signal, gone.signal]) : gone.signal;
   const cache = plan.cache ? createCacheHooks(plan.cache, { runId, logger, date: env.date, secrets: [plan.endpoint.apiKey] }) : null;
   // Each request in flight and each /generation lookup listens on these until it ends: above
   // Node's default of 10 listeners that is concurrency, not a leak, so no warning for it.
-  for (const signal of [env.signal, env.stopSignal, stopSignal]) if (signal) setMaxListeners(0, signal);
+  for (const signal of [env.signal, env.stopSignal, stopSignal, abortSignal]) if (signal) setMaxListeners(0, signal);
+  // Earlier rows whose cost is being looked up: each is held at its worst case until its lookup ends.
+  const recovering = new Set(opened.recoverCosts.map(costKey));
+  if (opened.lostCosts.length) {
+    logger.warn(WARN.simulatorCostsGone(opened.lostCosts.length, budget !== null));
+    // Marked, not left pending: no later resume waits for them either (open.ts charged their worst case).
+    for (const row of opened.lostCosts) if (row.cost_source === 'pending') journal.cost({ ...row, cost_source: 'none' });
+  }
   let outcome: RunnerOutcome;
   const skipped = new Set<string>();
   try {
@@ -72,22 +87,25 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
       date: env.date,
       random: Math.random,
       logger,
-      signal: env.signal,
+      signal: abortSignal,
       stopSignal,
       recoverCosts: opened.recoverCosts,
       onRow: (row, job) => {
+        budget?.observe(job, row);
         // Provisional verdicts for the journal; finalize judges again once costs are in.
         journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
-        saveResponse?.(job, row);
+        saveResponse?.(job, renderResponse(job, row));
         cache?.sawRow(row, job);
       },
       onCost: (row) => {
+        if (budget && recovering.has(costKey(row))) chargeEarlierRow(budget, costKey(row), row, true);
         journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) });
         cache?.sawCost(row);
       },
       fromCache: cache ? (job) => cache.lookup(job) : undefined,
       admit: budget ? (job) => budget.admit(job) : undefined,
+      mayRetry: budget ? (job, billed) => budget.retry(job, billed) : undefined,
       settle: budget ? (job, row) => budget.settle(job, row) : undefined,
     });
     if (outcome.status === 'budget') {
@@ -101,6 +119,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
       }
     }
   } finally {
+    clearInterval(watch);
     progress.stop();
     await journal.close();
     await client.close();
@@ -109,6 +128,9 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
   const lost = journal.failure();
   if (lost) {
     const dir = relative(env.cwd, outDir) || '.';
+    if (lost instanceof RunFolderGone) {
+      throw new AgentLabError(`The run folder ${dir} was deleted while the run was going: no new jobs were sent after that, and the ones in flight were stopped. Start a new run.`, EXIT.jobs_failed);
+    }
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
   return { outcome, skipped, cached: cache?.hits ?? new Set() };
@@ -120,12 +142,3 @@ function attribution(settings: Settings): Record<string, string> {
   if (settings.app_title) headers['x-title'] = settings.app_title;
   return headers;
 }
-
-async function responseSaver(dir: string) {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  await mkdir(dir, { recursive: true });
-  return (job: Job, row: JobResult) =>
-    void writeFile(join(dir, `${job.task_id}__${safe(job.model)}__${job.system_prompt_id}__r${job.repeat}.md`), renderResponse(job, row));
-}
-
-const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');

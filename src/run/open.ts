@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Big from 'big.js';
-import { chargeOf } from '../money/budget.js';
+import { chargeEarlierRow, type Budget } from '../money/budget.js';
+import { attemptCharges } from '../money/charge.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { finalRows, scanJournal } from '../store/journal.js';
-import { alreadyDone, pendingCostRows } from '../store/resume.js';
+import { costKey, finalRows, scanJournal } from '../store/journal.js';
+import { alreadyDone } from '../store/resume.js';
 import { prepareOutDir, RUN_FILE } from '../store/write.js';
 import { readRunInfo, runInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
@@ -28,8 +29,10 @@ export interface OpenedRun {
   info: RunInfo<ReplayOptions>;
   /** The jobs still to send: all of them, or on resume those without a final row (streamed, like the matrix). */
   todo: Matrix;
-  /** Rows of a killed run whose cost was still pending: looked up again, never re-sent. */
+  /** Rows of earlier invocations with a billed attempt whose cost is unknown: looked up again, never re-sent. */
   recoverCosts: JobResult[];
+  /** Such rows whose costs cannot be looked up: the --mock simulator that served them stopped with its process. */
+  lostCosts: JobResult[];
 }
 
 /** Refuse a folder that would mix two runs, then make it, before anything is sent. Returns run.json of the run being resumed. */
@@ -63,18 +66,15 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   const { outDir } = plan.paths;
   const journal = plan.resume ? await scanJournal(outDir) : null;
   const retryErrors = plan.resume?.retryErrors ?? false;
-  const pending = journal && settings.generation.enabled ? await pendingCostRows(outDir, () => false) : [];
   let todo: Matrix = jobs;
-  const rerun = new Set<string>();
   if (journal) {
-    // One pass counts what is left, and finds which rows with a pending cost are sent again.
-    const pendingIds = new Set(pending.map((row) => row.job_id));
+    // One pass counts what is left, and shows the budget the jobs earlier rows belong to.
     const left = (job: Job) => !alreadyDone(journal, job.job_id, retryErrors);
     let size = 0;
     for await (const job of jobs.jobs()) {
-      if (!left(job)) continue;
-      size++;
-      if (pendingIds.has(job.job_id)) rerun.add(job.job_id);
+      const sending = left(job);
+      if (sending) size++;
+      budget?.know(job, journal.last.has(job.job_id));
     }
     todo = {
       size,
@@ -83,9 +83,11 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
       },
     };
   }
-  // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
-  if (budget && journal) budget.charge(await spentIn(outDir));
-  const recoverCosts = pending.filter((row) => !rerun.has(row.job_id));
+  // On resume the cap covers the whole run folder: what earlier invocations spent counts too,
+  // aborted and failed attempts included (they are billed), and an unknown cost at its worst case.
+  // Costs are looked up again unless /generation is off, or the --mock simulator that billed them died with its run.
+  const recoverable = settings.generation.enabled && !plan.endpoint.simulated;
+  const unknown = journal ? await earlierCosts(outDir, budget, recoverable) : [];
   if (journal?.torn) logger.warn(`${journal.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
@@ -104,12 +106,29 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   });
   await writeRunInfo(outDir, info);
   logger.info(`agent-lab ${VERSION}: ${suite.name}, ${jobs.size} jobs${journal ? ` (${jobs.size - todo.size} already done)` : ''}, concurrency ${settings.concurrency} → ${relative(env.cwd, outDir) || '.'}`);
-  return { runId, startedAt, info, todo, recoverCosts };
+  return { runId, startedAt, info, todo, recoverCosts: recoverable ? unknown : [], lostCosts: plan.endpoint.simulated ? unknown : [] };
 }
 
-/** What the rows already in a run folder cost (the largest known figure of each), for a resumed budget. */
-async function spentIn(outDir: string): Promise<Big> {
-  let total = new Big(0);
-  for await (const row of finalRows(outDir)) total = total.plus(chargeOf(row, new Big(0)));
-  return total;
+/**
+ * Charge what the folder's rows cost to the budget; return the rows whose cost is not known yet
+ * (without their text). An unknown cost is held at its worst case while `lookedUp` (the lookup may
+ * shrink it), else charged at it.
+ */
+async function earlierCosts(outDir: string, budget: Budget | null, lookedUp: boolean): Promise<JobResult[]> {
+  const unknown: JobResult[] = [];
+  let known = new Big(0);
+  for await (const row of finalRows(outDir)) {
+    budget?.recall(row);
+    const charges = attemptCharges(row);
+    // A pending row whose stream reported usage.cost is paid for, but its native counts are still to fetch.
+    if (charges.unknown.length === 0 && row.cost_source !== 'pending') {
+      known = known.plus(charges.known);
+      if (budget && charges.unidentified) known = known.plus(budget.worstFor(row).times(charges.unidentified));
+      continue;
+    }
+    unknown.push({ ...row, output_text: '', reasoning_text: '' });
+    if (budget) chargeEarlierRow(budget, costKey(row), row, !lookedUp);
+  }
+  budget?.earlier('', known, new Big(0), true);
+  return unknown;
 }

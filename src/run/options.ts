@@ -48,6 +48,8 @@ export interface MatrixOptions {
   sample?: number;
   /** `--sample-seed S` (default 1). */
   sampleSeed?: number;
+  /** The suite may name files outside its folder (`--allow-outside-files`). */
+  allowOutsideFiles?: boolean;
 }
 
 /** How the jobs are sent, and what they may cost. */
@@ -60,6 +62,8 @@ export interface ExecOptions {
   /** Expected completion tokens per job, for the low cost estimate. */
   expectTokens?: number;
   logLevel?: LogLevel;
+  /** Run without asking even above `confirm_above` (`--yes`). */
+  yes?: boolean;
 }
 
 /** What is written besides the results, and what the exit code is judged on. */

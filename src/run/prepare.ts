@@ -17,6 +17,7 @@ import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/es
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { createLogger, type Logger } from '../log.js';
 import { unknownFilterNames, type Matrix } from '../config/matrix.js';
+import { flagParamIssues } from '../config/params.js';
 import { DEFAULT_SAMPLE_SEED } from '../config/select.js';
 import type { TaskScan, TaskSelection } from '../config/tasks.js';
 import { createPreflight, reportPreflight } from '../models/preflight.js';
@@ -25,6 +26,7 @@ import { resolveShard, type ShardSource } from '../ci/shard-env.js';
 import type { Job, Params } from '../types/job.js';
 import { readMatrix } from './read-matrix.js';
 import { planAfterRun, type AfterRunPlan } from './after.js';
+import { confirmationReason, confirmRun } from './confirm.js';
 import { replayOf, type ReplayOptions, type RunOptions } from './options.js';
 import { stamp } from './stamp.js';
 
@@ -86,13 +88,15 @@ export interface PrepareMode {
 
 export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMode): Promise<RunPlan> {
   const { config, path: configPath } = await loadConfig(options.configPath, env.cwd);
-  const loaded = await loadSuite(resolve(env.cwd, options.suitePath));
+  const loaded = await loadSuite(resolve(env.cwd, options.suitePath), { allowOutsideFiles: options.allowOutsideFiles });
   const suite = resolveSuite(loaded, config);
   const settings = resolveSettings(config, env.env, flagsOf(options), suite);
   // A plan sends no chat request, and /models needs no key.
   const apiKey = options.mock || mode.dryRun ? null : requireKey(settings, env, options.resume !== undefined);
   const logger = createLogger(env.stderr, settings.log_level, [apiKey]);
 
+  const flagIssues = flagParamIssues(options.params ?? {});
+  if (flagIssues.length) throw new ConfigError(`Invalid request param${flagIssues.length === 1 ? '' : 's'} on the command line:`, flagIssues);
   const filter = options.filter ?? {};
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
@@ -128,6 +132,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   }
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).
   const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, models, catalog ? catalog.pricingOf : null, env.date);
+
+  if (!mode.dryRun) await confirmRun(confirmationReason(jobs.size, estimate, settings), { yes: options.yes, resuming: options.resume !== undefined }, env);
 
   const outDir = resolve(env.cwd, options.resume ?? options.out ?? join(settings.output_dir, suite.name, stamp(env.date())));
   const paths: RunPaths = {

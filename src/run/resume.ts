@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Gates } from '../ci/gates.js';
 import type { MatrixFilter } from '../config/matrix.js';
 import type { LogLevel } from '../log.js';
+import { ConfigError } from '../errors.js';
 import { readRunInfo, type RunInfo } from '../store/run-info.js';
 import type { Params } from '../types/job.js';
 import type { ReplayOptions, RunOptions } from './options.js';
@@ -13,6 +14,10 @@ export async function resumeOptions(dir: string, given: Partial<RunOptions>, cwd
   const info = await readRunInfo(resolve(cwd, dir));
   const recorded = (info.options as ReplayOptions | undefined) ?? fromInvocation(info as LegacyRunInfo);
   const wins = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  // run.json never holds a password; sending to some other endpoint instead would be worse than asking.
+  if (recorded.baseUrl?.includes('[REDACTED]@') && given.baseUrl === undefined) {
+    throw new ConfigError(`${dir}/run.json keeps the base URL without its password (${recorded.baseUrl}): give it again with \`agent-lab resume ${dir} --base-url URL\`.`);
+  }
   return { ...recorded, ...wins, resume: dir };
 }
 

@@ -2,7 +2,8 @@
 // generations.jsonl gets its costs when /generation answers. Both are append-only during a
 // run; at the end they are folded into one compacted results.jsonl (one row per job).
 import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
-import type { ErrorKind, JobResult } from '../types/result.js';
+import type { Attempt, ErrorKind, JobResult } from '../types/result.js';
+import { withEarlierAttempts } from './carry.js';
 import { jsonlLines, openJsonlAt } from './jsonl.js';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -15,11 +16,16 @@ const COST_FIELDS = [
 ] as const satisfies readonly (keyof JobResult)[];
 type CostRecord = Pick<JobResult, 'job_id' | 'started_at' | (typeof COST_FIELDS)[number]>;
 
+/** The key a row's cost record goes by: a job's rows differ by when they started. */
+export const costKey = (row: Pick<JobResult, 'job_id' | 'started_at'>): string => `${row.job_id}@${row.started_at}`;
+
 export interface Journal {
   row(row: JobResult): void;
   cost(row: JobResult): void;
   /** The first write that failed (a full disk, a folder removed under the run), or null. */
   failure(): Error | null;
+  /** Look whether results.jsonl is still in a folder (a deleted folder takes no error: writes go on into a file nobody can see). */
+  check(): void;
   /** Flush and close both files. Never rejects for a failed write: see failure(). */
   close(): Promise<void>;
 }
@@ -39,7 +45,9 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
   return {
     row: (row) => {
-      if (!failed) rows.write(`${JSON.stringify(row)}\n`);
+      if (failed) return;
+      rows.write(`${JSON.stringify(row)}\n`);
+      if (rows.unlinked()) fail(new RunFolderGone(dir));
     },
     cost: (row) => {
       if (failed) return;
@@ -48,6 +56,9 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
       costs.write(`${JSON.stringify(record)}\n`);
     },
     failure: () => failed,
+    check: () => {
+      if (!failed && rows.unlinked()) fail(new RunFolderGone(dir));
+    },
     close: async () => {
       rows.close();
       await end(costs);
@@ -67,8 +78,15 @@ function appender(file: string, onError: (error: Error) => void): WriteStream {
   return stream;
 }
 
+/** The run folder was deleted under the run: results.jsonl has no name left. */
+export class RunFolderGone extends Error {
+  constructor(readonly dir: string) {
+    super(`the run folder ${dir} was deleted`);
+  }
+}
+
 /** The results journal: synchronous appends, so a finished job's row survives a kill of the process. */
-function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; close(): void } {
+function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; unlinked(): boolean; close(): void } {
   let fd: number | null = null;
   try {
     const torn = endsMidLine(file);
@@ -86,6 +104,13 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
         for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
       } catch (error) {
         onError(error as Error);
+      }
+    },
+    unlinked() {
+      try {
+        return fd !== null && fstatSync(fd).nlink === 0;
+      } catch {
+        return false;
       }
     },
     close() {
@@ -141,32 +166,59 @@ export async function scanJournal(dir: string): Promise<JournalState> {
 }
 
 /**
- * The final rows: the last row per job, with its cost record folded in. Streams the rows; of the
- * cost records it keeps only where each one starts in generations.jsonl (the last one per job
- * wins) and reads a record back when its row comes by. Holding the parsed records instead cost
- * ~1 KB per job: 300 MB peak for 100,000 jobs (bench memory scenario).
+ * The final rows: the last row per job, with its cost record folded in and the billed attempts of
+ * the job's earlier rows carried (carry.ts). Streams the rows; of the cost records it keeps only
+ * where each one starts in generations.jsonl (the last one per job wins) and reads a record back
+ * when its row comes by. Holding the parsed records instead cost ~1 KB per job: 300 MB peak for
+ * 100,000 jobs (bench memory scenario).
  */
 export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
   const file = `${dir}/${RESULTS_FILE}`;
-  // scanJournal's lastLine alone: at 100,000 jobs two maps fewer is ~7 MB.
-  const lastLine = new Map<string, number>();
-  for await (const { value, line } of jsonlLines<Pick<JobResult, 'job_id'>>(file)) lastLine.set(value.job_id, line);
+  // Where each job's last row starts (the only map per job), and where the rows it replaced do.
+  const last = new Map<string, number>();
+  const replaced: number[] = [];
+  for await (const { value, offset } of jsonlLines<Pick<JobResult, 'job_id'>>(file)) {
+    const before = last.get(value.job_id);
+    if (before !== undefined) replaced.push(before);
+    last.set(value.job_id, offset);
+  }
   const costs = await costIndex(`${dir}/${COSTS_FILE}`);
+  const withCost = (row: JobResult): JobResult => {
+    const cost = costs.read(costKey(row));
+    return cost ? { ...row, ...cost } : row;
+  };
   try {
-    for await (const { value: row, line } of jsonlLines<JobResult>(file)) {
-      if (lastLine.get(row.job_id) !== line) continue;
-      const cost = costs.read(`${row.job_id}@${row.started_at}`);
-      yield cost ? { ...row, ...cost } : row;
+    const earlier = replaced.length ? earlierAttempts(file, replaced, withCost) : null;
+    for await (const { value: row, offset } of jsonlLines<JobResult>(file)) {
+      if (last.get(row.job_id) !== offset) continue;
+      const final = withCost(row);
+      const carried = earlier?.get(row.job_id);
+      yield carried ? withEarlierAttempts(final, carried) : final;
     }
   } finally {
     costs.close();
   }
 }
 
+/** The attempts of the replaced rows (a handful: rows are replaced only by a resume), per job, oldest first. */
+function earlierAttempts(file: string, offsets: number[], withCost: (row: JobResult) => JobResult): Map<string, Attempt[]> {
+  const rows = openJsonlAt<JobResult>(file);
+  const out = new Map<string, Attempt[]>();
+  try {
+    for (const offset of offsets.sort((a, b) => a - b)) {
+      const row = withCost(rows.read(offset));
+      out.set(row.job_id, [...(out.get(row.job_id) ?? []), ...row.attempt_log]);
+    }
+  } finally {
+    rows.close();
+  }
+  return out;
+}
+
 /** The last cost record per `job_id@started_at`, read back on demand. A torn record leaves its job the cost it had. */
 async function costIndex(file: string): Promise<{ read(key: string): CostRecord | null; close(): void }> {
   const offsets = new Map<string, number>();
-  for await (const { value, offset } of jsonlLines<CostRecord>(file)) offsets.set(`${value.job_id}@${value.started_at}`, offset);
+  for await (const { value, offset } of jsonlLines<CostRecord>(file)) offsets.set(costKey(value), offset);
   if (offsets.size === 0) return { read: () => null, close: () => {} };
   const records = openJsonlAt<CostRecord>(file);
   return {

@@ -67,6 +67,9 @@ export function isLive(owner: LockRecord, probe: Probe = systemProbe()): boolean
   return owner.start_time === null || owner.start_time === undefined || stat.startTime === owner.start_time;
 }
 
+/** Whether a process of this pid runs on this machine (a pid alone: no start time to tell a reused one). */
+export const pidAlive = (pid: number): boolean => isLive({ pid });
+
 export function parseLock(text: string): LockRecord | null {
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;

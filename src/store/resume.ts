@@ -1,6 +1,6 @@
 // What a resumed run does with each job, decided from the journal of the earlier run(s).
-import type { ErrorKind, JobResult } from '../types/result.js';
-import { finalRows, type JournalState } from './journal.js';
+import type { ErrorKind } from '../types/result.js';
+import type { JournalState } from './journal.js';
 
 /**
  * Failures that say nothing about the job itself: the run was stopped around it, or the request
@@ -20,11 +20,4 @@ export function alreadyDone(state: JournalState, jobId: string, retryErrors: boo
   if (status === 'ok') return true;
   if (status === 'error') return !retryErrors && !RUN_LEVEL.has(state.lastKind.get(jobId) ?? null);
   return false;
-}
-
-/** Rows whose cost was still pending when their run ended (or died), except those `skip` names. */
-export async function pendingCostRows(dir: string, skip: (jobId: string) => boolean): Promise<JobResult[]> {
-  const rows: JobResult[] = [];
-  for await (const row of finalRows(dir)) if (row.cost_source === 'pending' && !skip(row.job_id)) rows.push(row);
-  return rows;
 }

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
+import { redact } from '../redact.js';
 import { RUN_FILE, writeAtomic } from './write.js';
 import type { Coverage, ShardInfo } from '../ci/shard.js';
 import type { RunStatus } from '../types/summary.js';
@@ -45,8 +46,12 @@ export interface RunStart<Options> {
   version: string;
 }
 
+/** A URL's `user:password@` becomes `[REDACTED]@`: run.json is shared, copied and committed. */
+const withoutPassword = <T>(value: T): T => (typeof value === 'string' ? (redact(value) as T) : value);
+
 /** The record a run opens with. */
 export function runInfo<Options>(input: RunStart<Options>): RunInfo<Options> {
+  const options = input.options as Options & { baseUrl?: unknown };
   return {
     agent_lab_version: input.version,
     run_id: input.runId,
@@ -54,9 +59,9 @@ export function runInfo<Options>(input: RunStart<Options>): RunInfo<Options> {
     node_version: process.versions.node,
     suite: { name: input.suite.name, path: input.suite.path, sha256: input.suite.sha256 },
     matrix_size: input.matrixSize,
-    settings: input.settings,
+    settings: { ...input.settings, base_url: withoutPassword(input.settings.base_url) },
     mock: input.mock,
-    options: input.options,
+    options: options && typeof options === 'object' && 'baseUrl' in options ? { ...options, baseUrl: withoutPassword(options.baseUrl) } : options,
     ...(input.shard ? { shard: input.shard } : {}),
     status: 'running',
   };

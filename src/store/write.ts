@@ -1,18 +1,20 @@
 // The one writer: decides where bytes go. Reports are written atomically (temp file + rename)
 // so a crash never leaves half a summary; only the journal is appended in place.
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { createAggregator, type AggregatorOptions } from '../stats/aggregate.js';
-import { ConfigError } from '../errors.js';
+import { AgentLabError, ConfigError, EXIT } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
 import type { CheckSpec } from '../types/job.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
 import { COSTS_FILE, finalRows, RESULTS_FILE } from './journal.js';
+import { cleanStaleTemps } from './temps.js';
 
 export const CSV_FILE = 'results.csv';
 export const SUMMARY_FILE = 'summary.json';
@@ -24,29 +26,62 @@ const MIN_FREE_BYTES = 16 * 1024 * 1024;
 /** Create the output folder and prove it is writable, before any money is spent. */
 export async function prepareOutDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => mkdirProblem(dir, error));
     const probe = join(dir, `.write-test-${process.pid}`);
     await writeFile(probe, 'ok');
     await rm(probe);
   } catch (error) {
-    throw new ConfigError(`Cannot write to the output folder ${dir}: ${(error as Error).message}. Choose another with --out.`);
+    throw new ConfigError(`Cannot write to the output folder ${dir}: ${ioProblem(error)}. Choose another with --out.`);
   }
   const fs = await statfs(dir).catch(() => null);
   if (fs && fs.bavail * fs.bsize < MIN_FREE_BYTES) {
     throw new ConfigError(`The disk holding ${dir} has less than 16 MB free. Free some space or choose another --out.`);
   }
+  await cleanStaleTemps(dir);
+}
+
+/**
+ * A recursive mkdir on a read-only mount fails with ENOENT (Node reports the last missing
+ * level, not why it is missing): make the first missing level alone to get the true reason.
+ */
+async function mkdirProblem(dir: string, error: unknown): Promise<never> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  await mkdir(missing);
+  throw error;
+}
+
+/** An I/O error in words a user acts on; the code stays in for a search. */
+export function ioProblem(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const said: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'it is on a read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+  };
+  return code && said[code] ? `${said[code]} (${message})` : message;
 }
 
 export async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    // A full disk leaves a partial temp file: never litter the folder with it.
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 /** writeAtomic for text too big to hold at once: the pieces are streamed to the temp file. */
 export async function writeAtomicStream(file: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
+  out.on('error', () => {});
   try {
     for await (const piece of pieces) if (!out.write(piece)) await drain(out);
     await close(out);
@@ -76,24 +111,38 @@ export interface FinalizeOptions extends AggregatorOptions {
  * the caller writes once with writeSummary when its gates are in.
  */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
+  await cleanStaleTemps(dir);
   const aggregator = createAggregator(opts);
   const jsonlTemp = join(dir, `${RESULTS_FILE}.tmp-${process.pid}`);
   const csvTemp = join(dir, `${CSV_FILE}.tmp-${process.pid}`);
   // 1 MB buffers: with the default 16 KB, finalize spent a quarter of its time waiting on drains.
   const jsonl = createWriteStream(jsonlTemp, { highWaterMark: 1 << 20 });
-  const csvFile = createWriteStream(csvTemp, { highWaterMark: 1 << 20 });
+  // A failed write (a full disk) surfaces through drain() and close(), not as an uncaught event.
+  jsonl.on('error', () => {});
   const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
-  csv.pipe(csvFile);
-  for await (const journalRow of finalRows(dir)) {
-    // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
-    const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
-    aggregator.add(row);
-    if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
-    if (!csv.write(csvRecord(row))) await drain(csv);
+  const csvDone = pipeline(csv, createWriteStream(csvTemp, { highWaterMark: 1 << 20 }));
+  // Awaited below; a failure before then is seen through csv's drain, not as an unhandled rejection.
+  csvDone.catch(() => {});
+  try {
+    for await (const journalRow of finalRows(dir)) {
+      // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
+      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
+      aggregator.add(row);
+      if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
+      if (!csv.write(csvRecord(row))) await drain(csv);
+    }
+    csv.end();
+    await Promise.all([close(jsonl), csvDone]);
+  } catch (error) {
+    jsonl.destroy();
+    csv.destroy();
+    await csvDone.catch(() => {});
+    await Promise.all([rm(jsonlTemp, { force: true }), rm(csvTemp, { force: true })]);
+    throw new AgentLabError(
+      `Could not write the final results in ${dir}: ${ioProblem(error)}. Nothing was lost: the journal is as it was and the temporary files are removed. Free some space, then run \`agent-lab resume ${dir}\` to write them.`,
+      EXIT.jobs_failed,
+    );
   }
-  const csvDone = once(csvFile, 'close');
-  csv.end();
-  await Promise.all([close(jsonl), csvDone]);
   await rename(jsonlTemp, join(dir, RESULTS_FILE));
   await rename(csvTemp, join(dir, CSV_FILE));
   // The costs are in results.jsonl now; the side journal has done its job.
@@ -105,11 +154,24 @@ export async function writeSummary(dir: string, summary: RunSummary): Promise<vo
   await writeAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
 }
 
-function drain(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => stream.once('drain', resolve));
+/** Resolves on 'drain'; rejects when the stream fails or closes first (a full disk), instead of waiting for ever. */
+function drain(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.errored || stream.destroyed) return reject(stream.errored ?? new Error('the file was closed'));
+    const done = (error?: Error | null) => {
+      stream.off('drain', onDrain);
+      stream.off('error', done);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(stream.errored ?? new Error('the file was closed'));
+    stream.on('drain', onDrain).on('error', done).on('close', onClose);
+  });
 }
 
-function close(stream: NodeJS.WritableStream): Promise<void> {
+function close(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.end(() => resolve());

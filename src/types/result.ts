@@ -51,6 +51,8 @@ export interface Attempt {
   cost_usd: number | null;
   /** Request on the socket → end of this attempt's stream, ms. */
   latency_ms: number | null;
+  /** Present when the attempt was aborted after its request reached the API but before anything named its generation: it may be billed, and no lookup can say how much. */
+  unidentified?: true;
 }
 
 /** One row of results.jsonl: the same shape for success and failure. Field order is the row's (a contract). */
@@ -90,9 +92,9 @@ export interface JobResult {
   error_message: string | null;
   /** HTTP status of the kept attempt; null when no response came. */
   http_status: number | null;
-  /** Attempts made, retries included; 0 when never sent (skipped). */
+  /** Attempts made, retries included; 0 when never sent (skipped). After a resume, also the billed attempts of the job's replaced rows. */
   attempts: number;
-  /** Each attempt: status, kind, generation id, cost. */
+  /** Each attempt: status, kind, generation id, cost; a resumed job's billed earlier attempts come first (they were paid for). */
   attempt_log: Attempt[];
   /** The kept attempt's generation id (the key for /generation); null when none. */
   generation_id: string | null;
