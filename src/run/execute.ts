@@ -11,6 +11,7 @@ import { AgentLabError, EXIT } from '../errors.js';
 import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
+import type { SocketStock } from '../provider/preconnect.js';
 import { proxyFromEnv } from '../provider/proxy.js';
 import { openJournal } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
@@ -27,7 +28,8 @@ export interface Executed {
   skipped: Job[];
 }
 
-export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Promise<Executed> {
+/** `sockets`: chat connections opened ahead (connections.ts); the client takes them first and closes the rest. */
+export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, sockets: SocketStock | null = null): Promise<Executed> {
   const { settings, logger, budget, catalog } = plan;
   const { outDir } = plan.paths;
   const { todo, runId } = opened;
@@ -39,6 +41,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     timeouts: settings.timeouts,
     maxResponseBytes: settings.max_response_bytes,
     proxy: plan.endpoint.simulated ? null : proxyFromEnv(env.env),
+    sockets,
     now: env.now,
     logger,
   });

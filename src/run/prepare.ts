@@ -66,6 +66,8 @@ export interface PrepareMode {
   simulatorUrl: string | null;
   /** A plan: needs no key and no budget, and cannot go without prices. */
   dryRun?: boolean;
+  /** Told the endpoint as soon as it is known, before /models is fetched: the run opens its connections then. */
+  onEndpoint?: (endpoint: Endpoint, settings: Settings, jobs: number) => void;
 }
 
 export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMode): Promise<RunPlan> {
@@ -90,6 +92,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   }
   const after = planAfterRun(options, env.cwd, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
+  mode.onEndpoint?.(endpoint, settings, jobs.length);
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
