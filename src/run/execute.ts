@@ -26,6 +26,8 @@ export interface Executed {
   outcome: RunnerOutcome;
   /** Jobs the cost cap kept back (recorded as skipped rows). */
   skipped: Job[];
+  /** The journal started empty: finalize can read it in one pass (finalRows' `fresh`). */
+  fresh: boolean;
 }
 
 /** `sockets`: chat connections opened ahead (connections.ts); the client takes them first and closes the rest. */
@@ -99,7 +101,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
     const dir = relative(env.cwd, outDir) || '.';
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
-  return { outcome, skipped };
+  return { outcome, skipped, fresh: journal.fresh };
 }
 
 function attribution(settings: Settings): Record<string, string> {

@@ -42,7 +42,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite) },
+    { checksFor: (row) => checksByTask.get(row.task_id), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);

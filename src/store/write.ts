@@ -12,7 +12,7 @@ import type { CheckSpec } from '../types/job.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
-import { COSTS_FILE, finalRows, RESULTS_FILE } from './journal.js';
+import { COSTS_FILE, finalRows, RESULTS_FILE, type FinalRowsOptions } from './journal.js';
 
 export const CSV_FILE = 'results.csv';
 export const SUMMARY_FILE = 'summary.json';
@@ -65,7 +65,7 @@ export interface FinalizeMeta extends RunHeader {
   estimate?: EstimateSummary;
 }
 
-export interface FinalizeOptions extends AggregatorOptions {
+export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }
@@ -84,7 +84,7 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   const csvFile = createWriteStream(csvTemp, { highWaterMark: 1 << 20 });
   const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
   csv.pipe(csvFile);
-  for await (const journalRow of finalRows(dir)) {
+  for await (const journalRow of finalRows(dir, { fresh: opts.fresh })) {
     // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
     const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
     aggregator.add(row);
