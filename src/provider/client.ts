@@ -15,6 +15,7 @@ import { preciseConnector } from './connector.js';
 import type { SocketStock } from './preconnect.js';
 import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
 import { lookupGeneration } from './lookup.js';
+import { onAbort } from './on-abort.js';
 import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
 import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
@@ -125,8 +126,7 @@ export function createClient(options: ClientOptions): Client {
     const cap = responseCap(request.params, options.maxResponseBytes ?? null);
 
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = signal ? onAbort(signal, () => controller.abort(signal.reason)) : null;
     let timedOut: string | null = null;
     const fire = (what: string) => () => {
       timedOut = what;
@@ -245,7 +245,7 @@ export function createClient(options: ClientOptions): Client {
       clearTimeout(total);
       clearTimeout(ttft);
       if (idle) clearTimeout(idle);
-      signal?.removeEventListener('abort', onAbort);
+      forget?.();
     }
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { GenerationStats } from './wire.js';
 import type { Client } from './client.js';
 import { invalidRecord, parseGenerationBody } from './generation-parse.js';
+import { onAbort } from './on-abort.js';
 import { sleep } from './sleep.js';
 
 export interface GenerationPolicy {
@@ -39,8 +40,7 @@ export async function fetchGeneration(
     // signal retains its dependents on Node 20.
     const tryCap = new AbortController();
     const timer = setTimeout(() => tryCap.abort(new Error('max_wait_ms reached')), Math.max(deadline - opts.now(), LAST_TRY_MS));
-    const onAbort = () => tryCap.abort(opts.signal?.reason);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = opts.signal ? onAbort(opts.signal, () => tryCap.abort(opts.signal?.reason)) : null;
     try {
       const { status, body } = await client.generation(id, tryCap.signal);
       if (status === 200) {
@@ -65,7 +65,7 @@ export async function fetchGeneration(
       opts.logger.debug(`/generation ${id}: ${(error as Error).message} on try ${attempt}`);
     } finally {
       clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      forget?.();
     }
     wait = Math.min(Math.max(wait * 2, 500), 15_000);
   }
