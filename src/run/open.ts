@@ -65,8 +65,9 @@ export async function openRun(plan: RunPlan, previous: RunInfo | null, env: Env)
   const todo = journal ? jobs.filter((job) => !alreadyDone(journal, job.job_id, retryErrors)) : jobs;
   // On resume the cap covers the whole run folder: what earlier invocations spent counts too.
   if (budget && journal) budget.charge(await spentIn(outDir));
-  const rerun = new Set(todo.map((job) => job.job_id));
-  const recoverCosts = journal && settings.generation.enabled ? await pendingCostRows(outDir, (id) => rerun.has(id)) : [];
+  // Only a resume has costs to recover; a new run builds no set of its job ids.
+  const rerun = journal && settings.generation.enabled ? new Set(todo.map((job) => job.job_id)) : null;
+  const recoverCosts = rerun ? await pendingCostRows(outDir, (id) => rerun.has(id)) : [];
   if (journal?.torn) logger.warn(`${journal.torn} torn line(s) in results.jsonl were ignored (an earlier run was killed mid-write).`);
 
   const runId = previous?.run_id ?? `${stamp(env.date())}-${randomBytes(3).toString('hex')}`;
