@@ -12,7 +12,8 @@ export function applyGeneration(row: JobResult, found: Map<string, GenerationSta
   const kept = row.generation_id ? (found.get(row.generation_id) ?? null) : null;
   const withIds = attempt_log.filter((a) => a.generation_id !== null);
   const allKnown = withIds.every((a) => a.cost_usd !== null);
-  const spent = withIds.length && allKnown ? sum(withIds.map((a) => a.cost_usd as number)) : null;
+  // One attempt (nearly every job) is its own sum: no decimal arithmetic for it.
+  const spent = !withIds.length || !allKnown ? null : withIds.length === 1 ? withIds[0]!.cost_usd : sum(withIds.map((a) => a.cost_usd as number));
   return {
     ...row,
     attempt_log,
