@@ -1,13 +1,14 @@
 // `npm run bench`: the real CLI against the built-in simulator, each in its own process, one
-// scenario at a time. Prints a table of figures against the targets of issue 6 and writes
-// bench/results.json. Method and figures: docs/performance.md.
+// scenario at a time, on a cold simulator and on a warm one. Prints a table of figures against
+// the targets of issues 6 and 16 and writes bench/results.json. Method and figures:
+// docs/performance.md.
 //   node bench/run.mjs                     every scenario
 //   node bench/run.mjs overhead startup    only these
 //   BENCH_CPU_PROF=/tmp/prof node bench/run.mjs overhead   also write CPU profiles of agent-lab
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { bytesPerJob, idealMs, mean, percentile, timingErrors } from './math.mjs';
-import { bareNode, epoch, RESULTS, ROOT, spawnMeasured, suiteScenario } from './processes.mjs';
+import { bareNode, epoch, promptfooScenario, RESULTS, ROOT, spawnMeasured, suiteScenario } from './processes.mjs';
 import { SCENARIOS, TARGETS, check } from './scenarios.mjs';
 import { datasetScenario } from './dataset.mjs';
 
@@ -41,8 +42,8 @@ function serverTiming(log) {
 const scenarios = {
   dataset: datasetScenario,
 
-  async overhead(s) {
-    const { run, log } = await suiteScenario(s);
+  async overhead(s, mode) {
+    const { run, log } = await suiteScenario(s, mode);
     const f = runFigures(s, run);
     const t = serverTiming(log);
     // Where the wall time went: up to the last stream's end, then costs and final writes.
@@ -57,8 +58,17 @@ const scenarios = {
     };
   },
 
-  async efficiency(s) {
-    const { run, log } = await suiteScenario(s);
+  async promptfoo(s, mode, done) {
+    const measured = await promptfooScenario(s, mode);
+    // Every job answered, or its wall is not the same work's: unknown rather than flattering.
+    const wall = measured ? (measured.ok === s.jobs ? measured.wallMs : null) : s.quotedWallMs;
+    // Our busy time for the same jobs on a simulator in the same state: spawn → last stream byte.
+    const ours = done.overhead?.[mode]?.to_last_stream_ms ?? null;
+    return { measured: measured !== null, ...measured, wall_ms: wall, our_busy_ms: ours, ratio: wall && ours ? wall / ours : null };
+  },
+
+  async efficiency(s, mode) {
+    const { run, log } = await suiteScenario(s, mode);
     const f = runFigures(s, run);
     const t = serverTiming(log);
     const ideal = t.mean_ms_per_request === null ? null : idealMs(s.jobs, s.concurrency, t.mean_ms_per_request);
@@ -82,15 +92,15 @@ const scenarios = {
     };
   },
 
-  async memory(s) {
-    const small = await suiteScenario({ ...s, jobs: s.smallJobs });
-    const large = await suiteScenario(s);
-    const a = runFigures({ ...s, jobs: s.smallJobs }, small.run);
+  async memory(s, mode) {
+    // The slope needs the small run once; the warm pass repeats the 100,000 alone.
+    const small = mode === 'cold' ? await suiteScenario({ ...s, jobs: s.smallJobs }, mode) : null;
+    const large = await suiteScenario(s, mode);
     const b = runFigures(s, large.run);
     return {
-      small: a,
+      small: small ? runFigures({ ...s, jobs: s.smallJobs }, small.run) : undefined,
       large: b,
-      bytes_per_job: bytesPerJob({ jobs: s.smallJobs, maxRssKiB: small.run.maxRssKiB }, { jobs: s.jobs, maxRssKiB: large.run.maxRssKiB }),
+      bytes_per_job: small ? bytesPerJob({ jobs: s.smallJobs, maxRssKiB: small.run.maxRssKiB }, { jobs: s.jobs, maxRssKiB: large.run.maxRssKiB }) : null,
       stderr: tail(large.run.stderr),
     };
   },
@@ -114,8 +124,8 @@ const scenarios = {
     return out;
   },
 
-  async scale(s) {
-    const { run, log } = await suiteScenario(s);
+  async scale(s, mode) {
+    const { run, log } = await suiteScenario(s, mode);
     const f = runFigures(s, run);
     const t = serverTiming(log);
     const ideal = t.mean_ms_per_request === null ? null : idealMs(s.jobs, s.concurrency, t.mean_ms_per_request);
@@ -161,24 +171,34 @@ async function main() {
     date: new Date().toISOString(),
   };
   process.stderr.write(`agent-lab bench: ${machine.nproc} × ${machine.cpu}, node ${machine.node}, load ${machine.loadavg_at_start.map((l) => l.toFixed(2)).join(' ')}\n`);
+  // results[name] is the scenario's figures, or { cold, warm } for a scenario with modes.
   const results = {};
   for (const s of SCENARIOS) {
     if (wanted.length && !wanted.includes(s.name)) continue;
-    process.stderr.write(`· ${s.name}: ${s.describe}\n`);
-    const t0 = epoch();
-    try {
-      results[s.name] = await scenarios[s.name](s);
-    } catch (error) {
-      results[s.name] = { error: String(error?.stack ?? error) };
+    for (const mode of s.modes ?? [null]) {
+      process.stderr.write(`· ${s.name}${mode ? ` (${mode})` : ''}: ${s.describe} · load ${loadavg()[0].toFixed(2)}\n`);
+      const t0 = epoch();
+      let figures;
+      try {
+        figures = await scenarios[s.name](s, mode, results);
+      } catch (error) {
+        figures = { error: String(error?.stack ?? error) };
+      }
+      if (mode) (results[s.name] ??= {})[mode] = figures;
+      else results[s.name] = figures;
+      process.stderr.write(`  done in ${((epoch() - t0) / 1000).toFixed(1)} s\n`);
     }
-    process.stderr.write(`  done in ${((epoch() - t0) / 1000).toFixed(1)} s\n`);
   }
   machine.loadavg_at_end = loadavg();
-  const checks = TARGETS.filter((t) => results[t.scenario]).map((t) => check(t, results[t.scenario]));
+  const modesOf = (name) => SCENARIOS.find((s) => s.name === name).modes;
+  const checks = TARGETS.filter((t) => results[t.scenario]).map((t) =>
+    modesOf(t.scenario) ? Object.fromEntries(modesOf(t.scenario).map((m) => [m, check(t, results[t.scenario][m] ?? {})])) : { only: check(t, results[t.scenario]) },
+  );
   await writeFile(RESULTS, `${JSON.stringify({ machine, scenarios: Object.fromEntries(SCENARIOS.map((s) => [s.name, settingsOf(s)])), results, checks }, null, 2)}\n`);
   process.stdout.write(table(checks));
-  process.stdout.write(`\n${checks.filter((c) => c.pass === false).length} of ${checks.length} targets missed · bench/results.json\n`);
-  for (const [name, r] of Object.entries(results)) if (r.error) process.stdout.write(`${name} failed: ${r.error}\n`);
+  const judged = checks.flatMap((c) => Object.values(c));
+  process.stdout.write(`\n${judged.filter((c) => c.pass === false).length} of ${judged.filter((c) => c.pass !== undefined).length} bounded figures missed (cold and warm counted apart) · load ${machine.loadavg_at_start[0].toFixed(2)} → ${machine.loadavg_at_end[0].toFixed(2)} · bench/results.json\n`);
+  for (const [name, r] of Object.entries(results)) for (const x of r.error ? [r] : Object.values(r)) if (x?.error) process.stdout.write(`${name} failed: ${x.error}\n`);
 }
 
 function settingsOf(s) {
@@ -186,11 +206,18 @@ function settingsOf(s) {
   return rest;
 }
 
+/** One line a figure: its cold value (or its only one), its warm value, the bound, the verdicts. */
 function table(checks) {
-  const head = ['scenario', 'figure', 'value', 'target', ''];
-  const body = checks.map((c) => [c.scenario, c.figure, `${fmt(c.value, c.digits)}${c.unit ? ` ${c.unit}` : ''}`, c.target, c.pass === undefined ? '' : c.pass === null ? '?' : c.pass ? 'ok' : 'MISS']);
+  const head = ['scenario', 'figure', 'cold', 'warm', 'target', ''];
+  const value = (c) => (c ? `${fmt(c.value, c.digits)}${c.unit && typeof c.value === 'number' ? ` ${c.unit}` : ''}` : '');
+  const verdict = (c) => (!c || c.pass === undefined ? '' : c.pass === null ? '?' : c.pass ? 'ok' : 'MISS');
+  const body = checks.map(({ cold, warm, only }) => {
+    const first = cold ?? only;
+    const verdicts = [verdict(first), verdict(warm)].filter(Boolean);
+    return [first.scenario, first.figure, value(first), value(warm), first.target, verdicts.length === 2 && verdicts[0] === verdicts[1] ? verdicts[0] : verdicts.join(' / ')];
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r) => r.map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r) => r.map((cell, i) => (i === 2 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 

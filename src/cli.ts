@@ -2,10 +2,15 @@
 // The command line: commander → command → exit code. The only file that reads process.argv or
 // sets process.exitCode. Each command is a file in cli/ that imports its feature lazily, so
 // `--version` and `--help` start instantly.
+import * as module from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EXIT, isAgentLabError } from './errors.js';
 import { redactor } from './redact.js';
 import { VERSION } from './version.js';
+
+// Node 22.1+ keeps compiled code between runs (the command's chunk is loaded below, after this);
+// Node 20 has no such cache, and this is a no-op there.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const program = new Command('agent-lab')
   .description('Benchmark LLMs through OpenRouter or any OpenAI-compatible endpoint: TTFT, latency, tokens/s, native tokens and cost.')

@@ -13,7 +13,8 @@ export function applyGeneration(row: JobResult, found: Map<string, GenerationSta
   const withIds = attempt_log.filter((a) => a.generation_id !== null);
   // An attempt cut off before it was named may be billed too: with one, the sum is not the whole.
   const allKnown = withIds.every((a) => a.cost_usd !== null) && !attempt_log.some((a) => a.unidentified);
-  const spent = withIds.length && allKnown ? sum(withIds.map((a) => a.cost_usd as number)) : null;
+  // One attempt (nearly every job) is its own sum: no decimal arithmetic for it.
+  const spent = !withIds.length || !allKnown ? null : withIds.length === 1 ? withIds[0]!.cost_usd : sum(withIds.map((a) => a.cost_usd as number));
   return {
     ...row,
     attempt_log,

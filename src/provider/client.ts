@@ -12,9 +12,11 @@ import type { StreamResult } from './wire.js';
 import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';
 import { kindForStatus } from './error-body.js';
 import { preciseConnector } from './connector.js';
+import type { SocketStock } from './preconnect.js';
 import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
 import { createJsonReader, notAWholeAnswer, notWholeType, wholeFailure } from './json-body.js';
 import { lookupGeneration } from './lookup.js';
+import { onAbort } from './on-abort.js';
 import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
 import { chatBody, type ChatRequest } from './request.js';
 import { send, type SendState } from './send.js';
@@ -41,6 +43,8 @@ export interface ClientOptions {
   maxResponseBytes?: number | null;
   /** From HTTP(S)_PROXY / NO_PROXY; null or absent sends direct. */
   proxy?: ProxySettings | null;
+  /** Chat connections opened ahead of the first request (preconnect.ts), taken before new ones. */
+  sockets?: SocketStock | null;
   now: () => number;
   logger: Logger;
 }
@@ -91,9 +95,9 @@ export function createClient(options: ClientOptions): Client {
   // (and streams behind them), which delayed jobs and showed up as latency. As many as the chat
   // pool, because a server shares its time per connection: with fewer, lookups fell behind
   // short jobs and the backlog (a row each) grew with the run (bench: 9 KB per job at 100k).
-  const dispatcher = (connections: number): Dispatcher =>
-    options.proxy ? proxyAgent(options.proxy, { ...poolOptions, connections }) : new Pool(base.origin, { ...poolOptions, connections });
-  const pool = dispatcher(Math.max(1, options.connections));
+  const dispatcher = (connections: number, connect = poolOptions.connect): Dispatcher =>
+    options.proxy ? proxyAgent(options.proxy, { ...poolOptions, connections }) : new Pool(base.origin, { ...poolOptions, connect, connections });
+  const pool = dispatcher(Math.max(1, options.connections), options.sockets?.connector);
   const lookupPool = dispatcher(Math.max(4, options.connections));
   const path = (rel: string) => `${base.pathname}${rel}`;
   const baseHeaders: Record<string, string> = { ...options.headers };
@@ -113,8 +117,7 @@ export function createClient(options: ClientOptions): Client {
     const cap = responseCap(request.params, options.maxResponseBytes ?? null);
 
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = signal ? onAbort(signal, () => controller.abort(signal.reason)) : null;
     let timedOut: string | null = null;
     const fire = (what: string) => () => {
       timedOut = what;
@@ -247,12 +250,19 @@ export function createClient(options: ClientOptions): Client {
       clearTimeout(total);
       clearTimeout(ttft);
       if (idle) clearTimeout(idle);
-      signal?.removeEventListener('abort', onAbort);
+      forget?.();
     }
   }
 
   const generation = (id: string, signal?: AbortSignal) =>
     lookupGeneration(lookupPool, { origin: base.origin, path: `${path('generation')}?id=${encodeURIComponent(id)}`, headers: baseHeaders, timeouts, signal });
 
-  return { chat, generation, close: async () => void (await Promise.all([pool.close(), lookupPool.close()])) };
+  return {
+    chat,
+    generation,
+    close: async () => {
+      options.sockets?.close();
+      await Promise.all([pool.close(), lookupPool.close()]);
+    },
+  };
 }

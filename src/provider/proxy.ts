@@ -1,9 +1,9 @@
 // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (lower-case first, as undici and curl read them) for every
 // request: chat, /generation and /models. undici's EnvHttpProxyAgent does the routing and the
-// NO_PROXY matching; it is loaded only when a proxy is set (it pulls in the proxy, SOCKS and
-// agent code: start-up time for every run that has no proxy, see undici.ts).
-import { createRequire } from 'node:module';
+// NO_PROXY matching. Imported like the rest of undici (undici.ts), so the CLI bundle holds one
+// copy of undici: a second one, loaded from node_modules, would throw errors of its own classes.
 import type * as Undici from 'undici';
+import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import { ConfigError } from '../errors.js';
 
 export interface ProxySettings {
@@ -73,8 +73,7 @@ type AgentOptions = ConstructorParameters<typeof Undici.Agent>[0];
 
 /** A dispatcher that sends each request through the proxy its origin calls for (or direct). */
 export function proxyAgent(proxy: ProxySettings, options: AgentOptions = {}): Undici.Dispatcher {
-  const require = createRequire(import.meta.url);
-  const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
+  const EnvHttpProxyAgent = EnvHttpProxyAgentClass as typeof Undici.EnvHttpProxyAgent;
   // Explicit values, so undici reads nothing from process.env behind the injected environment:
   // '' means "none" to it, where undefined would fall back to the process's own variables.
   // proxyTunnel false: an http:// endpoint is fetched with an absolute URI, as curl does; most

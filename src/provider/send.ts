@@ -17,6 +17,8 @@ export interface SendHooks {
   onHeaders?: (status: number, headers: Record<string, string | string[]>) => BodyMode;
   /** A chunk of a body taken as `stream`, with the monotonic time it arrived. */
   onChunk: (chunk: Buffer, at: number) => void;
+  /** Bytes of a text body kept (default TEXT_LIMIT). */
+  textLimit?: number;
   /** The request is on the socket: the moment the first-token clock starts. */
   onSent?: () => void;
   /** Aborts the exchange; the promise rejects with the signal's reason. */
@@ -93,7 +95,7 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
           hooks.onChunk(chunk, now());
           return true;
         }
-        const room = TEXT_LIMIT - (state.bytes - chunk.length);
+        const room = (hooks.textLimit ?? TEXT_LIMIT) - (state.bytes - chunk.length);
         if (room >= chunk.length) {
           textParts.push(chunk);
           return true;

@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort.js';
+
 /** Resolves true after `ms`, or false at once when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
@@ -5,11 +7,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (value: boolean) => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      forget?.();
       resolve(value);
     };
-    const onAbort = () => done(false);
     const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = signal ? onAbort(signal, () => done(false)) : null;
   });
 }

@@ -1,21 +1,25 @@
 // The parts of undici agent-lab uses, loaded from undici's own files. Its index also loads fetch,
 // WebSocket, EventSource, the caches and the mocks: ~60 ms of CPU at every start that a run never
-// uses (bench startup, docs/performance.md). Types still come from the package. undici 7 has no
-// `exports` map, so these paths are public in practice; test/send-clock.test.ts and every client
-// test load them, so a move in a future undici fails the suite, not a user.
-import { createRequire } from 'node:module';
+// uses (bench startup, docs/performance.md). Types still come from the package (undici-lib.d.ts).
+// Plain imports, so the CLI bundle (scripts/bundle.mjs) takes these files in: resolving them at
+// run time cost ~120 ms of package.json reads. undici 7 has no `exports` map, so these paths are
+// public in practice; test/send-clock.test.ts and every client test load them, so a move in a
+// future undici fails the suite, not a user.
 import type * as Undici from 'undici';
-
-const require = createRequire(import.meta.url);
+import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
+import api from 'undici/lib/api/index.js';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
+import errorsModule from 'undici/lib/core/errors.js';
+import connectModule from 'undici/lib/core/connect.js';
+import globalModule from 'undici/lib/global.js';
 
 // What undici's index does first: request(), stream(), pipeline() … on every dispatcher.
-const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
-Object.assign(Dispatcher.prototype, require('undici/lib/api/index.js') as object);
+Object.assign((DispatcherClass as { prototype: object }).prototype, api);
 
-export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
-export const errors = require('undici/lib/core/errors.js') as typeof Undici.errors;
-export const buildConnector = require('undici/lib/core/connect.js') as typeof Undici.buildConnector;
-const { getGlobalDispatcher } = require('undici/lib/global.js') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
+export const Pool = PoolClass as typeof Undici.Pool;
+export const errors = errorsModule as typeof Undici.errors;
+export const buildConnector = connectModule as typeof Undici.buildConnector;
+const { getGlobalDispatcher } = globalModule as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
 
 /** `dispatcher` (or the global one) retrying as `options` say: undici's backoff, Retry-After included. Loaded on first use (metrics only). */
 export function retrying(dispatcher: Undici.Dispatcher | undefined, options: Undici.RetryHandler.RetryOptions): Undici.Dispatcher {

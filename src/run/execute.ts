@@ -12,6 +12,7 @@ import { AgentLabError, EXIT } from '../errors.js';
 import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
 import { createClient } from '../provider/client.js';
+import type { SocketStock } from '../provider/preconnect.js';
 import { proxyFromEnv } from '../provider/proxy.js';
 import { costKey, openJournal, RunFolderGone } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
@@ -28,9 +29,12 @@ export interface Executed {
   skipped: Set<string>;
   /** Jobs the response cache answered (nothing sent). */
   cached: ReadonlySet<string>;
+  /** The journal started empty: finalize can read it in one pass (finalRows' `fresh`). */
+  fresh: boolean;
 }
 
-export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Promise<Executed> {
+/** `sockets`: chat connections opened ahead (connections.ts); the client takes them first and closes the rest. */
+export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, sockets: SocketStock | null = null): Promise<Executed> {
   const { settings, logger, budget, catalog } = plan;
   const { outDir } = plan.paths;
   const { todo, runId } = opened;
@@ -42,6 +46,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     timeouts: settings.timeouts,
     maxResponseBytes: settings.max_response_bytes,
     proxy: plan.endpoint.simulated ? null : proxyFromEnv(env.env),
+    sockets,
     now: env.now,
     logger,
   });
@@ -133,7 +138,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env): Pr
     }
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
-  return { outcome, skipped, cached: cache?.hits ?? new Set() };
+  return { outcome, skipped, cached: cache?.hits ?? new Set(), fresh: journal.fresh };
 }
 
 function attribution(settings: Settings): Record<string, string> {

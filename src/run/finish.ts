@@ -46,7 +46,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite) },
+    { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);

@@ -4,8 +4,8 @@
 import type { Env } from '../env.js';
 import { lockRunDir } from '../store/lock.js';
 import { WARN } from '../warnings.js';
-import { executeRun } from './execute.js';
-import { finishRun } from './finish.js';
+import type { SocketStock } from '../provider/preconnect.js';
+import { openConnections } from './connections.js';
 import { claimRunDir, openRun } from './open.js';
 import type { RunOptions, RunReport } from './options.js';
 import { prepareRun } from './prepare.js';
@@ -16,18 +16,27 @@ export type { RunPlan } from './prepare.js';
 export { planSuite } from './plan.js';
 
 export async function runSuite(options: RunOptions, env: Env): Promise<RunReport> {
+  // Loaded while prepare waits on files and /models; the final stage (reports, HTML, CSV) only
+  // once the last stream has ended, so its loading never runs beside a timed request.
+  const executing = import('./execute.js');
   return withSimulator(options, async (simulatorUrl) => {
-    const plan = await prepareRun(options, env, { simulatorUrl });
-    if (plan.estimate) plan.logger.info(WARN.estimateLine(plan.estimate, plan.settings.max_cost));
-    const previous = await claimRunDir(plan, env);
-    // One process per run folder, from before its journal is read until the run is written.
-    const unlock = await lockRunDir(plan.paths.outDir);
+    let connections: SocketStock | null = null;
     try {
-      const opened = await openRun(plan, previous, env);
-      const executed = await executeRun(plan, opened, env);
-      return await finishRun(plan, opened, executed, env);
+      const plan = await prepareRun(options, env, { simulatorUrl, onEndpoint: (endpoint, settings, jobs) => void (connections = openConnections(endpoint, settings, jobs, env)) });
+      if (plan.estimate) plan.logger.info(WARN.estimateLine(plan.estimate, plan.settings.max_cost));
+      const previous = await claimRunDir(plan, env);
+      // One process per run folder, from before its journal is read until the run is written.
+      const unlock = await lockRunDir(plan.paths.outDir);
+      try {
+        const opened = await openRun(plan, previous, env);
+        const executed = await (await executing).executeRun(plan, opened, env, connections);
+        const { finishRun } = await import('./finish.js');
+        return await finishRun(plan, opened, executed, env);
+      } finally {
+        await unlock();
+      }
     } finally {
-      await unlock();
+      (connections as SocketStock | null)?.close();
     }
   });
 }

@@ -84,6 +84,8 @@ export interface PrepareMode {
   simulatorUrl: string | null;
   /** A plan: needs no key and no budget, and cannot go without prices. */
   dryRun?: boolean;
+  /** Told the endpoint as soon as it is known, before /models is fetched: the run opens its connections then. */
+  onEndpoint?: (endpoint: Endpoint, settings: Settings, jobs: number) => void;
 }
 
 export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMode): Promise<RunPlan> {
@@ -111,6 +113,10 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const sharding = resolveShard(options.shard, options.shardCount, env.env);
   const shard = sharding?.shard ?? null;
   const models = suite.models.map((m) => m.id).filter((id) => !filter.models?.length || filter.models.includes(id));
+  // The chat connections open now, while /models is fetched and every task read (run/connections.ts):
+  // as many as the run can use at once, which a suite without datasets already tells.
+  const plainJobs = suite.entries.every((entry) => !entry.dataset) ? suite.entries.length * models.length * suite.systemPrompts.length * suite.repeats : Infinity;
+  mode.onEndpoint?.(endpoint, settings, plainJobs);
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
   const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';

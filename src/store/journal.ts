@@ -1,10 +1,10 @@
 // The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
 // generations.jsonl gets its costs when /generation answers. Both are append-only during a
 // run; at the end they are folded into one compacted results.jsonl (one row per job).
-import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { Attempt, ErrorKind, JobResult } from '../types/result.js';
 import { withEarlierAttempts } from './carry.js';
-import { jsonlLines, openJsonlAt } from './jsonl.js';
+import { jsonlLines, openJsonlAt, type JsonlAt } from './jsonl.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const COSTS_FILE = 'generations.jsonl';
@@ -20,6 +20,8 @@ type CostRecord = Pick<JobResult, 'job_id' | 'started_at' | (typeof COST_FIELDS)
 export const costKey = (row: Pick<JobResult, 'job_id' | 'started_at'>): string => `${row.job_id}@${row.started_at}`;
 
 export interface Journal {
+  /** Both files were empty when the run opened them: one row per job, each cost after its row (finalRows' `fresh`). */
+  readonly fresh: boolean;
   row(row: JobResult): void;
   cost(row: JobResult): void;
   /** The first write that failed (a full disk, a folder removed under the run), or null. */
@@ -41,9 +43,11 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
   // A row is in the kernel before row() returns: a write queued in a stream for a few ms would be
   // lost to a kill -9, and a resume would pay for that job again. One small write per job is
   // ~10 µs; costs can wait in a stream (a lost one is only looked up again, never re-sent).
+  const fresh = isEmpty(`${dir}/${RESULTS_FILE}`) && isEmpty(`${dir}/${COSTS_FILE}`);
   const rows = syncAppender(`${dir}/${RESULTS_FILE}`, fail);
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
   return {
+    fresh,
     row: (row) => {
       if (failed) return;
       rows.write(`${JSON.stringify(row)}\n`);
@@ -100,8 +104,9 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
       if (fd === null) return;
       try {
         // A regular file takes the whole line at once; the loop is for the rare short write.
-        const bytes = Buffer.from(line);
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+        const written = writeSync(fd, line);
+        const bytes = written < line.length ? Buffer.from(line) : null;
+        if (bytes) for (let done = written; done < bytes.length; ) done += writeSync(fd, bytes, done);
       } catch (error) {
         onError(error as Error);
       }
@@ -118,6 +123,10 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
       fd = null;
     },
   };
+}
+
+function isEmpty(file: string): boolean {
+  return !existsSync(file) || statSync(file).size === 0;
 }
 
 function endsMidLine(file: string): boolean {
@@ -165,14 +174,24 @@ export async function scanJournal(dir: string): Promise<JournalState> {
   return state;
 }
 
+export interface FinalRowsOptions {
+  /**
+   * The journal was written from empty by one run (Journal.fresh): one row per job, and a cost
+   * record, if any, after its row. Then no index of the jobs is needed (below).
+   */
+  fresh?: boolean;
+}
+
 /**
  * The final rows: the last row per job, with its cost record folded in and the billed attempts of
  * the job's earlier rows carried (carry.ts). Streams the rows; of the cost records it keeps only
  * where each one starts in generations.jsonl (the last one per job wins) and reads a record back
  * when its row comes by. Holding the parsed records instead cost ~1 KB per job: 300 MB peak for
  * 100,000 jobs (bench memory scenario).
+ * A fresh journal needs neither index (freshRows).
  */
-export async function* finalRows(dir: string): AsyncGenerator<JobResult> {
+export async function* finalRows(dir: string, options: FinalRowsOptions = {}): AsyncGenerator<JobResult> {
+  if (options.fresh) return yield* freshRows(dir);
   const file = `${dir}/${RESULTS_FILE}`;
   // Where each job's last row starts (the only map per job), and where the rows it replaced do.
   const last = new Map<string, number>();
@@ -213,6 +232,45 @@ function earlierAttempts(file: string, offsets: number[], withCost: (row: JobRes
     rows.close();
   }
   return out;
+}
+
+/**
+ * A fresh journal's rows and costs, read side by side in one pass. Every row is final, and only a
+ * row still `pending` has a cost record, written after the row while later jobs kept finishing:
+ * the records read on the way to it belong to rows a little further on. Only those are held (as
+ * offsets), so memory follows the lookups in flight during the run, not the number of jobs.
+ */
+async function* freshRows(dir: string): AsyncGenerator<JobResult> {
+  const costs = jsonlLines<CostRecord>(`${dir}/${COSTS_FILE}`)[Symbol.asyncIterator]();
+  const ahead = new Map<string, number>();
+  let costsLeft = true;
+  let records: JsonlAt<CostRecord> | null = null;
+  try {
+    for await (const { value: row } of jsonlLines<JobResult>(`${dir}/${RESULTS_FILE}`)) {
+      if (row.cost_source !== 'pending') {
+        yield row;
+        continue;
+      }
+      const key = costKey(row);
+      let cost: CostRecord | null = null;
+      const offset = ahead.get(key);
+      if (offset !== undefined) {
+        ahead.delete(key);
+        records ??= openJsonlAt<CostRecord>(`${dir}/${COSTS_FILE}`);
+        cost = records.read(offset);
+      }
+      while (cost === null && costsLeft) {
+        const next = await costs.next();
+        if (next.done) costsLeft = false;
+        else if (costKey(next.value.value) === key) cost = next.value.value;
+        else ahead.set(costKey(next.value.value), next.value.offset);
+      }
+      yield cost ? { ...row, ...cost } : row;
+    }
+  } finally {
+    records?.close();
+    await costs.return?.(undefined);
+  }
 }
 
 /** The last cost record per `job_id@started_at`, read back on demand. A torn record leaves its job the cost it had. */

@@ -13,7 +13,7 @@ import type { CheckSpec } from '../types/job.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
-import { COSTS_FILE, finalRows, RESULTS_FILE } from './journal.js';
+import { COSTS_FILE, finalRows, RESULTS_FILE, type FinalRowsOptions } from './journal.js';
 import { cleanStaleTemps } from './temps.js';
 
 export const CSV_FILE = 'results.csv';
@@ -100,7 +100,7 @@ export interface FinalizeMeta extends RunHeader {
   estimate?: EstimateSummary;
 }
 
-export interface FinalizeOptions extends AggregatorOptions {
+export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }
@@ -124,7 +124,7 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   // Awaited below; a failure before then is seen through csv's drain, not as an unhandled rejection.
   csvDone.catch(() => {});
   try {
-    for await (const journalRow of finalRows(dir)) {
+    for await (const journalRow of finalRows(dir, { fresh: opts.fresh })) {
       // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
       const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
       aggregator.add(row);
