@@ -82,7 +82,8 @@ describe.runIf(process.platform === 'linux')('the run-folder lock', () => {
     const error = await lockRunDir(ws.dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toContain(`${ws.dir} is in use by another agent-lab (pid ${holder.pid}): process \`node\`, locked at 20`);
+    expect(message).toContain(`${ws.dir} is in use by another agent-lab (pid ${holder.pid}): process \`${process.execPath} --input-type=module -e`);
+    expect(message).toMatch(/…`, locked at 20\d\d-/);
     expect(message).toContain(`the lock is stale: delete ${lockFile()} and resume`);
   });
 

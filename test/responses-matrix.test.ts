@@ -36,6 +36,17 @@ describe('matrixBuilder', () => {
     expect(m.jobs).toBe(4);
   });
 
+  it('puts tasks in suite order by job_index even when a later task reached the server first', () => {
+    // At concurrency ≥ the matrix every job starts at once: send order is a race, job_index is not.
+    const m = build([
+      r({ job_id: '1', job_index: 2, task_id: 'colour', started_at: at(1) }),
+      r({ job_id: '2', job_index: 0, task_id: 'greet', started_at: at(2) }),
+      r({ job_id: '3', job_index: 3, task_id: 'colour', started_at: at(1) }),
+      r({ job_id: '4', job_index: 1, task_id: 'greet', started_at: at(3) }),
+    ]);
+    expect(m.tasks.map((t) => t.task_id)).toEqual(['greet', 'colour']);
+  });
+
   it('says where the columns disagree: status, verdict or answer, not whitespace or case', () => {
     const two = (a: Partial<ResponseRow>, b: Partial<ResponseRow>) =>
       build([r({ job_id: 'a', model: 'x', ...a }), r({ job_id: 'b', model: 'y', ...b })]).tasks[0]!.disagree;

@@ -110,6 +110,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
   return {
     run_id: runId,
     job_id: job.job_id,
+    job_index: job.index,
     task_id: job.task_id,
     model: job.model,
     model_label: job.model_label,

@@ -12,7 +12,7 @@ const DERIVED = {
 } as const;
 
 export const CSV_COLUMNS = [
-  'run_id', 'job_id', 'task_id', 'model', 'model_label', 'model_served', 'provider',
+  'run_id', 'job_id', 'job_index', 'task_id', 'model', 'model_label', 'model_served', 'provider',
   'system_prompt_id', 'system_prompt_sha256', 'repeat', 'status', 'error_kind', 'error_message',
   'http_status', 'attempts', 'generation_id', 'finish_reason', 'native_finish_reason', 'started_at',
   'queue_ms', 'ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps',

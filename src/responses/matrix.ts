@@ -1,6 +1,7 @@
 // Pure: results.jsonl rows → the response matrix (types/responses.ts). Rows are added one at a
 // time as they stream; only what a cell shows is kept, answers cut to a limit when a page must
-// hold them all. Tasks come in the order the run sent them, columns in summary.json's order.
+// hold them all. Tasks come in suite order (rows' job_index; send order for rows written before
+// it existed), columns in summary.json's order.
 import { createHash } from 'node:crypto';
 import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
 import type { GroupKey } from '../types/summary.js';
@@ -31,6 +32,8 @@ export interface MatrixBuilder {
 interface TaskAcc {
   task_id: string;
   vars: Record<string, unknown>;
+  /** The lowest job_index of its rows; null for rows that predate the field. */
+  index: number | null;
   first: string;
   seen: number;
   cells: Map<number, ResponseCell[]>;
@@ -41,6 +44,12 @@ interface TaskAcc {
 }
 
 const columnKey = (g: Pick<GroupKey, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
+
+/** By job_index; rows without one (older runs) by their earliest send, which follows suite order up to concurrency. */
+function suiteOrder(a: TaskAcc, b: TaskAcc): number {
+  if (a.index !== null && b.index !== null && a.index !== b.index) return a.index - b.index;
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : a.seen - b.seen;
+}
 
 export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
   const columns: ResponseColumn[] = [];
@@ -70,10 +79,11 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
       const col = see(row);
       let task = tasks.get(row.task_id);
       if (!task) {
-        task = { task_id: row.task_id, vars: row.vars ?? {}, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
+        task = { task_id: row.task_id, vars: row.vars ?? {}, index: row.job_index ?? null, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
         tasks.set(row.task_id, task);
       }
       if (row.started_at < task.first) task.first = row.started_at;
+      if (row.job_index != null && (task.index === null || row.job_index < task.index)) task.index = row.job_index;
       const cell = cellOf(text ? row : { ...row, output_text: '', reasoning_text: '' }, limit, cutText);
       let repeats = task.cells.get(col);
       if (!repeats) task.cells.set(col, (repeats = []));
@@ -86,8 +96,7 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
       jobs++;
     },
     finish() {
-      // The run sends tasks in suite order: the earliest send of each task gives that order back.
-      const ordered = [...tasks.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.seen - b.seen));
+      const ordered = [...tasks.values()].sort(suiteOrder);
       const out: ResponseTask[] = ordered.map((t) => ({
         task_id: t.task_id,
         vars: t.vars,

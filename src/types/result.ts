@@ -62,6 +62,8 @@ export interface JobResult {
   run_id: string;
   /** Stable hash of task, model, system prompt, params and repeat: joins rows across runs. */
   job_id: string;
+  /** Position in the suite's matrix (0-based: task by task, then model, system prompt, repeat); sorts rows back to suite order. */
+  job_index: number;
   /** The suite task's id. */
   task_id: string;
   /** Model slug as requested. */

@@ -5,6 +5,7 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
   return {
     run_id: 'run',
     job_id: 'job',
+    job_index: 0,
     task_id: 'task',
     model: 'm/model',
     model_label: 'm/model',
