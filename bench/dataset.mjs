@@ -37,9 +37,9 @@ export async function datasetScenario(s) {
   try {
     for (const [name, text] of Object.entries(files(s.rows, s.concurrency))) await writeFile(join(dir, name), text);
     const plan = await spawnMeasured(['plan', 'suite.yaml', '--base-url', server.url], { cwd: dir, timeoutMs: s.timeoutMs });
-    const run = await spawnMeasured(['run', 'suite.yaml', '--base-url', server.url, '--out', 'out', '--no-history'], { cwd: dir, timeoutMs: s.timeoutMs });
+    const run = await spawnMeasured(['run', 'suite.yaml', '--base-url', server.url, '--out', 'out', '--no-history', '--yes'], { cwd: dir, timeoutMs: s.timeoutMs });
     const runRows = rowsIn(join(dir, 'out/results.jsonl'));
-    const mock = await spawnMeasured(['run', 'suite.yaml', '--mock', '--out', 'mock', '--no-history'], { cwd: dir, timeoutMs: s.timeoutMs });
+    const mock = await spawnMeasured(['run', 'suite.yaml', '--mock', '--out', 'mock', '--no-history', '--yes'], { cwd: dir, timeoutMs: s.timeoutMs });
     return {
       rows: s.rows,
       plan: { ...figures(plan, s.rows), jobs_line: /^\d+ job\(s\)/m.exec(plan.stdout)?.[0] ?? null },

@@ -24,21 +24,26 @@ export const PAGE_TASKS = 10;
 
 /** The tasks' JSON in chunks (CHUNK_CHARS), in order; at least one chunk. */
 export function taskChunks(tasks: readonly ResponseTask[]): string[] {
-  const chunks: string[] = [];
+  return [...eachTaskChunk(tasks)];
+}
+
+/** taskChunks one at a time, so a caller can pack each and let its text go (a 100,000-job run's is tens of MB). */
+export function* eachTaskChunk(tasks: readonly ResponseTask[]): Generator<string> {
   let part: string[] = [];
   let size = 0;
+  let first = true;
   for (const task of tasks) {
     const json = JSON.stringify(task);
     part.push(json);
     size += json.length;
-    if (chunks.length ? size >= CHUNK_CHARS.rest : size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS) {
-      chunks.push(`[${part.join(',')}]`);
+    if (first ? size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS : size >= CHUNK_CHARS.rest) {
+      yield `[${part.join(',')}]`;
+      first = false;
       part = [];
       size = 0;
     }
   }
-  if (part.length || !chunks.length) chunks.push(`[${part.join(',')}]`);
-  return chunks;
+  if (part.length || first) yield `[${part.join(',')}]`;
 }
 
 /** Figures the rows can be sorted by: the cell field and its label. */
