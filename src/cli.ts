@@ -5,7 +5,7 @@
 import * as module from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EXIT, isAgentLabError } from './errors.js';
-import { redactor } from './redact.js';
+import { redactor } from './log.js';
 import { VERSION } from './version.js';
 
 // Node 22.1+ keeps compiled code between runs (the command's chunk is loaded below, after this);

@@ -1,8 +1,8 @@
-// Leveled logging to stderr. Every line passes through the one redaction (redact.ts), so a
-// secret that reaches a message by any path (an echoed header, an error from a library) is
-// never written.
+// Leveled logging to stderr, and the one redaction of secrets for every string that is written
+// or printed (gateways and proxies echo the request's headers in their error pages). Redaction is
+// applied where server text enters a row (provider/client) and to every log line; anything else
+// that is written is made from those.
 import type { Writer } from './env.js';
-import { redactor } from './redact.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,3 +27,36 @@ export function createLogger(out: Writer, level: LogLevel, secrets: (string | nu
 }
 
 export const silentLogger: Logger = createLogger({ write: () => {}, isTTY: false }, 'error');
+
+
+export type Redact = (text: string) => string;
+
+const MARK = '[REDACTED]';
+/** The value of a credential header, as `Name: value`, `"name":"value"`, `name=value` or escaped JSON. */
+const HEADER = /\b((?:proxy-)?authorization|x-api-key|api[-_]key)(\\?["']?\s*[:=]\s*\[?\s*\\?["']?)(?!REDACTED\])([^\s"'\\[\],;&}][^"'\\\r\n,;&}\]]*)/gi;
+/** An RFC 6750 bearer token anywhere in prose; 8+ characters, so "Bearer token missing" stays. */
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/-]{8,}=*/gi;
+/** `scheme://user:password@` (or `scheme://token@`) in a URL. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi;
+
+/** Replaces each given secret (8+ characters) and anything that looks like a credential. */
+export function redactor(secrets: readonly (string | null | undefined)[]): Redact {
+  const only = secretsOnly(secrets);
+  return (text) => only(text.replace(HEADER, `$1$2${MARK}`).replace(BEARER, `$1 ${MARK}`).replace(URL_CREDENTIALS, `$1${MARK}@`));
+}
+
+/**
+ * Only the given secrets, verbatim. For model output, where `Authorization: Bearer ${token}` in a
+ * code answer is the answer, not a leak, yet the key itself (an endpoint that echoes) is not.
+ */
+export function secretsOnly(secrets: readonly (string | null | undefined)[]): Redact {
+  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  if (list.length === 0) return (text) => text;
+  return (text) => {
+    for (const secret of list) if (text.includes(secret)) text = text.split(secret).join(MARK);
+    return text;
+  };
+}
+
+/** The patterns alone, for text that no known secret reaches (a URL from the config, a proxy). */
+export const redact: Redact = redactor([]);

@@ -2,7 +2,8 @@
 // memory flat in the number of jobs). It must give exactly what the indexed reading gives: every
 // row once, in journal order, each with its own cost record, whatever order the costs came in.
 import { afterEach, describe, expect, it } from 'vitest';
-import { finalRows, openJournal } from '../src/store/journal.js';
+import { openJournal } from '../src/store/journal.js';
+import { finalRows } from '../src/store/journal-read.js';
 import type { JobResult } from '../src/types/result.js';
 import { row } from './helpers/rows.js';
 import { workspace, type Workspace } from './helpers/workspace.js';

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redact, redactor } from '../src/redact.js';
+import { redact, redactor } from '../src/log.js';
 import { contentEvent, finishEvents, hostileServer, promptOf, type Hostile, type Seen } from './helpers/hostile.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 

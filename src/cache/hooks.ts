@@ -2,8 +2,7 @@
 // sent nowhere and reserved nothing), and an ok answer is stored once it is complete — with its
 // /generation cost when one is coming. A cache that fails is a warning and a miss, never a
 // crash and never a lost row: the cache only saves money, the results are the journal's.
-import type { Logger } from '../log.js';
-import { secretsOnly } from '../redact.js';
+import { secretsOnly, type Logger } from '../log.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { entryText, hitRow } from './entry.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { canonical } from '../config/matrix.js';
 import { chatBody } from '../provider/request.js';
-import { redact } from '../redact.js';
+import { redact } from '../log.js';
 import type { Job } from '../types/job.js';
 
 /** The simulator's port changes every run: its answers are keyed by this name instead. */

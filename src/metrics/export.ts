@@ -2,9 +2,8 @@
 // `agent-lab history --export` (the newest run of each suite in the history file).
 import type { Env } from '../env.js';
 import { EXIT, type ExitCode } from '../errors.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { readHistory, type HistoryEntry } from '../history/history.js';
-import type { Logger } from '../log.js';
 import { WARN } from '../warnings.js';
 import { suiteMetrics, type SuiteMetrics } from './families.js';
 import { renderPrometheus } from './prometheus.js';

@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 import { request } from '../provider/undici.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { parseModelsBody, type ModelInfo } from './list.js';
-import { redact as redactPatterns, redactor } from '../redact.js';
+import { redact as redactPatterns, redactor } from '../log.js';
 
 export interface FetchModelsOptions {
   /** API root, e.g. `https://openrouter.ai/api/v1`; `/models` is appended. */

@@ -1,12 +1,11 @@
 // The HTTP edge: one undici Pool per endpoint, sized to the concurrency (an EnvHttpProxyAgent
 // when a proxy is set). Sends one attempt, streamed or not (`stream: false`: one JSON body), and
 // turns whatever happens into an AttemptOutcome; it never throws for a failed request. Retries
-// are job.ts's business. Every message that leaves here is redacted (redact.ts): servers echo
+// are job.ts's business. Every message that leaves here is redacted (log.ts): servers echo
 // the request's headers.
 import { Pool, errors as undiciErrors } from './undici.js';
 import type { Dispatcher } from 'undici';
-import type { Logger } from '../log.js';
-import { redactor, secretsOnly } from '../redact.js';
+import { redactor, secretsOnly, type Logger } from '../log.js';
 import type { ErrorKind } from '../types/result.js';
 import type { StreamResult } from './wire.js';
 import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';

@@ -1,6 +1,6 @@
 // What a resumed run does with each job, decided from the journal of the earlier run(s).
 import type { ErrorKind } from '../types/result.js';
-import type { JournalState } from './journal.js';
+import type { JournalState } from './journal-read.js';
 
 /**
  * Failures that say nothing about the job itself: the run was stopped around it, or the request

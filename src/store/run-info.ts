@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
-import { redact } from '../redact.js';
+import { redact } from '../log.js';
 import { RUN_FILE, writeAtomic } from './write.js';
 import type { Coverage, ShardInfo } from '../ci/shard.js';
 import type { RunStatus } from '../types/summary.js';

@@ -13,7 +13,8 @@ import type { CheckSpec } from '../types/job.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
-import { COSTS_FILE, finalRows, RESULTS_FILE, type FinalRowsOptions } from './journal.js';
+import { COSTS_FILE, RESULTS_FILE } from './journal.js';
+import { finalRows, type FinalRowsOptions } from './journal-read.js';
 import { cleanStaleTemps } from './temps.js';
 
 export const CSV_FILE = 'results.csv';
