@@ -1,6 +1,5 @@
-// The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
-// generations.jsonl gets its costs when /generation answers. Both are append-only during a
-// run; at the end they are folded into one compacted results.jsonl (journal-read.ts).
+// The crash-safe journal: a row the moment a job ends, its costs when /generation answers; both
+// append-only, folded into one results.jsonl at the end (journal-read.ts).
 import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { JobResult } from '../types/result.js';
 
@@ -68,10 +67,7 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
   };
 }
 
-/**
- * Append to a journal file. After a kill -9 mid-write the file may end in half a line; the
- * first new row must start on a line of its own, or it would be glued to the torn one and lost.
- */
+/** After a kill -9 mid-write the file may end in half a line: the first new row starts a line of its own. */
 function appender(file: string, onError: (error: Error) => void): WriteStream {
   const torn = endsMidLine(file);
   const stream = createWriteStream(file, { flags: 'a' });
@@ -80,7 +76,6 @@ function appender(file: string, onError: (error: Error) => void): WriteStream {
   return stream;
 }
 
-/** The run folder was deleted under the run: results.jsonl has no name left. */
 export class RunFolderGone extends Error {
   constructor(readonly dir: string) {
     super(`the run folder ${dir} was deleted`);
@@ -101,7 +96,7 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
     write(line) {
       if (fd === null) return;
       try {
-        // A regular file takes the whole line at once; the loop is for the rare short write.
+        // The loop is for the rare short write.
         const written = writeSync(fd, line);
         const bytes = written < line.length ? Buffer.from(line) : null;
         if (bytes) for (let done = written; done < bytes.length; ) done += writeSync(fd, bytes, done);

@@ -106,11 +106,7 @@ export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }
 
-/**
- * Fold the journal into its final form: one results.jsonl row per job (costs merged) and
- * results.csv — streaming, so a 100k-job run stays flat in memory. Returns the summary, which
- * the caller writes once with writeSummary when its gates are in.
- */
+/** Journal → final results.jsonl and results.csv, streamed. The caller writes the summary once its gates are in. */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
   await cleanStaleTemps(dir);
   const aggregator = createAggregator(opts);
@@ -146,7 +142,6 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   }
   await rename(jsonlTemp, join(dir, RESULTS_FILE));
   await rename(csvTemp, join(dir, CSV_FILE));
-  // The costs are in results.jsonl now; the side journal has done its job.
   await rm(join(dir, COSTS_FILE), { force: true });
   return aggregator.finish(meta);
 }
