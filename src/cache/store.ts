@@ -1,6 +1,5 @@
-// The response cache on disk: one file per entry, `<dir>/<first 2 hex digits>/<key>.json`,
-// written atomically (atomic.ts) with owner-only permissions, since answers can be private.
-// Any number of runs may share a folder: the worst a race does is store one answer twice.
+// One file per entry, owner-only since answers can be private. Runs may share a folder: the worst a
+// race does is store one answer twice.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ const PRIVATE = { file: 0o600, dir: 0o700 };
 
 export const entryFile = (dir: string, key: string): string => join(dir, key.slice(0, 2), `${key}.json`);
 
-/** The entry under `key`: `entry`, a plain miss (null), or an unusable file (`problem`). */
+/** null: a plain miss. */
 export type Lookup = { entry: CacheEntry } | { problem: string; file: string } | null;
 
 export async function readCacheEntry(dir: string, key: string): Promise<Lookup> {
