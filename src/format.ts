@@ -14,7 +14,6 @@ export const usd = (value: number | null): string => (value === null ? '?' : `$$
 /** A rate (0–1) as a percentage with at most one decimal: `75%`, `66.7%`. */
 export const formatPercent = (rate: number): string => `${tenths(rate * 100)}%`;
 
-/** An interval of rates: `9.5%–90.5%`. */
 export const formatPercentRange = ([low, high]: readonly [number, number]): string => `${formatPercent(low)}–${formatPercent(high)}`;
 
 /** A change, signed, at most one decimal; one that rounds to nothing is `+0`, never `-0`. The caller adds the unit. */
@@ -23,8 +22,7 @@ export const formatSigned = (value: number): string => {
   return `${v >= 0 ? '+' : ''}${v}`;
 };
 
-/** Milliseconds, whole: `1235 ms`. */
 export const formatMs = (ms: number): string => `${Math.round(ms)} ms`;
 
-/** Rounded to one decimal, trailing zero dropped, and no negative zero. */
+/** `+ 0`: no negative zero. */
 const tenths = (value: number): number => Math.round(value * 10) / 10 + 0;
