@@ -1,5 +1,4 @@
-// The crash-safe journal: a row the moment a job ends, its costs when /generation answers; both
-// append-only, folded into one results.jsonl at the end (journal-read.ts).
+// The crash-safe journal: rows and costs appended, folded into one results.jsonl at the end (journal-read.ts).
 import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { JobResult } from '../types/result.js';
 
@@ -37,9 +36,8 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
     failed = error;
     onFailure?.(error);
   };
-  // A row is in the kernel before row() returns: a write queued in a stream for a few ms would be
-  // lost to a kill -9, and a resume would pay for that job again. One small write per job is
-  // ~10 µs; costs can wait in a stream (a lost one is only looked up again, never re-sent).
+  // A row is in the kernel before row() returns (~10 µs), or a kill -9 loses it and a resume pays
+  // again. Costs can wait in a stream: a lost one is only looked up again.
   const fresh = isEmpty(`${dir}/${RESULTS_FILE}`) && isEmpty(`${dir}/${COSTS_FILE}`);
   const rows = syncAppender(`${dir}/${RESULTS_FILE}`, fail);
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
@@ -82,7 +80,6 @@ export class RunFolderGone extends Error {
   }
 }
 
-/** The results journal: synchronous appends, so a finished job's row survives a kill of the process. */
 function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; unlinked(): boolean; close(): void } {
   let fd: number | null = null;
   try {
@@ -136,7 +133,6 @@ function endsMidLine(file: string): boolean {
   }
 }
 
-/** Resolves once the stream is flushed and closed, or at once if it already failed. */
 function end(stream: WriteStream): Promise<void> {
   if (stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {

@@ -21,7 +21,6 @@ export interface ReadJsonlOptions {
   onTorn?: (torn: TornLine) => void;
 }
 
-/** Every JSON object of the file with where it is; nothing when the file does not exist. */
 export async function* jsonlLines<T>(file: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlLine<T>> {
   if (!existsSync(file)) return;
   for await (const { text, line, offset, last } of rawLines(file)) {

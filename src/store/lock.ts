@@ -1,6 +1,5 @@
-// One process per run folder, or two would append to one journal and send jobs twice. A pid alone
-// cannot tell liveness (a kill -9'd run stays a zombie in a container without init; pids are reused
-// after a restart), so the lock also names start time, boot id and host. A stale lock is taken over.
+// One process per run folder, or jobs are sent twice. A pid alone cannot tell liveness (zombies without
+// an init, pids reused after a restart): the lock also names start time, boot id and host.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -23,7 +22,6 @@ export interface LockOwner {
 /** A lock file's content as read: older versions wrote the pid alone. */
 export type LockRecord = Pick<LockOwner, 'pid'> & Partial<LockOwner>;
 
-/** undefined when /proc cannot be read (no such pid, or no /proc at all). */
 type Stat = { state: string; startTime: number } | undefined;
 
 export interface Probe {
@@ -49,7 +47,6 @@ export async function lockRunDir(dir: string): Promise<() => Promise<void>> {
   throw new ConfigError(`Could not take the lock ${file}: another agent-lab keeps taking it.`);
 }
 
-/** Whether the process a lock names still runs. `probe` is this machine unless a test says otherwise. */
 export function isLive(owner: LockRecord, probe: Probe = systemProbe()): boolean {
   // Another machine, container or boot: the process cannot be seen from here, and after a reboot it is surely gone.
   if (owner.hostname !== undefined && owner.hostname !== probe.hostname) return false;

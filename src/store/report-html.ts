@@ -31,7 +31,6 @@ export const SAMPLE_LIMIT = 2000;
 export const GZIP_ABOVE = 512 * 1024;
 
 export interface RunReportOptions {
-  /** A run folder or its summary.json. */
   baseline?: string | null;
 }
 

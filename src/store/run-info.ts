@@ -8,7 +8,6 @@ import { RUN_FILE, writeAtomic } from './write.js';
 import type { Coverage, ShardInfo } from '../ci/shard.js';
 import type { RunStatus } from '../types/summary.js';
 
-/** `Options`: the command's replayable options, as the caller records them (run/options.ts). */
 export interface RunInfo<Options = unknown> {
   agent_lab_version: string;
   run_id: string;

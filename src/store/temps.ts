@@ -1,5 +1,4 @@
-// Temp files a killed process left (`*.tmp-PID`, `.write-test-PID`): removed only when their PID is
-// gone, since a live writer may be using them.
+// Temp files a killed process left (`*.tmp-PID`, `.write-test-PID`): removed only when their PID is gone.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pidAlive } from './lock.js';
