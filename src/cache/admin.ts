@@ -1,5 +1,4 @@
-// `cache info|clear` on disk. Only files the cache itself writes are touched, so a --cache-dir
-// pointed at the wrong folder loses nothing else.
+// `cache info|clear`. Only files the cache itself writes are touched: a wrong --cache-dir loses nothing else.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from './atomic.js';
@@ -25,7 +24,6 @@ export interface CacheInfo {
   bytes: number;
   oldest: string | null;
   newest: string | null;
-  /** Left by writers killed mid-write (never read). */
   temp_files: number;
 }
 

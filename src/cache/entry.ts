@@ -64,7 +64,6 @@ export function entryText(key: string, row: JobResult, meta: { base: string; sto
   return `${JSON.stringify(entry)}\n`;
 }
 
-/** The entry, or why it cannot be used (cut short, edited, another format, another key). */
 export function readEntry(text: string, key: string): { entry: CacheEntry } | { problem: string } {
   let json: unknown;
   try {

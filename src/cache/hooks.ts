@@ -1,5 +1,4 @@
-// The response cache during a run. A failing cache is a warning and a miss, never a crash or a lost
-// row: the cache only saves money, the results are the journal's.
+// The response cache during a run. A failing cache is a warning and a miss, never a crash or a lost row.
 import { secretsOnly, type Logger } from '../log.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';

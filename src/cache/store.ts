@@ -1,5 +1,4 @@
-// One file per entry, owner-only since answers can be private. Runs may share a folder: the worst a
-// race does is store one answer twice.
+// One file per entry, owner-only (answers can be private); runs sharing a folder at worst store one answer twice.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +10,6 @@ const PRIVATE = { file: 0o600, dir: 0o700 };
 
 export const entryFile = (dir: string, key: string): string => join(dir, key.slice(0, 2), `${key}.json`);
 
-/** null: a plain miss. */
 export type Lookup = { entry: CacheEntry } | { problem: string; file: string } | null;
 
 export async function readCacheEntry(dir: string, key: string): Promise<Lookup> {
@@ -33,7 +31,6 @@ export function writeCacheEntry(dir: string, key: string, text: string): Promise
   return writeFileAtomic(entryFile(dir, key), text, PRIVATE);
 }
 
-/** Before anything is sent: a cache folder that cannot be made or written is a usage error (exit 2). */
 export async function prepareCacheDir(dir: string, writes: boolean): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: PRIVATE.dir });
