@@ -1,5 +1,4 @@
-// --junit FILE, streamed: a testsuite's head precedes its cases, so rows are counted first, then read
-// back by offset suite by suite; one row is in memory at a time.
+// --junit FILE, streamed: a testsuite's head precedes its cases, so rows are counted, then read back by offset.
 import type { JobResult } from '../types/result.js';
 import type { GateResult, RunSummary } from '../types/summary.js';
 import { junitCase, junitClose, junitOpen, junitSuiteOpen, JUNIT_SUITE_CLOSE, type JunitSuite } from '../render/junit.js';

@@ -1,5 +1,4 @@
-// `agent-lab merge` inputs → run folders: folders, folders of them (CI artifacts) and globs the shell
-// left alone (quoted, Windows). --out and earlier merges found inside are skipped, so a merge can be rerun.
+// `merge` inputs → run folders (folders of them, unexpanded globs); --out and earlier merges are skipped, so a merge can be rerun.
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';

@@ -1,5 +1,4 @@
-// `agent-lab merge DIR... --out DIR`: shards as one run folder, through the same finalize as a run.
-// Different suites, a shard twice or a job twice refuse (exit 2); a gap is written, with exit 1.
+// `agent-lab merge`: shards as one run folder through a run's finalize; a clash refuses (exit 2), a gap exits 1.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -129,10 +128,7 @@ async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
   for (const dir of dirs) for await (const row of finalRows(dir)) yield `${JSON.stringify(row)}\n`;
 }
 
-/**
- * From the suite file if unchanged: a shard killed before finalize has only provisional verdicts
- * (`cost pending`), judged again here with its journal's costs. Otherwise rows keep their verdicts.
- */
+/** From an unchanged suite file: a shard killed before finalize has provisional verdicts (`cost pending`) to judge again. */
 async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
   if (!existsSync(info.suite.path)) return {};
   try {

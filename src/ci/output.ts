@@ -27,7 +27,6 @@ export interface CiFiles {
   outDir: string;
   summary: RunSummary;
   gates: readonly GateResult[];
-  /** Relative to cwd. */
   junit?: string;
   exitCode: number;
   note?: string;

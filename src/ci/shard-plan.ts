@@ -1,5 +1,4 @@
-// Pure: what `plan --shard` adds. Concurrency and the cap apply per shard: n shards on one key send
-// n × concurrency requests at once and may spend n × the cap.
+// Pure: what `plan --shard` adds. Concurrency and the cap apply per shard: n shards may spend n × the cap.
 import { formatTable, type Column } from '../render/format-table.js';
 import { usd } from '../format.js';
 import { shardLabel } from './shard.js';
@@ -14,7 +13,6 @@ export interface ShardShare {
 }
 
 export interface ShardPlan {
-  /** This machine's. */
   shard: string;
   from: string;
   /** Per shard. */

@@ -1,5 +1,4 @@
-// Pure: `--shard i/n`. Jobs are dealt round-robin in job_id (hash) order, not matrix order, which
-// would put each model on its own shard whenever the model count divides n.
+// Pure: `--shard i/n`, dealt round-robin in job_id order; matrix order could put each model on its own shard.
 import { ConfigError } from '../errors.js';
 import type { Job } from '../types/job.js';
 
@@ -29,12 +28,10 @@ export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
   return jobs.filter((job) => mine.has(job.job_id));
 }
 
-/** The ids (of the whole matrix, in any order) dealt to this shard. */
 export function shardIds(ids: readonly string[], shard: Shard): Set<string> {
   return new Set([...ids].sort().filter((_, position) => position % shard.count === shard.index - 1));
 }
 
-/** `2/4`, or null for an unsharded run. */
 export const shardLabel = (shard: Shard | null | undefined): string | null => (shard ? `${shard.index}/${shard.count}` : null);
 
 export interface MergePart {
@@ -52,9 +49,7 @@ export interface Coverage {
   missing_shards: string[];
   /** Ids a shard was given but has no row for (a shard that crashed part-way). */
   missing_job_ids: string[];
-  /** Jobs with a row in more than one folder. */
   overlaps: { job_id: string; dirs: string[] }[];
-  /** Inputs that cannot be merged at all. */
   problems: string[];
 }
 
