@@ -4,22 +4,15 @@ import { MAX_TIMER_MS } from '../config/schema.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 
-/**
- * V8's default growth let a 100,000-job run peak at 260 MB with ~60 MB live; 60 % growth costs ~9 %
- * more CPU and keeps the peak near what is live (bench memory scenario, docs/performance.md).
- */
+/** V8's default let a 100,000-job run peak at 260 MB, ~60 MB live; 60 % growth: ~9 % more CPU, peak near live (docs/performance.md). */
 export function batchHeap(): void {
   setFlagsFromString('--heap-growing-percent=60');
   capYoungGeneration();
 }
 
-/** Both semi-spaces; V8's default is 32 MB. */
 const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
 
-/**
- * --max-semi-space-size only works on node's command line, but the growth factor is read at each
- * growth. At 20,000 jobs: same CPU as 32 MB (a 4 MB cap costs 25 % more), 16 MB less RSS.
- */
+/** --max-semi-space-size works only on node's command line. At 20,000 jobs, a 16 MB cap: same CPU as 32 MB, 16 MB less RSS. */
 function capYoungGeneration(): void {
   const timer = setInterval(() => {
     const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');

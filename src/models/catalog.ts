@@ -10,7 +10,6 @@ import { findModelInfo } from './preflight.js';
 
 export interface Catalog {
   models: ModelInfo[];
-  /** For messages. */
   baseUrl: string;
   fromCache: boolean;
   fetchedAt: string;

@@ -14,7 +14,6 @@ import { filterModels, SORT_KEYS, sortModels, suggestModels, type ModelFilter, t
 import { renderModelDetail, renderModelsCsv, renderModelsJson, renderModelsTable } from './table.js';
 
 export interface ModelsCommandOptions {
-  /** Id or canonical slug: shown in detail. */
   id?: string;
   search?: string;
   free?: boolean;
@@ -26,7 +25,6 @@ export interface ModelsCommandOptions {
   json?: boolean;
   csv?: boolean;
   refresh?: boolean;
-  /** false: no disk cache (the simulator). */
   cache?: boolean;
   baseUrl: string;
   /** The simulator's port means nothing to a user. */

@@ -1,5 +1,4 @@
-// GET /models with a 5-minute disk cache per base URL: the listing is CDN-cached that long anyway
-// (wire reference §4), so it costs no freshness.
+// GET /models with a 5-minute disk cache per base URL: the CDN caches it that long anyway (wire reference §4).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../cache/atomic.js';
@@ -11,7 +10,6 @@ import { parseModelsBody, type ModelInfo } from './list.js';
 import { redact as redactPatterns, redactor } from '../log.js';
 
 export interface FetchModelsOptions {
-  /** API root, e.g. `https://openrouter.ai/api/v1`. */
   baseUrl: string;
   cacheDir: string;
   ttlMs?: number;

@@ -22,7 +22,6 @@ export interface ModelFlags {
 }
 
 export interface ModelInfo {
-  /** Routable slug, e.g. `openai/gpt-4.1-mini`. */
   id: string;
   /** Permanent dated slug; what the stream's `model` field reports. */
   canonical_slug: string | null;
@@ -72,7 +71,6 @@ const ModelEntry = z.looseObject({
   reasoning: z.looseObject({ mandatory: bool, default_enabled: bool, supported_efforts: strings, default_effort: str, supports_max_tokens: bool }).nullable().optional().catch(null),
 });
 
-/** Entries without a string `id` are skipped; anything else is tolerated. */
 export function parseModelsBody(json: unknown): ModelInfo[] {
   const data = typeof json === 'object' && json !== null ? (json as { data?: unknown }).data : undefined;
   if (!Array.isArray(data)) {

@@ -17,7 +17,6 @@ export interface PreflightProblem {
 export interface PreflightOptions {
   /** Unsupported params are errors (and the run sends provider.require_parameters: true). */
   strictParams?: boolean;
-  /** For messages. */
   baseUrl: string;
 }
 
@@ -35,7 +34,6 @@ export function preflight(jobs: Iterable<Job>, models: readonly ModelInfo[], opt
   return check.problems();
 }
 
-/** For a matrix that streams. */
 export function createPreflight(models: readonly ModelInfo[], opts: PreflightOptions): { add(job: Job): void; problems(): PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const seen = new Set<string>();
