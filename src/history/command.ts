@@ -14,7 +14,6 @@ export interface HistoryCommandOptions extends MetricsOptions {
   configPath?: string;
   suite?: string;
   model?: string;
-  /** e.g. 2026-11-01 or 2026-11-01T06:00Z. */
   since?: string;
   json?: boolean;
   html?: string;

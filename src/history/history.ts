@@ -1,5 +1,4 @@
-// One JSON line per finished run, so cron builds a trend without a database. The append is one
-// write to an O_APPEND file, so two runs ending at once cannot interleave their lines.
+// One line per finished run (a trend without a database); one O_APPEND write, so two runs cannot interleave.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonl } from '../store/jsonl.js';
@@ -23,7 +22,6 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   native_tokens_completion: number | null;
   /** Sum of known costs; null when none is known. */
   cost_usd: number | null;
-  /** Jobs whose cost was still unknown when the run ended. */
   cost_pending: number;
   // Added for the metrics export (src/metrics/): absent on lines written before, read as unknown.
   ttft_p90_ms?: number | null;
@@ -33,7 +31,6 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   latency_p99_ms?: number | null;
   output_tps_p50?: number | null;
   native_tokens_reasoning?: number | null;
-  /** Jobs per provider that answered them. */
   providers?: Record<string, number>;
   /** Answered from the response cache (cost 0, no timing). */
   cached?: number;
@@ -119,7 +116,6 @@ export async function readHistory(file: string): Promise<HistoryEntry[]> {
 
 export interface HistoryFilter {
   suite?: string;
-  /** A model slug or label. */
   model?: string;
   since?: Date;
 }

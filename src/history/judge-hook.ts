@@ -1,6 +1,5 @@
-// HOOK(judge): put `judge_score` and `judge_cost_usd` on GroupSummary (or change this function) and
-// the history line and metrics export (src/metrics/families.ts) carry them. Absent, no judge metric is
-// emitted: an absent judge is unknown, never a 0.
+// HOOK(judge): put `judge_score` and `judge_cost_usd` on GroupSummary and the history line and metrics
+// export (src/metrics/families.ts) carry them. Until then no judge metric: unknown, never a 0.
 import type { GroupSummary } from '../types/summary.js';
 
 export interface JudgeFigures {
@@ -10,7 +9,6 @@ export interface JudgeFigures {
   judge_cost_usd?: number | null;
 }
 
-/** Only the keys the group has. */
 export function judgeOfGroup(group: GroupSummary): JudgeFigures {
   const g = group as GroupSummary & JudgeFigures;
   return {

@@ -1,5 +1,4 @@
-// `agent-lab show DIR`. Each mode keeps only the rows it prints, so a 100,000-job run is read in one
-// pass without holding its answers.
+// `agent-lab show DIR`. Each mode keeps only the rows it prints: one pass, no answers held.
 import { relative, resolve } from 'node:path';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';

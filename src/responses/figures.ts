@@ -22,7 +22,6 @@ export type CheckMark = 'pass' | 'fail' | 'error';
 
 export const checkMark = (c: CheckView): CheckMark => c.verdict ?? (c.pass ? 'pass' : 'fail');
 
-/** `contains "x": not found · score 0.4 (threshold 0.7) · the answer names no city`. */
 export function checkText(c: CheckView): string {
   const parts = [`${c.name}: ${c.detail}`];
   if (c.score !== undefined && c.score !== null) parts.push(`score ${c.score}${c.threshold !== undefined && c.threshold !== null ? ` (threshold ${c.threshold})` : ''}`);
@@ -35,7 +34,6 @@ export const toolCallText = (t: ToolCallView): string => `${t.name}(${t.argument
 /** `2. gpt-4o-mini · terse`: columns are numbered from 1, as `show --diff A B` takes them. */
 export const columnTitle = (columns: readonly ResponseColumn[], c: number): string => `${c + 1}. ${columns[c]!.name}`;
 
-/** `topic=rivers, n=3`, long values cut. */
 export function varsText(vars: Record<string, unknown>): string {
   return Object.entries(vars)
     .map(([k, v]) => {

@@ -1,5 +1,4 @@
-// Pure: responses.md. Answers are fenced, so a model's Markdown or HTML cannot break the page;
-// pieces are yielded so a big run streams to disk.
+// Pure: responses.md, in pieces to stream. Answers are fenced, so a model's Markdown cannot break the page.
 import { fence } from '../render/response-md.js';
 import type { ResponseCell, ResponseMatrix } from '../types/responses.js';
 import { checkMark, checkText, columnTitle, figuresText, outcomeText, repeatText, toolCallText, varsText } from './figures.js';

@@ -1,5 +1,4 @@
-// Pure: streamed rows → the response matrix, keeping only what a cell shows. Tasks in suite order,
-// columns in summary.json's.
+// Pure: streamed rows → the response matrix; tasks in suite order, columns in summary.json's.
 import { createHash } from 'node:crypto';
 import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
 import type { GroupKey } from '../types/summary.js';
@@ -173,7 +172,6 @@ function disagree(outcomes: Map<number, Set<string>>): boolean {
   return signatures.size > 1;
 }
 
-/** Status, then verdict and answer (whitespace and case aside). */
 function outcomeKey(row: ResponseRow): string {
   if (row.status !== 'ok') return row.status;
   const answer = (row.output_text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();

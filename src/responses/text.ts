@@ -15,7 +15,6 @@ export const painter = (colour: boolean): Paint => (colour ? (style, text) => st
 const GLYPH = { pass: '✓', fail: '✗', error: '!' } as const;
 const COLOUR = { pass: 'green', fail: 'red', error: 'yellow' } as const;
 
-/** One character per repeat: ✓ pass, ✗ fail, · ok and unchecked, E error, S skipped. */
 function glyphs(repeats: readonly ResponseCell[]): string {
   if (!repeats.length) return '-';
   return repeats.map((c) => (c.status === 'error' ? 'E' : c.status === 'skipped' ? 'S' : c.passed === null ? '·' : c.passed ? '✓' : '✗')).join('');

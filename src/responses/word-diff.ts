@@ -16,7 +16,6 @@ export function wordDiff(before: string, after: string, timeoutMs = 2000): DiffP
   return changes.map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
 }
 
-/** git's plain word-diff markers, for output with no colour: `[-removed-]{+added+}`. */
 export function plainDiff(parts: readonly DiffPart[]): string {
   return parts.map((p) => (p.kind === 'added' ? `{+${p.text}+}` : p.kind === 'removed' ? `[-${p.text}-]` : p.text)).join('');
 }
