@@ -46,7 +46,6 @@ export class AgentLabError extends Error {
   }
 }
 
-/** Bad usage, config or suite: exit 2, nothing sent. */
 export class ConfigError extends AgentLabError {
   readonly issues: Issue[];
   constructor(message: string, issues: Issue[] = []) {

@@ -1,5 +1,4 @@
-// How numbers are written in every output (terminal, Markdown, HTML, messages): one spelling per
-// kind. Pure. Unknown values are the caller's to show (`-`, `?`): these take known numbers.
+// Pure: one spelling per kind of number in every output. Unknowns are the caller's to show (`-`, `?`).
 
 /** USD: 4 decimals from a cent up, 3 significant digits below (a per-job cost of 0.0000123 stays readable); `0` for zero. */
 export function formatUsd(value: number): string {
@@ -8,7 +7,6 @@ export function formatUsd(value: number): string {
   return value.toPrecision(3);
 }
 
-/** `$0.0123`; `?` when unknown. */
 export const usd = (value: number | null): string => (value === null ? '?' : `$${formatUsd(value)}`);
 
 /** A rate (0–1) as a percentage with at most one decimal: `75%`, `66.7%`. */

@@ -1,5 +1,4 @@
-// Leveled logging, and the one redaction of secrets (gateways echo request headers in error pages),
-// applied where server text enters a row (provider/client) and to every log line.
+// Logging, and the one redaction of secrets (gateways echo request headers): on server text entering a row, and every log line.
 import type { Writer } from './env.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;

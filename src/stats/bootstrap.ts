@@ -3,7 +3,6 @@
 import { quantile } from './aggregate.js';
 
 export interface BootstrapOptions {
-  /** Default 2000. */
   resamples?: number;
   seed?: number;
   /** Central coverage of the interval (default 0.95). */
