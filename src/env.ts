@@ -1,5 +1,4 @@
-// The world, injected. cli.ts builds the real one; tests build their own. Nothing below
-// cli.ts touches process.stdout, process.env or the wall clock directly.
+// The world, injected: nothing below cli.ts touches process.stdout, process.env or the wall clock.
 import { performance } from 'node:perf_hooks';
 
 export interface Writer {
@@ -48,7 +47,6 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-/** An Env that records what it writes: for tests and for embedding. */
 export function memoryEnv(overrides: Partial<Env> = {}): Env & { out: () => string; err: () => string } {
   let out = '';
   let err = '';

@@ -1,5 +1,4 @@
-// The closed set of errors that end a command, and the exit codes they map to.
-// Job failures are never thrown: they become rows (see types.ts JobResult).
+// The closed set of errors that end a command, and their exit codes. Job failures are rows, never thrown.
 
 export const EXIT = {
   /** Every job finished ok. */
@@ -19,7 +18,6 @@ export const EXIT = {
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** One problem found in an input file, with where it is. */
 export interface Issue {
   file: string;
   /** 1-based; null when the problem has no single place (e.g. an empty file). */
@@ -48,7 +46,6 @@ export class AgentLabError extends Error {
   }
 }
 
-/** Bad usage, config or suite: exit 2, nothing sent. */
 export class ConfigError extends AgentLabError {
   readonly issues: Issue[];
   constructor(message: string, issues: Issue[] = []) {

@@ -1,5 +1,4 @@
-// How numbers are written in every output (terminal, Markdown, HTML, messages): one spelling per
-// kind. Pure. Unknown values are the caller's to show (`-`, `?`): these take known numbers.
+// Pure: one spelling per kind of number in every output. Unknowns are the caller's to show (`-`, `?`).
 
 /** USD: 4 decimals from a cent up, 3 significant digits below (a per-job cost of 0.0000123 stays readable); `0` for zero. */
 export function formatUsd(value: number): string {
@@ -8,13 +7,11 @@ export function formatUsd(value: number): string {
   return value.toPrecision(3);
 }
 
-/** `$0.0123`; `?` when unknown. */
 export const usd = (value: number | null): string => (value === null ? '?' : `$${formatUsd(value)}`);
 
 /** A rate (0–1) as a percentage with at most one decimal: `75%`, `66.7%`. */
 export const formatPercent = (rate: number): string => `${tenths(rate * 100)}%`;
 
-/** An interval of rates: `9.5%–90.5%`. */
 export const formatPercentRange = ([low, high]: readonly [number, number]): string => `${formatPercent(low)}–${formatPercent(high)}`;
 
 /** A change, signed, at most one decimal; one that rounds to nothing is `+0`, never `-0`. The caller adds the unit. */
@@ -23,8 +20,7 @@ export const formatSigned = (value: number): string => {
   return `${v >= 0 ? '+' : ''}${v}`;
 };
 
-/** Milliseconds, whole: `1235 ms`. */
 export const formatMs = (ms: number): string => `${Math.round(ms)} ms`;
 
-/** Rounded to one decimal, trailing zero dropped, and no negative zero. */
+/** `+ 0`: no negative zero. */
 const tenths = (value: number): number => Math.round(value * 10) / 10 + 0;

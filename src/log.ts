@@ -1,7 +1,4 @@
-// Leveled logging to stderr, and the one redaction of secrets for every string that is written
-// or printed (gateways and proxies echo the request's headers in their error pages). Redaction is
-// applied where server text enters a row (provider/client) and to every log line; anything else
-// that is written is made from those.
+// Logging, and the one redaction of secrets (gateways echo request headers): on server text entering a row, and every log line.
 import type { Writer } from './env.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -45,10 +42,7 @@ export function redactor(secrets: readonly (string | null | undefined)[]): Redac
   return (text) => only(text.replace(HEADER, `$1$2${MARK}`).replace(BEARER, `$1 ${MARK}`).replace(URL_CREDENTIALS, `$1${MARK}@`));
 }
 
-/**
- * Only the given secrets, verbatim. For model output, where `Authorization: Bearer ${token}` in a
- * code answer is the answer, not a leak, yet the key itself (an endpoint that echoes) is not.
- */
+/** For model output: `Authorization: Bearer ${token}` in a code answer is the answer, not a leak; the key itself is. */
 export function secretsOnly(secrets: readonly (string | null | undefined)[]): Redact {
   const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
   if (list.length === 0) return (text) => text;

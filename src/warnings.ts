@@ -1,5 +1,4 @@
-// The one catalogue of warning (and preflight error) texts, so every message a user can see
-// before a run is worded once, here, with a hint that depends on the options in use.
+// The one catalogue of warning (and preflight error) texts, each with a hint for the options in use.
 
 import type { CostPlan } from './money/estimate.js';
 import { usd } from './format.js';

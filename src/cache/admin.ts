@@ -1,6 +1,4 @@
-// `agent-lab cache info|clear` on disk: what the response cache folder holds, and removing
-// entries by age. Only files the cache itself writes are ever touched (`<2 hex>/<64 hex>.json`
-// and their temp files), so a --cache-dir pointed at the wrong folder loses nothing else.
+// `cache info|clear`. Only files the cache itself writes are touched: a wrong --cache-dir loses nothing else.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from './atomic.js';
@@ -14,7 +12,7 @@ export const TEMP_GRACE_MS = 60 * 60 * 1000;
 export interface CacheFile {
   path: string;
   bytes: number;
-  /** When it was written, epoch ms (an entry is rewritten whole, so this is its age). */
+  /** An entry is rewritten whole, so this is its age. */
   mtime: number;
   temp: boolean;
 }
@@ -24,14 +22,11 @@ export interface CacheInfo {
   exists: boolean;
   entries: number;
   bytes: number;
-  /** ISO times of the oldest and newest entry; null when there is none. */
   oldest: string | null;
   newest: string | null;
-  /** Temp files left by writers that were killed mid-write (never read). */
   temp_files: number;
 }
 
-/** Every file the cache wrote under `dir` (none when the folder does not exist). */
 export async function cacheFiles(dir: string): Promise<CacheFile[] | null> {
   let shards: string[];
   try {
@@ -73,11 +68,10 @@ export async function cacheInfo(dir: string): Promise<CacheInfo> {
 export interface Cleared {
   removed: number;
   bytes: number;
-  /** Entries younger than --older-than, left alone. */
   kept: number;
 }
 
-/** Remove entries written before `now − olderThanMs` (all of them when null), and stale temp files. */
+/** `olderThanMs` null clears every entry; temp files go only after TEMP_GRACE_MS. */
 export async function clearCache(dir: string, olderThanMs: number | null, now: number): Promise<Cleared> {
   const out: Cleared = { removed: 0, bytes: 0, kept: 0 };
   for (const file of (await cacheFiles(dir)) ?? []) {

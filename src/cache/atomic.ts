@@ -1,6 +1,4 @@
-// A file replaced in one step: written beside itself under a name no other writer uses, then
-// renamed over. A reader (another process, the same one) sees the old file or the new one, never
-// half of either; a writer killed mid-way leaves only its temp file, which no reader opens.
+// A file replaced in one step (temp + rename): a reader sees the old file or the new one, never half.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';

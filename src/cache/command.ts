@@ -1,5 +1,4 @@
-// `agent-lab cache info` and `agent-lab cache clear [--older-than 7d]`: the response cache folder
-// (--cache-dir, else as `run --cache` finds it) as text or JSON.
+// `agent-lab cache info` and `agent-lab cache clear [--older-than 7d]`, as text or JSON.
 import type { Env } from '../env.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { cacheInfo, clearCache } from './admin.js';
@@ -8,7 +7,6 @@ import { responseCacheDir } from './dir.js';
 export interface CacheCommandOptions {
   cacheDir?: string;
   json?: boolean;
-  /** clear: only entries older than this, ms. */
   olderThanMs?: number;
 }
 

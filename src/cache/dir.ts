@@ -1,14 +1,9 @@
-// Where agent-lab keeps what outlives a run: the /models lists and the response cache. One
-// function decides it for both, from the injected environment only.
+// Where what outlives a run (the /models lists, the response cache) lives, from the injected env only.
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Env } from '../env.js';
 
-/**
- * $AGENT_LAB_CACHE_DIR, else $XDG_CACHE_HOME/agent-lab, else ~/.cache/agent-lab; with none of
- * them set (tests, embedding), the system temp folder, so nothing lands in a home the caller did
- * not name.
- */
+/** With no variable set (tests, embedding), the system temp folder: nothing lands in a home the caller did not name. */
 export function cacheRoot(env: Pick<Env, 'env'>): string {
   const e = env.env;
   if (e.AGENT_LAB_CACHE_DIR) return e.AGENT_LAB_CACHE_DIR;
@@ -17,7 +12,6 @@ export function cacheRoot(env: Pick<Env, 'env'>): string {
   return join(tmpdir(), 'agent-lab-cache');
 }
 
-/** The response cache's folder: --cache-dir (relative to cwd) as given, else `responses/` in the cache root. */
 export function responseCacheDir(env: Pick<Env, 'env' | 'cwd'>, given?: string): string {
   return given === undefined ? join(cacheRoot(env), 'responses') : resolve(env.cwd, given);
 }

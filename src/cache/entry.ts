@@ -1,6 +1,4 @@
-// Pure: one response-cache entry — a complete, successful answer with its /generation figures —
-// as text, read back (any entry that is not exactly this shape is unusable: a miss, never a
-// crash), and turned into the row of a job it answers.
+// Pure: a response-cache entry (an ok answer with its /generation figures). A malformed one is a miss, never a crash.
 import { z } from 'zod';
 import { toRow } from '../exec/job.js';
 import type { AttemptOutcome } from '../provider/client.js';
@@ -50,9 +48,8 @@ const EntrySchema = z.object({
   format: z.literal(ENTRY_FORMAT),
   version: z.literal(ENTRY_VERSION),
   key: z.string(),
-  /** ISO time the entry was written. */
   stored_at: z.string(),
-  /** The endpoint that answered (credentials redacted). */
+  /** Credentials redacted. */
   base_url: z.string(),
   model: z.string(),
   answer: AnswerSchema,
@@ -61,14 +58,12 @@ export type CacheEntry = z.infer<typeof EntrySchema>;
 
 const FIELDS = Object.keys(AnswerSchema.shape) as (keyof CachedAnswer)[];
 
-/** A finished ok row (its text and its cost in) as an entry's text. */
 export function entryText(key: string, row: JobResult, meta: { base: string; storedAt: string }): string {
   const answer = Object.fromEntries(FIELDS.map((field) => [field, row[field]]));
   const entry = { format: ENTRY_FORMAT, version: ENTRY_VERSION, key, stored_at: meta.storedAt, base_url: meta.base, model: row.model, answer };
   return `${JSON.stringify(entry)}\n`;
 }
 
-/** The entry, or why it cannot be used (cut short, edited, another format, another key). */
 export function readEntry(text: string, key: string): { entry: CacheEntry } | { problem: string } {
   let json: unknown;
   try {
@@ -86,11 +81,7 @@ export function readEntry(text: string, key: string): { entry: CacheEntry } | { 
   return { entry: parsed.data };
 }
 
-/**
- * The row of a job the cache answered: the answer and its token counts as they were, no attempt,
- * cost_usd 0 (nothing was paid) and the original cost in cost_cached_usd; every timing field
- * null (nothing was timed) and the original timing in cached_*, so no statistic counts it.
- */
+/** cost_usd 0 and timings null (nothing was paid or timed; originals in cost_cached_usd, cached_*), so no statistic counts it. */
 export function hitRow(job: Job, runId: string, entry: CacheEntry, at: string): JobResult {
   const a = entry.answer;
   const nothingSent: AttemptOutcome = { ok: true, http_status: null, error_kind: null, error_message: null, retry_after_ms: null, response_started: false, stream: null, sent_at: 0, ended_at: 0 };

@@ -1,7 +1,4 @@
-// The response cache during a run: a job is looked up before it is admitted (a hit is its row,
-// sent nowhere and reserved nothing), and an ok answer is stored once it is complete — with its
-// /generation cost when one is coming. A cache that fails is a warning and a miss, never a
-// crash and never a lost row: the cache only saves money, the results are the journal's.
+// The response cache during a run. A failing cache is a warning and a miss, never a crash or a lost row.
 import { secretsOnly, type Logger } from '../log.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
@@ -19,15 +16,13 @@ export interface CacheHooksDeps {
 }
 
 export interface CacheHooks {
-  /** The row of a job the cache answers, or null: send it. */
+  /** Before the job is admitted: a hit is its row, sent nowhere and reserving nothing. */
   lookup(job: Job): Promise<JobResult | null>;
-  /** A job's row as it ends: an ok answer is stored now, or when its cost arrives. */
+  /** An ok answer is stored now, or when its cost arrives. */
   sawRow(row: JobResult, job: Job): void;
   /** The row again with its /generation cost (answer text stripped). */
   sawCost(row: JobResult): void;
-  /** Job ids answered from the cache. */
   readonly hits: ReadonlySet<string>;
-  /** Waits for the entries being written; call once the runner is done. */
   close(): Promise<void>;
 }
 
@@ -79,8 +74,7 @@ export function createCacheHooks(plan: CachePlan, deps: CacheHooksDeps): CacheHo
     },
     sawRow(row, job) {
       if (!writes || row.cache_hit || row.status !== 'ok') return;
-      // Only a complete answer with its figures is kept: `pending` waits for /generation; `none`
-      // means no cost will come (generation off, or no id), so the answer is stored as it is.
+      // `none`: no cost will come (generation off, or no id), so the answer is stored as it is.
       if (row.cost_source === 'pending') waiting.set(row.job_id, { job, output_text: row.output_text, reasoning_text: row.reasoning_text });
       else if (row.cost_source === 'none') track(job, row);
     },

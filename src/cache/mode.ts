@@ -1,5 +1,3 @@
-// What a run does with the response cache: the modes of --cache-mode and the resolved plan.
-
 /** `read-write` (default): hits answer, new answers are stored. `read`: hits answer, nothing is stored. `write`: every job is sent, answers without an entry are stored. `refresh`: every job is sent, every answer replaces its entry. */
 export const CACHE_MODES = ['read-write', 'read', 'write', 'refresh'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
@@ -8,7 +6,6 @@ export const readsCache = (mode: CacheMode): boolean => mode === 'read-write' ||
 export const writesCache = (mode: CacheMode): boolean => mode !== 'read';
 
 export interface CachePlan {
-  /** The folder the entries live in. */
   dir: string;
   mode: CacheMode;
   /** What the key says the endpoint is: the base URL (credentials redacted), or the simulator's fixed name. */

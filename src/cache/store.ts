@@ -1,6 +1,4 @@
-// The response cache on disk: one file per entry, `<dir>/<first 2 hex digits>/<key>.json`,
-// written atomically (atomic.ts) with owner-only permissions, since answers can be private.
-// Any number of runs may share a folder: the worst a race does is store one answer twice.
+// One file per entry, owner-only (answers can be private); runs sharing a folder at worst store one answer twice.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +10,6 @@ const PRIVATE = { file: 0o600, dir: 0o700 };
 
 export const entryFile = (dir: string, key: string): string => join(dir, key.slice(0, 2), `${key}.json`);
 
-/** The entry under `key`: `entry`, a plain miss (null), or an unusable file (`problem`). */
 export type Lookup = { entry: CacheEntry } | { problem: string; file: string } | null;
 
 export async function readCacheEntry(dir: string, key: string): Promise<Lookup> {
@@ -34,7 +31,6 @@ export function writeCacheEntry(dir: string, key: string, text: string): Promise
   return writeFileAtomic(entryFile(dir, key), text, PRIVATE);
 }
 
-/** Before anything is sent: a cache folder that cannot be made or written is a usage error (exit 2). */
 export async function prepareCacheDir(dir: string, writes: boolean): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: PRIVATE.dir });

@@ -1,6 +1,4 @@
-// --junit FILE, streamed: a first pass over results.jsonl counts each testsuite (its head comes
-// before its cases) and notes where each row starts; the cases are then written suite by suite,
-// each row read back by offset. One row is in memory at a time, however large the run.
+// --junit FILE, streamed: a testsuite's head precedes its cases, so rows are counted, then read back by offset.
 import type { JobResult } from '../types/result.js';
 import type { GateResult, RunSummary } from '../types/summary.js';
 import { junitCase, junitClose, junitOpen, junitSuiteOpen, JUNIT_SUITE_CLOSE, type JunitSuite } from '../render/junit.js';

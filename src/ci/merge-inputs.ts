@@ -1,8 +1,4 @@
-// `agent-lab merge` inputs → run folders. Each argument is a run folder, a folder holding run
-// folders (a CI artifact download: shards/shard-1/, shards/shard-2/ …, at any depth up to 4), or a
-// glob such as 'shards/shard-*' that the shell did not expand (quoted, or on Windows). The output
-// folder is never an input, and an earlier merge found inside a folder is skipped (named, not
-// given), so `merge results --out results/merged-2` can be run again.
+// `merge` inputs → run folders (folders of them, unexpanded globs); --out and earlier merges are skipped, so a merge can be rerun.
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -10,12 +6,10 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from '../errors.js';
 import { RUN_FILE } from '../store/write.js';
 
-/** Run folders deeper than this below a given folder are not looked for. */
 const MAX_DEPTH = 4;
 
 export interface MergeInputs {
   dirs: string[];
-  /** Earlier merges found inside a given folder, left out. */
   skipped: string[];
 }
 

@@ -1,9 +1,4 @@
-// `agent-lab merge DIR... --out DIR`: the shards of one suite (`run --shard i/n`, one per CI
-// machine) as one run folder — results.jsonl, results.csv, summary.json and run.json written by
-// the same finalize as a run, so the merged summary is the summary of the same jobs run at once.
-// Each input may be a run folder, a folder of them (CI artifacts) or a glob (merge-inputs.ts).
-// It refuses folders of different suites, the same shard twice and jobs run twice (exit 2); a
-// missing shard or job is reported and the merge written, with exit 1 (the run is incomplete).
+// `agent-lab merge`: shards as one run folder through a run's finalize; a clash refuses (exit 2), a gap exits 1.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -48,7 +43,6 @@ export async function mergeCommand(options: MergeOptions, env: Env): Promise<Exi
 export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeReport> {
   const logger = createLogger(env.stderr, 'info');
   const outDir = resolve(env.cwd, options.out);
-  // Folders, folders of folders (CI artifact downloads) and globs; never --out itself.
   const { dirs, skipped } = await mergeInputs(options.dirs, env.cwd, outDir);
   const names = (list: string[]) => list.map((d) => relative(env.cwd, d) || d).join(', ');
   logger.info(`merging ${dirs.length} run folder(s): ${names(dirs)}${skipped.length ? ` (not the earlier merge(s) ${names(skipped)})` : ''}`);
@@ -62,7 +56,6 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     const list = infos.map((i, n) => `  ${relative(env.cwd, dirs[n]!)}: ${i.suite.name} ${i.suite.sha256.slice(0, 12)}`).join('\n');
     throw new ConfigError(`The folders ran different suites (or different versions of one): merge only shards of the same suite.\n${list}`);
   }
-  // Shard order, so the merged results read 1/n, 2/n, …
   const order = infos.map((info, n) => ({ info, dir: dirs[n]! })).sort((a, b) => (a.info.shard?.index ?? 0) - (b.info.shard?.index ?? 0));
 
   // Only the ids are held: the rows are streamed again when the merged file is written.
@@ -111,11 +104,9 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   };
 
   env.stdout.write(renderSummaryTable(summary));
-  // As on `run`: the suite's `gates:`, each overridden by its flag.
   const gates = applyGates(summary, gateLimits, env);
   await writeSummary(outDir, summary);
   await writeRunInfo(outDir, runJson);
-  // As a run does: the page and responses.md read the merged rows.
   const { writeRunReportsOrWarn } = await import('../store/report-html.js');
   await writeRunReportsOrWarn(outDir, summary, {}, logger);
   env.stdout.write(`merged ${order.length} folder(s), ${cover.covered} of ${cover.matrix_size} jobs → ${name(outDir)}\n`);
@@ -137,12 +128,7 @@ async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
   for (const dir of dirs) for await (const row of finalRows(dir)) yield `${JSON.stringify(row)}\n`;
 }
 
-/**
- * The suite's checks, when its file is still there and unchanged: a shard that was killed before
- * it finalized carries only provisional verdicts (`cost pending`), judged again here with the
- * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
- * also gives the groups their order, as an unsharded run lists them, and its `gates:`.
- */
+/** From an unchanged suite file: a shard killed before finalize has provisional verdicts (`cost pending`) to judge again. */
 async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
   if (!existsSync(info.suite.path)) return {};
   try {

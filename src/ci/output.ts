@@ -1,6 +1,4 @@
-// What a CI job reads once the results are final, shared by `run` and `merge`: the gate
-// verdicts (printed, and in summary.json), the JUnit file (--junit) and the Markdown summary
-// appended to $GITHUB_STEP_SUMMARY when the variable is set. Renderers are pure; this writes.
+// What a CI job reads once results are final (`run` and `merge`): gates, --junit, $GITHUB_STEP_SUMMARY.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../env.js';
@@ -16,7 +14,7 @@ import { MAX_FAILED, renderSummaryMarkdown, type FailedRow } from '../render/sum
 import type { JobResult } from '../types/result.js';
 import type { RunSummary } from '../types/summary.js';
 
-/** Evaluate the gates, print them, and put them in the summary (`gates`), before it is written. */
+/** Call before the summary is written: the verdicts go into it. */
 export function applyGates(summary: RunSummary, gates: Gates, env: Env): GateResult[] {
   const results = evaluateGates(summary, gates);
   if (results.length === 0) return results;
@@ -29,13 +27,12 @@ export interface CiFiles {
   outDir: string;
   summary: RunSummary;
   gates: readonly GateResult[];
-  /** --junit FILE, relative to cwd; undefined writes none. */
   junit?: string;
   exitCode: number;
   note?: string;
 }
 
-/** Write the JUnit file and the step summary, from one pass over the rows. A failure to write either is a warning: the results are safe. */
+/** One pass over the rows. A failure to write either is a warning: the results are safe. */
 export async function writeCiFiles(input: CiFiles, env: Env, logger: Logger): Promise<void> {
   const stepSummary = env.env.GITHUB_STEP_SUMMARY;
   if (!input.junit && !stepSummary) return;

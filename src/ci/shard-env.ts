@@ -1,8 +1,5 @@
-// Pure: `--shard auto` → which slice this machine runs, from the variables the CI engine or
-// Kubernetes sets. Each engine counts its own way: GitLab from 1, CircleCI, Buildkite and
-// Kubernetes from 0; the result is always agent-lab's 1-based i/n. Hand-written rather than
-// through ci-parallel-vars, which returns each engine's raw index without saying whose it is, so
-// the 0- and 1-based ones cannot be told apart.
+// Pure: `--shard auto` from the CI engine's variables. Not ci-parallel-vars: it returns each engine's
+// raw index without saying whose, so 0- and 1-based engines cannot be told apart.
 import { ConfigError } from '../errors.js';
 import { parseShard, type Shard } from './shard.js';
 
@@ -20,11 +17,9 @@ interface Engine {
   name: string;
   index: string;
   total: string | null;
-  /** What the engine's first index is. */
   base: 0 | 1;
 }
 
-/** In the order they are looked for: the explicit variable first. */
 const ENGINES: Engine[] = [
   { name: 'GitLab', index: 'CI_NODE_INDEX', total: 'CI_NODE_TOTAL', base: 1 },
   { name: 'CircleCI', index: 'CIRCLE_NODE_INDEX', total: 'CIRCLE_NODE_TOTAL', base: 0 },
@@ -35,7 +30,7 @@ export const SHARD_VAR = 'AGENT_LAB_SHARD';
 
 const set = (vars: Vars, name: string) => (vars[name]?.trim() ? vars[name]!.trim() : undefined);
 
-/** `--shard` as given (and `--shard-count`) → the slice, or null for the whole matrix. */
+/** null: the whole matrix. */
 export function resolveShard(option: ShardOption | undefined, shardCount: number | undefined, vars: Vars): ShardSource | null {
   if (option !== 'auto') {
     if (shardCount !== undefined) throw new ConfigError('`--shard-count` goes with `--shard auto` (for a Kubernetes Indexed Job): drop it, or pass `--shard auto`.');

@@ -1,6 +1,4 @@
-// Pure: what `plan --shard` adds — every shard's share of the matrix and of the estimate, and
-// what --concurrency and the cost cap mean across shards. Both apply to each shard on its own:
-// n shards on one API key send n × concurrency requests at once and may spend n × the cap.
+// Pure: what `plan --shard` adds. Concurrency and the cap apply per shard: n shards may spend n × the cap.
 import { formatTable, type Column } from '../render/format-table.js';
 import { usd } from '../format.js';
 import { shardLabel } from './shard.js';
@@ -9,16 +7,15 @@ import type { ShardSource } from './shard-env.js';
 export interface ShardShare {
   shard: string;
   jobs: number;
-  /** The estimate for its jobs, USD; null when a price is unknown. */
+  /** null when a price is unknown. */
   low_usd: number | null;
   high_usd: number | null;
 }
 
 export interface ShardPlan {
-  /** This machine's shard, and where it came from. */
   shard: string;
   from: string;
-  /** Per shard, as given to each. */
+  /** Per shard. */
   concurrency: number;
   max_cost: number | null;
   /** Across all shards: what one API key and one account see. */

@@ -1,9 +1,4 @@
-// Pure: `--shard i/n` → which jobs of the matrix this machine runs. The jobs are ordered by
-// job_id (a hash, so the order is effectively random but fixed) and dealt round-robin: the n
-// shards partition the matrix exactly, their sizes differ by at most one, and no model or task
-// lands on one machine by accident of the matrix order (dealing in matrix order would put each
-// model on its own shard whenever the count of models divides n), so machine-to-machine speed
-// differences spread evenly over every model × system prompt.
+// Pure: `--shard i/n`, dealt round-robin in job_id order; matrix order could put each model on its own shard.
 import { ConfigError } from '../errors.js';
 import type { Job } from '../types/job.js';
 
@@ -15,7 +10,6 @@ export interface Shard {
 
 /** What run.json records, so `agent-lab merge` can check coverage without the suite. */
 export interface ShardInfo extends Shard {
-  /** The job ids this shard was given, in matrix order. */
   job_ids: string[];
 }
 
@@ -29,21 +23,17 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** This shard's jobs, in matrix order. */
 export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
   const mine = shardIds(jobs.map((job) => job.job_id), shard);
   return jobs.filter((job) => mine.has(job.job_id));
 }
 
-/** The ids (of the whole matrix, in any order) dealt to this shard. */
 export function shardIds(ids: readonly string[], shard: Shard): Set<string> {
   return new Set([...ids].sort().filter((_, position) => position % shard.count === shard.index - 1));
 }
 
-/** `2/4`, or null for an unsharded run. */
 export const shardLabel = (shard: Shard | null | undefined): string | null => (shard ? `${shard.index}/${shard.count}` : null);
 
-/** One input of `agent-lab merge`: a run folder's shard record and the job ids its rows have. */
 export interface MergePart {
   dir: string;
   shard: ShardInfo | null;
@@ -55,19 +45,14 @@ export interface Coverage {
   matrix_size: number;
   /** Distinct jobs that have a row. */
   covered: number;
-  /** Jobs without a row: matrix_size − covered. */
   missing: number;
-  /** `2/4` for each shard no folder was given for. */
   missing_shards: string[];
   /** Ids a shard was given but has no row for (a shard that crashed part-way). */
   missing_job_ids: string[];
-  /** Jobs with a row in more than one folder. */
   overlaps: { job_id: string; dirs: string[] }[];
-  /** Inputs that cannot be merged at all (different shard counts, the same shard twice…). */
   problems: string[];
 }
 
-/** Pure: do the parts cover the matrix exactly once? */
 export function coverage(parts: readonly MergePart[]): Coverage {
   const problems: string[] = [];
   const matrixSize = parts[0]?.matrix_size ?? 0;

@@ -1,5 +1,4 @@
-// `agent-lab mock-server`: the built-in simulator in its own process, until SIGINT or SIGTERM
-// (the benchmark runs it so, so that client and server do not share an event loop).
+// `agent-lab mock-server`: the simulator in its own process, so the bench's client and server do not share an event loop.
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import { ConfigError, EXIT } from '../errors.js';

@@ -1,11 +1,9 @@
-// Option parsers for commander: each turns one flag's text into a value or throws
-// InvalidArgumentError with a message in the project's style (usage errors exit 2).
+// Commander option parsers: a value, or InvalidArgumentError in the project's style (exit 2).
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseShard } from '../ci/shard.js';
 import type { ShardOption } from '../ci/shard-env.js';
 import type { Params } from '../types/job.js';
 
-/** A parser for numeric flags: `ok` says which numbers are allowed, `expected` says so to the user. */
 const numeric = (ok: (n: number) => boolean, expected: string) => (name: string) => (value: string) => {
   const n = Number(value);
   // Number('') is 0: an empty value is a mistake, not a zero.

@@ -1,30 +1,18 @@
-// What a long command (run, resume) sets up in its own process: Ctrl-C, SIGTERM and SIGHUP as
-// abort signals in the Env, and a heap that grows less eagerly.
+// What run and resume set up in their process: signals as aborts in the Env, and a heap that grows less eagerly.
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { MAX_TIMER_MS } from '../config/schema.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 
-/**
- * A run makes garbage at a steady rate for as long as it lasts; V8's default lets the heap grow to
- * about 4× what is live before a full collection, which made a 100,000-job run peak at 260 MB with
- * some 60 MB live. Growing by 60 % instead costs ~9 % more CPU (0.03 ms a job) and keeps the peak
- * near what the run holds (bench memory scenario, docs/performance.md).
- */
+/** V8's default let a 100,000-job run peak at 260 MB, ~60 MB live; 60 % growth: ~9 % more CPU, peak near live (docs/performance.md). */
 export function batchHeap(): void {
   setFlagsFromString('--heap-growing-percent=60');
   capYoungGeneration();
 }
 
-/** Young generation (both semi-spaces) a run may grow to: V8's default is 32 MB. */
 const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
 
-/**
- * V8 doubles the young generation while a run's garbage keeps surviving, up to 2 × 16 MB, all of
- * it resident. --max-semi-space-size only works on node's command line, but the growth factor is
- * read at each growth: once the young generation reaches 16 MB it stops growing. Measured at
- * 20,000 jobs: the same CPU as 32 MB (a 4 MB cap costs 25 % more); 16 MB less RSS.
- */
+/** --max-semi-space-size works only on node's command line. At 20,000 jobs, a 16 MB cap: same CPU as 32 MB, 16 MB less RSS. */
 function capYoungGeneration(): void {
   const timer = setInterval(() => {
     const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
@@ -64,22 +52,19 @@ export function withSignals(env: Env): Env {
       stop.abort();
       setTimeout(() => abort.abort(), grace).unref();
     } else if (performance.now() - firstAt >= DUPLICATE_SIGINT_MS) {
-      // A sooner one is the same Ctrl-C delivered twice (`timeout -s INT` signals its child, then
-      // its whole process group, which holds the child too); nobody presses twice that fast.
+      // A sooner one is `timeout -s INT` signalling the child, then its process group.
       env.stderr.write('\nAborting in-flight jobs; writing what finished.\n');
       abort.abort();
     }
   });
-  // SIGTERM is how cron, CI cancels, systemd and `docker stop` end a run, with a SIGKILL soon
-  // after: no grace, abort in flight at once, but still flush and write the reports.
+  // SIGTERM (cron, CI cancel, systemd, `docker stop`) has a SIGKILL soon after: no grace.
   const terminate = (why: string) => () => {
     env.stderr.write(`\n${why}: aborting in-flight jobs; writing what finished.\n`);
     stop.abort();
     abort.abort();
   };
   process.on('SIGTERM', terminate('Terminated'));
-  // A closed terminal or SSH session: the same, and what is printed may have nowhere to go, so a
-  // failed write to it must not end the process before the reports are written.
+  // A closed terminal: a failed write to it must not end the process before the reports are written.
   process.on('SIGHUP', () => {
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     terminate('Hang-up (the terminal closed)')();

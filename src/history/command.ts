@@ -1,5 +1,4 @@
-// `agent-lab history`: read results/history.jsonl (or --history FILE), filter, and print the
-// trend table, JSON, or (with --html FILE) write a self-contained trend page.
+// `agent-lab history`: the history file filtered, as a trend table, JSON or a trend page.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -10,17 +9,15 @@ import { filterHistory, HISTORY_FILE, readHistory, type HistoryFilter } from './
 import { renderHistoryTable } from './table.js';
 
 export interface HistoryCommandOptions extends MetricsOptions {
-  /** The history file (default <output_dir>/history.jsonl from the config). */
+  /** Default <output_dir>/history.jsonl from the config. */
   history?: string;
   configPath?: string;
   suite?: string;
   model?: string;
-  /** A date or time, e.g. 2026-11-01 or 2026-11-01T06:00Z. */
   since?: string;
   json?: boolean;
-  /** Write the trend page here. */
   html?: string;
-  /** The metrics of each suite's newest run: to the metrics targets, or to stdout as Prometheus text. */
+  /** Each suite's newest run: to the metrics targets, or to stdout as Prometheus text. */
   export?: boolean;
 }
 
@@ -53,7 +50,6 @@ export async function runHistoryCommand(opts: HistoryCommandOptions, env: Env): 
   return EXIT.ok;
 }
 
-/** <output_dir>/history.jsonl, output_dir from the config file (default `results`). */
 export async function defaultHistoryFile(configPath: string | undefined, cwd: string): Promise<string> {
   const { config } = await loadConfig(configPath, cwd);
   return resolve(cwd, config.output_dir ?? 'results', HISTORY_FILE);

@@ -1,7 +1,4 @@
-// The run history for cron: one JSON line per finished run, appended to results/history.jsonl, so
-// a nightly job builds a cost and latency trend without a database. Building the entry and
-// filtering are pure; the append is one write of one line to a file opened with O_APPEND, so
-// two runs ending at once cannot interleave their lines.
+// One line per finished run (a trend without a database); one O_APPEND write, so two runs cannot interleave.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonl } from '../store/jsonl.js';
@@ -23,9 +20,8 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   /** Sums of the known native counts; null when none is known. */
   native_tokens_prompt: number | null;
   native_tokens_completion: number | null;
-  /** Sum of known costs, USD; null when none is known. */
+  /** Sum of known costs; null when none is known. */
   cost_usd: number | null;
-  /** Jobs whose cost was still unknown when the run ended. */
   cost_pending: number;
   // Added for the metrics export (src/metrics/): absent on lines written before, read as unknown.
   ttft_p90_ms?: number | null;
@@ -33,26 +29,23 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   ttft_p99_ms?: number | null;
   latency_p90_ms?: number | null;
   latency_p99_ms?: number | null;
-  /** Median streamed tokens per second. */
   output_tps_p50?: number | null;
   native_tokens_reasoning?: number | null;
-  /** Jobs per provider that answered them. */
   providers?: Record<string, number>;
-  /** Jobs answered from the response cache (cost 0, no timing); absent in older lines. */
+  /** Answered from the response cache (cost 0, no timing). */
   cached?: number;
 }
 
 export interface HistoryEntry {
   run_id: string;
-  /** When the run finished (ISO, UTC). */
+  /** When the run finished. */
   time: string;
   started_at: string;
   suite: string;
   suite_sha256: string | null;
   status: RunStatus;
-  /** The run folder, as given to the run. */
   dir: string;
-  /** Run on the built-in simulator: not a real model's numbers. */
+  /** Not a real model's numbers. */
   mock: boolean;
   groups: HistoryGroup[];
 }
@@ -110,7 +103,7 @@ export async function appendHistory(file: string, entry: HistoryEntry): Promise<
   }
 }
 
-/** Every entry, oldest first; a resumed run's later line replaces its earlier one. Torn lines are skipped. */
+/** Oldest first; a resumed run's later line replaces its earlier one. */
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
   const byRun = new Map<string, HistoryEntry>();
   for await (const entry of readJsonl<HistoryEntry>(file)) {
@@ -123,9 +116,7 @@ export async function readHistory(file: string): Promise<HistoryEntry[]> {
 
 export interface HistoryFilter {
   suite?: string;
-  /** A model slug or label. */
   model?: string;
-  /** Only runs that finished at or after this time. */
   since?: Date;
 }
 

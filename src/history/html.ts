@@ -1,11 +1,10 @@
-// The history trend page (`agent-lab history --html FILE`): cost per job and latency over time
-// per suite · model · system prompt, and the runs as a table. Pure: (entries, chart library) → string.
+// Pure: the trend page of `agent-lab history --html FILE`.
 import type { HistoryEntry } from './history.js';
 import { perJob } from './table.js';
 import { chartBox, escapeHtml, renderPage } from '../render/html-page.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
 
-/** The table lists at most this many lines (the newest); the charts use every run. */
+/** The newest lines the table lists; the charts use every run. */
 export const HISTORY_TABLE_LIMIT = 500;
 
 export function renderHistoryHtml(entries: HistoryEntry[], chartJs: string, meta: { source: string }): string {

@@ -1,6 +1,4 @@
-// `agent-lab history`: the trend table, one line per run × model × system prompt, oldest first,
-// with each line's change in cost per job and p50 latency against the same suite, model and
-// prompt's previous run. Pure: returns a string.
+// Pure: the `agent-lab history` table; Δ columns compare with the same suite, model and prompt's previous run.
 import type { HistoryEntry, HistoryGroup } from './history.js';
 import { formatTable, type Column } from '../render/format-table.js';
 import { formatMs, formatPercent, formatSigned, formatUsd } from '../format.js';

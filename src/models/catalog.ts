@@ -1,6 +1,4 @@
-// The edge where `run` and `plan` get the model list: GET /models (with the disk cache of
-// fetch.ts), or the list of the simulator a --mock command started. Everything after
-// this takes the list as data.
+// The edge where `run` and `plan` get the model list; everything after takes it as data.
 import { cacheRoot } from '../cache/dir.js';
 import type { Env } from '../env.js';
 import { AgentLabError } from '../errors.js';
@@ -12,12 +10,10 @@ import { findModelInfo } from './preflight.js';
 
 export interface Catalog {
   models: ModelInfo[];
-  /** Where the list came from, for messages. */
   baseUrl: string;
   fromCache: boolean;
   fetchedAt: string;
   find(id: string): ModelInfo | undefined;
-  /** The model's prices; null when it is not listed or its prices are unknown. */
   pricingOf(id: string): Pricing | null;
   /** Requested id → canonical (dated) slug, for telling a dated slug from a fallback. */
   canonical: Map<string, string>;
@@ -25,11 +21,11 @@ export interface Catalog {
 
 export interface LoadCatalogOptions {
   baseUrl: string;
-  /** The URL is the built-in simulator this command started: no disk cache, and named as such. */
+  /** The simulator this command started: no disk cache. */
   simulated?: boolean;
   refresh?: boolean;
   headers?: Record<string, string>;
-  /** Said after a failed fetch, in brackets: what the user can do instead. */
+  /** After a failed fetch: what the user can do instead. */
   hint?: string;
 }
 
@@ -39,7 +35,6 @@ export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'
   try {
     return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: cacheRoot(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) }), opts.baseUrl);
   } catch (error) {
-    // An endpoint without an OpenRouter-style /models can still be benchmarked, unchecked.
     if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
     throw error;
   }

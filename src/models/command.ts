@@ -1,5 +1,4 @@
-// `agent-lab models [id]`: list, filter and sort the endpoint's models, or show one in detail.
-// Options are checked before anything is fetched, so a typo costs no request.
+// `agent-lab models [id]`. Options are checked before anything is fetched, so a typo costs no request.
 import { closest, distance } from 'fastest-levenshtein';
 import type { Dispatcher } from 'undici';
 import { cacheRoot } from '../cache/dir.js';
@@ -15,11 +14,9 @@ import { filterModels, SORT_KEYS, sortModels, suggestModels, type ModelFilter, t
 import { renderModelDetail, renderModelsCsv, renderModelsJson, renderModelsTable } from './table.js';
 
 export interface ModelsCommandOptions {
-  /** Show this one model (id or canonical slug) in detail. */
   id?: string;
   search?: string;
   free?: boolean;
-  /** Comma list: `tools,reasoning,structured_outputs` or any supported parameter name. */
   supports?: string;
   /** `IN/OUT` in USD per million tokens; either side may be empty (`/5`, `1/`). */
   maxPrice?: string;
@@ -28,14 +25,12 @@ export interface ModelsCommandOptions {
   json?: boolean;
   csv?: boolean;
   refresh?: boolean;
-  /** false: no disk cache (the simulator). */
   cache?: boolean;
   baseUrl: string;
-  /** How messages name the endpoint (default the base URL; the simulator's port means nothing). */
+  /** The simulator's port means nothing to a user. */
   endpointName?: string;
   cacheDir: string;
   headers?: Record<string, string>;
-  /** Tests only: route requests through this dispatcher. */
   dispatcher?: Dispatcher;
 }
 
@@ -125,7 +120,6 @@ function sortFrom(sort: string | undefined): SortKey | null {
   return sort as SortKey;
 }
 
-/** The command as the CLI calls it: base URL from flag/env/config, the cache folder, --mock. */
 export async function modelsCommand(
   id: string | undefined,
   opts: Omit<ModelsCommandOptions, 'id' | 'baseUrl' | 'cacheDir'> & { mock?: boolean; baseUrl?: string; config?: string },
@@ -139,7 +133,6 @@ export async function modelsCommand(
   const { startMockServer } = await import('../mock/server.js');
   const server = await startMockServer({});
   try {
-    // The simulator's port changes every time: a cache file for it would only be litter.
     return await runModelsCommand({ ...opts, id, baseUrl: server.url, endpointName: 'the built-in simulator', cacheDir: cacheRoot(env), headers, cache: false }, io);
   } finally {
     await server.close();

@@ -1,6 +1,4 @@
-// GET {baseUrl}/models with a small disk cache. The listing is CDN-cached for 5 minutes anyway
-// (wire reference §4), so a 5-minute local cache costs nothing in freshness and saves a round
-// trip on every `agent-lab models` call. One cache file per base URL: mock and real never mix.
+// GET /models with a 5-minute disk cache per base URL: the CDN caches it that long anyway (wire reference §4).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../cache/atomic.js';
@@ -12,14 +10,12 @@ import { parseModelsBody, type ModelInfo } from './list.js';
 import { redact as redactPatterns, redactor } from '../log.js';
 
 export interface FetchModelsOptions {
-  /** API root, e.g. `https://openrouter.ai/api/v1`; `/models` is appended. */
   baseUrl: string;
   cacheDir: string;
-  /** How long a cached listing is used. Default 5 minutes. */
   ttlMs?: number;
   /** Ignore the cache (it is still rewritten). */
   refresh?: boolean;
-  /** false: neither read nor write the cache (a throwaway endpoint such as the simulator's). */
+  /** false: neither read nor write the cache (the simulator's throwaway port). */
   cache?: boolean;
   headers?: Record<string, string>;
   dispatcher?: Dispatcher;
@@ -29,7 +25,7 @@ export interface FetchModelsOptions {
 export interface FetchedModels {
   models: ModelInfo[];
   fromCache: boolean;
-  /** ISO time the listing was fetched from the network. */
+  /** From the network, even for a cached list. */
   fetchedAt: string;
 }
 
@@ -57,7 +53,6 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedMode
     }
   }
   const body = await download(`${base}/models`, opts);
-  // Validate before caching, so a bad body is never reused.
   let models: ModelInfo[];
   try {
     models = parseModelsBody(body);
@@ -69,7 +64,6 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchedMode
   return { models, fromCache: false, fetchedAt };
 }
 
-/** `models-<sha256 of the base URL>.json` in the cache folder. */
 export function cacheFile(cacheDir: string, baseUrl: string): string {
   const key = createHash('sha256').update(baseUrl.replace(/\/+$/, '')).digest('hex').slice(0, 32);
   return join(cacheDir, `models-${key}.json`);
@@ -106,7 +100,6 @@ async function download(url: string, opts: FetchModelsOptions): Promise<unknown>
   }
 }
 
-/** `error.message` of a JSON error body, else the start of the text. */
 function errorDetail(text: string): string {
   try {
     const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
@@ -117,7 +110,7 @@ function errorDetail(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-/** Keep secrets out of messages: header values (the API key) and URL credentials. */
+/** Header values (the API key) and URL credentials. */
 function redact(text: string, headers: Record<string, string> = {}): string {
   return redactor(Object.values(headers))(text);
 }
@@ -133,7 +126,6 @@ async function readCache(file: string, base: string): Promise<CacheFile | null> 
   }
 }
 
-/** Atomic, so a concurrent reader never sees half a file. */
 async function writeCache(file: string, content: CacheFile): Promise<void> {
   // The listing is still good; an unwritable cache only costs a refetch next time.
   await writeFileAtomic(file, JSON.stringify(content)).catch(() => undefined);

@@ -1,6 +1,5 @@
-// GET /models bodies → ModelInfo, plus the filters, sorts and "did you mean" of `agent-lab models`.
-// Pure. The parser is lenient on purpose (wire reference §7.5, §8.19): the listing grows new
-// fields often, so each field falls back to null/[] when missing or odd instead of failing.
+// Pure: /models → ModelInfo, filters, sorts. Lenient on purpose (wire reference §7.5, §8.19): the
+// listing grows new fields often, so an odd field falls back to null/[] instead of failing.
 import type Big from 'big.js';
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
@@ -23,7 +22,6 @@ export interface ModelFlags {
 }
 
 export interface ModelInfo {
-  /** Routable slug, e.g. `openai/gpt-4.1-mini`. */
   id: string;
   /** Permanent dated slug; what the stream's `model` field reports. */
   canonical_slug: string | null;
@@ -33,7 +31,6 @@ export interface ModelInfo {
   description: string;
   /** Model-level maximum; can exceed the top provider's. */
   context_length: number | null;
-  /** From `top_provider`. */
   max_completion_tokens: number | null;
   top_provider_context_length: number | null;
   is_moderated: boolean | null;
@@ -42,14 +39,12 @@ export interface ModelInfo {
   tokenizer: string | null;
   /** Parsed prices; null when unknown (negative sentinels, missing keys, junk). */
   pricing: Pricing | null;
-  /** The pricing object as sent, for display and JSON output. */
   pricing_raw: Record<string, unknown> | null;
   supported_parameters: string[];
   default_parameters: Record<string, unknown> | null;
   knowledge_cutoff: string | null;
   reasoning: ReasoningInfo | null;
   flags: ModelFlags;
-  /** The whole entry as sent. */
   raw: Record<string, unknown>;
 }
 
@@ -76,7 +71,6 @@ const ModelEntry = z.looseObject({
   reasoning: z.looseObject({ mandatory: bool, default_enabled: bool, supported_efforts: strings, default_effort: str, supports_max_tokens: bool }).nullable().optional().catch(null),
 });
 
-/** Parse a /models body. Entries without a string `id` are skipped; anything else is tolerated. */
 export function parseModelsBody(json: unknown): ModelInfo[] {
   const data = typeof json === 'object' && json !== null ? (json as { data?: unknown }).data : undefined;
   if (!Array.isArray(data)) {
@@ -130,13 +124,12 @@ function toModelInfo(m: z.infer<typeof ModelEntry>, raw: Record<string, unknown>
 }
 
 export interface ModelFilter {
-  /** Every whitespace-separated word must occur (case-insensitive) in the id, name or canonical slug. */
+  /** Every word must occur in the id, name or canonical slug. */
   search?: string;
-  /** Only models whose base prompt, completion and request prices are all known and 0. */
   free?: boolean;
   /** `reasoning`, `tools` and `structured_outputs` test the flags; other names the supported parameters. */
   supports?: string[];
-  /** Max base prompt / completion price in USD per million tokens; unknown prices never match. */
+  /** USD per million tokens; unknown prices never match. */
   maxPriceIn?: number;
   maxPriceOut?: number;
   minContext?: number;
@@ -171,10 +164,7 @@ export function filterModels(models: readonly ModelInfo[], f: ModelFilter): Mode
 export const SORT_KEYS = ['price', 'context', 'name', 'newest'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-/**
- * A sorted copy. price: cheapest prompt then completion first, unknown last; context: largest
- * first; name: A→Z; newest: most recent `created` first. Ties and unknowns fall back to the id.
- */
+/** A sorted copy; unknowns last, ties by id. */
 export function sortModels(models: readonly ModelInfo[], key: SortKey): ModelInfo[] {
   const byId = (a: ModelInfo, b: ModelInfo) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const desc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
@@ -190,10 +180,7 @@ export function sortModels(models: readonly ModelInfo[], key: SortKey): ModelInf
   return [...models].sort((a, b) => compare[key](a, b) || byId(a, b));
 }
 
-/**
- * Up to `n` ids close to an unknown `slug`: first those whose name part (after the slash)
- * starts with or contains the typed name part, then the nearest by edit distance, if near enough.
- */
+/** Ids whose name part (after the slash) starts with or contains the typed one first, then the nearest by edit distance. */
 export function suggestModels(slug: string, ids: readonly string[], n = 3): string[] {
   const query = slug.trim().toLowerCase();
   const tail = (s: string) => s.slice(s.indexOf('/') + 1);

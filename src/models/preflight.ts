@@ -1,6 +1,4 @@
-// Pure: the matrix checked against /models before anything is sent (data in, problems out).
-// Errors stop the run with exit 2; warnings are logged and the run goes on. run.ts does the
-// fetch at the edge and decides what to do with the result.
+// Pure: the matrix checked against /models before anything is sent. Errors exit 2; warnings are logged.
 import { ConfigError } from '../errors.js';
 import { estimatePromptTokens, maxTokensOf } from '../money/estimate.js';
 import type { Logger } from '../log.js';
@@ -19,16 +17,13 @@ export interface PreflightProblem {
 export interface PreflightOptions {
   /** Unsupported params are errors (and the run sends provider.require_parameters: true). */
   strictParams?: boolean;
-  /** For messages: where the list came from. */
   baseUrl: string;
 }
 
 /** Params that are ours or OpenRouter's routing layer, not model parameters: never in supported_parameters. */
 const NOT_MODEL_PARAMS = new Set(['provider', 'plugins', 'transforms', 'user', 'session_id', 'usage', 'stream_options', 'debug', 'route', 'service_tier']);
-/** Request fields that turn reasoning on or shape it. */
 const REASONING_PARAMS = ['reasoning', 'reasoning_effort', 'include_reasoning'];
 
-/** Find a model by routable id, then by canonical (dated) slug. */
 export function findModelInfo(models: readonly ModelInfo[], id: string): ModelInfo | undefined {
   return models.find((m) => m.id === id) ?? models.find((m) => m.canonical_slug === id);
 }
@@ -39,11 +34,9 @@ export function preflight(jobs: Iterable<Job>, models: readonly ModelInfo[], opt
   return check.problems();
 }
 
-/** preflight one job at a time, for a matrix that streams. */
 export function createPreflight(models: readonly ModelInfo[], opts: PreflightOptions): { add(job: Job): void; problems(): PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const seen = new Set<string>();
-  // One message per distinct problem, however many jobs share it.
   const add = (p: PreflightProblem) => {
     const key = `${p.code}\u0000${p.model}\u0000${p.param ?? ''}`;
     if (!seen.has(key)) {
@@ -92,7 +85,7 @@ function checkParams(job: Job, model: ModelInfo, opts: PreflightOptions, add: (p
     const strict = opts.strictParams === true;
     add({ level: strict ? 'error' : 'warning', code: 'unsupported_param', model: job.model, param, message: WARN.unsupportedParam(job.model, param, strict) });
   }
-  // Reasoning asked for on a model the listing says cannot reason (even if the param is listed).
+  // Even if the param is listed.
   for (const param of REASONING_PARAMS) {
     if (job.params[param] !== undefined && job.params[param] !== false && !model.flags.reasoning) {
       add({ level: 'warning', code: 'reasoning_unsupported', model: job.model, param, message: WARN.reasoningUnsupported(job.model, param) });
@@ -114,7 +107,6 @@ function checkLimits(job: Job, model: ModelInfo, add: (p: PreflightProblem) => v
   }
 }
 
-/** Warnings go to the log; errors end the command (exit 2) before anything is sent. */
 export function reportPreflight(problems: readonly PreflightProblem[], logger: Pick<Logger, 'warn'>): void {
   for (const p of problems) if (p.level === 'warning') logger.warn(p.message);
   const errors = problems.filter((p) => p.level === 'error');

@@ -1,8 +1,4 @@
-// Renderers for `agent-lab models`: table, CSV, JSON and one model's detail. Pure, return strings.
-// Prices arrive as exact per-token decimals and are shown per million tokens (the unit people
-// read); an unknown price prints as `?` and a zero price as `free`, never a made-up 0.
-// Only types come from provider/ (report/* has no runtime dependency on it); the arithmetic is
-// done with the big.js methods on the values themselves.
+// Pure renderers for `agent-lab models`. Exact per-token prices shown per million; unknown is `?`, never a made-up 0.
 import type Big from 'big.js';
 import { stringify } from 'csv-stringify/sync';
 import type { ModelInfo } from './list.js';
@@ -23,7 +19,7 @@ const COLUMNS: Column[] = [
 /** Price keys billed per unit rather than per token: a per-million figure means nothing for them. */
 const PER_UNIT: Record<string, string> = { request: 'per request', web_search: 'per search', image: 'per image' };
 
-/** USD per token → exact USD per million tokens, as a plain decimal (no exponent). */
+/** A plain decimal (no exponent). */
 const millionText = (price: Big): string => price.times(1_000_000).toFixed();
 const cellPrice = (price: Big | undefined): string => (price === undefined ? '?' : price.eq(0) ? 'free' : millionText(price));
 const modalities = (m: ModelInfo) => `${m.input_modalities.join('+') || '?'}->${m.output_modalities.join('+') || '?'}`;
@@ -58,7 +54,7 @@ export const MODELS_CSV_COLUMNS = [
   'reasoning', 'tools', 'structured_outputs', 'supported_parameters',
 ] as const;
 
-/** CSV with a header. Prices are exact decimals (per token unless `_per_m`); unknown is an empty cell. */
+/** Prices per token unless `_per_m`; unknown is an empty cell. */
 export function renderModelsCsv(models: readonly ModelInfo[]): string {
   const records = models.map((m) => {
     const p = m.pricing;
@@ -95,7 +91,6 @@ export function renderModelsCsv(models: readonly ModelInfo[]): string {
   return stringify([[...MODELS_CSV_COLUMNS], ...records]);
 }
 
-/** One JSON array: the pricing object as sent, plus per-million numbers for the base prices. */
 export function renderModelsJson(models: readonly ModelInfo[]): string {
   const out = models.map((m) => ({
     id: m.id,

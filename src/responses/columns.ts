@@ -1,6 +1,4 @@
-// Pure: which column `show --diff A B` means. A column is named by its number (as every view
-// lists them, from 1), its full name `label · prompt`, or a model label, slug or prompt id that
-// names exactly one column.
+// Pure: which column `show --diff A B` means: a number from 1, a full name, or a label, slug or prompt id naming one column.
 import { ConfigError } from '../errors.js';
 import type { ResponseColumn } from '../types/responses.js';
 import { columnTitle } from './figures.js';

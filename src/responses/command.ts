@@ -1,7 +1,4 @@
-// `agent-lab show DIR`: a run's answers in the terminal. No flag: the matrix at a glance ·
-// --task ID: that task's answers from every column, one under the other · --failed: the failing
-// cells · --diff A B: word diffs between two columns · --json: the same as data. Each mode keeps
-// only the rows it prints, so a 100,000-job run is read in one pass without holding its answers.
+// `agent-lab show DIR`. Each mode keeps only the rows it prints: one pass, no answers held.
 import { relative, resolve } from 'node:path';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
@@ -17,7 +14,6 @@ export interface ShowOptions {
   dir: string;
   task?: string;
   failed?: boolean;
-  /** Two columns, by number or name. */
   diff?: string[];
   json?: boolean;
 }
@@ -74,7 +70,6 @@ function checkTask(task: string | undefined, taskIds: readonly string[]): void {
 
 const column = (m: ResponseMatrix, c: number) => ({ number: c + 1, ...m.columns[c]! });
 
-/** Each task's cells of the two columns, paired by repeat position, with their word diff. */
 function diffEntries(m: ResponseMatrix, [ca, cb]: readonly [number, number]): DiffEntry[] {
   return m.tasks.flatMap((t) => {
     const as = t.cells[ca]!;

@@ -1,5 +1,4 @@
-// Pure: a cell's verdict, checks and figures as words — one spelling for responses.md and
-// `agent-lab show` (the report page writes the same in its own script).
+// Pure: a cell in words, one spelling for responses.md and `show` (the report page's script matches it).
 import { formatMs, formatUsd } from '../format.js';
 import type { CheckView, ResponseCell, ResponseColumn, ToolCallView } from '../types/responses.js';
 
@@ -23,7 +22,6 @@ export type CheckMark = 'pass' | 'fail' | 'error';
 
 export const checkMark = (c: CheckView): CheckMark => c.verdict ?? (c.pass ? 'pass' : 'fail');
 
-/** `contains "x": not found · score 0.4 (threshold 0.7) · the answer names no city`. */
 export function checkText(c: CheckView): string {
   const parts = [`${c.name}: ${c.detail}`];
   if (c.score !== undefined && c.score !== null) parts.push(`score ${c.score}${c.threshold !== undefined && c.threshold !== null ? ` (threshold ${c.threshold})` : ''}`);
@@ -36,7 +34,6 @@ export const toolCallText = (t: ToolCallView): string => `${t.name}(${t.argument
 /** `2. gpt-4o-mini · terse`: columns are numbered from 1, as `show --diff A B` takes them. */
 export const columnTitle = (columns: readonly ResponseColumn[], c: number): string => `${c + 1}. ${columns[c]!.name}`;
 
-/** `topic=rivers, n=3`: a task's dataset variables on one line, long values cut. */
 export function varsText(vars: Record<string, unknown>): string {
   return Object.entries(vars)
     .map(([k, v]) => {
@@ -46,5 +43,5 @@ export function varsText(vars: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** ` · repeat 2 of 3` for the i-th (0-based) of a cell's repeats, or nothing for a job run once. */
+/** ` · repeat 2 of 3` (`i` 0-based), or nothing for a job run once. */
 export const repeatText = (i: number, of: number): string => (of > 1 ? ` · repeat ${i + 1} of ${of}` : '');

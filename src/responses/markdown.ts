@@ -1,7 +1,4 @@
-// Pure: responses.md — the response matrix as Markdown, task by task with the columns in order,
-// readable as a file and pasteable into a PR comment. Answers are fenced, so Markdown or HTML a
-// model wrote shows as written and cannot break the page around it. Yields pieces, so a big run
-// is streamed to disk rather than built as one string.
+// Pure: responses.md, in pieces to stream. Answers are fenced, so a model's Markdown cannot break the page.
 import { fence } from '../render/response-md.js';
 import type { ResponseCell, ResponseMatrix } from '../types/responses.js';
 import { checkMark, checkText, columnTitle, figuresText, outcomeText, repeatText, toolCallText, varsText } from './figures.js';

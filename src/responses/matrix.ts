@@ -1,7 +1,4 @@
-// Pure: results.jsonl rows → the response matrix (types/responses.ts). Rows are added one at a
-// time as they stream; only what a cell shows is kept, answers cut to a limit when a page must
-// hold them all. Tasks come in suite order (rows' job_index; send order for rows written before
-// it existed), columns in summary.json's order.
+// Pure: streamed rows → the response matrix; tasks in suite order, columns in summary.json's.
 import { createHash } from 'node:crypto';
 import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
 import type { GroupKey } from '../types/summary.js';
@@ -9,22 +6,21 @@ import type { GroupKey } from '../types/summary.js';
 /** Answer and reasoning text a report embeds at most, over all its jobs (UTF-16 units). */
 export const TEXT_BUDGET = 24_000_000;
 
-/** The per-answer cut for a run of `jobs` jobs: the budget shared out, within sensible bounds. */
 export function textLimit(jobs: number): number {
   return Math.max(300, Math.min(20_000, Math.floor(TEXT_BUDGET / Math.max(1, jobs))));
 }
 
 export interface MatrixOptions {
-  /** Column order (summary.json's groups); columns not listed follow in the order first seen. */
+  /** Columns not listed follow in the order first seen. */
   columnOrder?: readonly GroupKey[];
-  /** Cut each answer to this many UTF-16 units and each reasoning trace to half; none when absent. */
+  /** UTF-16 units per answer; reasoning gets half. */
   limit?: number;
 }
 
 export interface MatrixBuilder {
-  /** Register the row's column without keeping the row, so column numbers do not depend on a filter. */
+  /** Registers the column only, so column numbers do not depend on a filter. */
   see(row: Pick<ResponseRow, 'model' | 'model_label' | 'system_prompt_id'>): void;
-  /** Keep the row as a cell; with `text` false its answer and reasoning are left out (it still counts for agreement). */
+  /** `text` false: no answer kept, but it still counts for agreement. */
   add(row: ResponseRow, text?: boolean): void;
   finish(): ResponseMatrix;
 }
@@ -37,7 +33,6 @@ interface TaskAcc {
   first: string;
   seen: number;
   cells: Map<number, ResponseCell[]>;
-  /** Per column, the outcomes of its repeats. */
   outcomes: Map<number, Set<string>>;
   failing: boolean;
   errors: boolean;
@@ -154,7 +149,6 @@ function toolCallView(t: ToolCallView): ToolCallView {
   return { id: String(t.id ?? ''), name: String(t.name ?? ''), arguments: typeof args === 'string' ? args : JSON.stringify(args ?? null) };
 }
 
-/** Put each baseline row on the cell of the same job_id (the matrix's own cells gain `baseline`). */
 export function baselineJoin(matrix: ResponseMatrix, limit: number | null): { add(row: ResponseRow): void; finish(): ResponseMatrix } {
   const byJob = new Map<string, ResponseCell>();
   for (const task of matrix.tasks) for (const repeats of task.cells) for (const cell of repeats) byJob.set(cell.job_id, cell);
@@ -178,7 +172,6 @@ function disagree(outcomes: Map<number, Set<string>>): boolean {
   return signatures.size > 1;
 }
 
-/** What two cells must share to agree: the status, then the verdict and the answer (whitespace and case aside). */
 function outcomeKey(row: ResponseRow): string {
   if (row.status !== 'ok') return row.status;
   const answer = (row.output_text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();

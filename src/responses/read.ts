@@ -1,6 +1,4 @@
-// A run folder's rows into the response matrix, streamed: finalRows gives one row per job even
-// for a run still going or killed (the journal's last line per job, its costs folded in). The
-// caller says which rows it needs in full; the rest only number the columns, or stand in bare.
+// A run folder into the response matrix, streamed through finalRows, so a killed run reads too.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +19,7 @@ export interface ReadOptions {
 
 export interface ReadResult {
   matrix: ResponseMatrix;
-  /** Every task id of the run, kept or not, in the order first seen: for a helpful "no such task". */
+  /** Kept or not: for a helpful "no such task". */
   taskIds: string[];
 }
 
@@ -38,7 +36,6 @@ export async function readRunMatrix(dir: string, where: string, options: ReadOpt
   return { matrix: builder.finish(), taskIds: [...taskIds] };
 }
 
-/** The run's columns: from summary.json when there is one, else from a pass over the rows. */
 export async function readRunColumns(dir: string, where: string): Promise<ResponseColumn[]> {
   const order = await columnOrder(dir);
   if (order.length) return matrixBuilder({ columnOrder: order }).finish().columns;

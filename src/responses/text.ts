@@ -1,6 +1,4 @@
-// Pure: `agent-lab show` as terminal text — the overview, one task's answers one under the
-// other, the failing cells, and word diffs. Colour only when the caller says so (a TTY); piped
-// output is plain, with git's `[-removed-]{+added+}` markers for diffs.
+// Pure: `agent-lab show` as terminal text; piped output is plain, with git's word-diff markers.
 import { styleText } from 'node:util';
 import { formatTable } from '../render/format-table.js';
 import type { ResponseCell, ResponseColumn, ResponseMatrix, ResponseTask } from '../types/responses.js';
@@ -17,7 +15,6 @@ export const painter = (colour: boolean): Paint => (colour ? (style, text) => st
 const GLYPH = { pass: '✓', fail: '✗', error: '!' } as const;
 const COLOUR = { pass: 'green', fail: 'red', error: 'yellow' } as const;
 
-/** One character per repeat: ✓ pass, ✗ fail, · ok and unchecked, E error, S skipped. */
 function glyphs(repeats: readonly ResponseCell[]): string {
   if (!repeats.length) return '-';
   return repeats.map((c) => (c.status === 'error' ? 'E' : c.status === 'skipped' ? 'S' : c.passed === null ? '·' : c.passed ? '✓' : '✗')).join('');
@@ -61,11 +58,10 @@ function cellLines(cell: ResponseCell, title: string, paint: Paint): string[] {
   return lines;
 }
 
-/** A failing cell: where it is and why. */
 export interface FailedCell {
   task_id: string;
   column: number;
-  /** 0-based position among the cell's repeats, and how many there are. */
+  /** 0-based among the cell's repeats. */
   at: number;
   of: number;
   cell: ResponseCell;
@@ -90,7 +86,6 @@ export function renderFailed(m: ResponseMatrix, failed: readonly FailedCell[], p
   return `${lines.join('\n')}\n\n${failed.length} failing cell(s) in ${tasks} task(s)\n`;
 }
 
-/** One task's word diff between two cells (paired by repeat position). */
 export interface DiffEntry {
   task_id: string;
   at: number;

@@ -1,6 +1,4 @@
-// Pure: a word-level diff of two answers (jsdiff's diffWords: words and punctuation are tokens,
-// whitespace changes alone are not differences). The report page runs the same library in the
-// browser, so the terminal and the page mark the same words.
+// Pure: jsdiff's diffWords, the library the report page runs too, so terminal and page mark the same words.
 import { diffWords } from 'diff';
 
 export type DiffKind = 'same' | 'added' | 'removed';
@@ -10,7 +8,7 @@ export interface DiffPart {
   text: string;
 }
 
-/** Words removed from `before` and added in `after`; null when the texts are too different to diff in time. */
+/** null when the texts are too different to diff in time. */
 export function wordDiff(before: string, after: string, timeoutMs = 2000): DiffPart[] | null {
   // Myers' diff is O(N·D): two long, unrelated answers would take seconds, so give up instead.
   const changes = diffWords(before, after, { timeout: timeoutMs });
@@ -18,7 +16,6 @@ export function wordDiff(before: string, after: string, timeoutMs = 2000): DiffP
   return changes.map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
 }
 
-/** git's plain word-diff markers, for output with no colour: `[-removed-]{+added+}`. */
 export function plainDiff(parts: readonly DiffPart[]): string {
   return parts.map((p) => (p.kind === 'added' ? `{+${p.text}+}` : p.kind === 'removed' ? `[-${p.text}-]` : p.text)).join('');
 }

@@ -1,11 +1,8 @@
-// A seeded percentile-bootstrap interval for the difference of a quantile (p95 …) between two
-// samples, current − baseline. Seeded, so the same two runs always give the same verdict and
-// tests are deterministic. Tail quantiles have no simple closed-form interval; resampling gives
-// one without assuming a shape, which latency never has.
+// A seeded bootstrap interval for a quantile's change: tail quantiles have no closed form without
+// assuming a shape, which latency never has. Seeded, so the same two runs give the same verdict.
 import { quantile } from './aggregate.js';
 
 export interface BootstrapOptions {
-  /** Resamples drawn (default 2000). */
   resamples?: number;
   seed?: number;
   /** Central coverage of the interval (default 0.95). */
@@ -14,7 +11,7 @@ export interface BootstrapOptions {
   maxSample?: number;
 }
 
-/** Interval for quantile_q(current) − quantile_q(baseline); null when either sample is empty. */
+/** quantile_q(current) − quantile_q(baseline); null when either sample is empty. */
 export function bootstrapQuantileDiff(baseline: readonly number[], current: readonly number[], q: number, options: BootstrapOptions = {}): [number, number] | null {
   if (baseline.length === 0 || current.length === 0) return null;
   const rand = mulberry32(options.seed ?? 0x5eed);
@@ -31,11 +28,7 @@ export function bootstrapQuantileDiff(baseline: readonly number[], current: read
   return [quantile(diffs, tail), quantile(diffs, 1 - tail)];
 }
 
-/**
- * The q-quantile (type 7) of one resample of a sorted sample, in O(n) with no sort: a resample
- * only says how often each value is drawn, and walking those counts in order finds the two
- * order statistics the quantile interpolates between.
- */
+/** Type 7, in O(n) with no sort: walking the draw counts in order finds the two order statistics to interpolate. */
 export function resampledQuantile(sorted: Float64Array, counts: Uint32Array, q: number, rand: () => number): number {
   const n = sorted.length;
   counts.fill(0);
@@ -54,7 +47,7 @@ export function resampledQuantile(sorted: Float64Array, counts: Uint32Array, q: 
   return loValue;
 }
 
-/** Sorted copy, first thinned to `max` values without replacement (partial Fisher-Yates) when larger. */
+/** Thinned to `max` without replacement (partial Fisher-Yates) when larger. */
 function sortedSample(values: readonly number[], max: number, rand: () => number): Float64Array {
   if (values.length <= max) return Float64Array.from(values).sort();
   const copy = [...values];
@@ -71,7 +64,7 @@ export function mean(values: ArrayLike<number>): number {
   return total / values.length;
 }
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; enough for resampling, and seedable. */
+/** Small, fast and seedable; enough for resampling. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -1,6 +1,4 @@
-// The browser builds the HTML pages inline, read from node_modules so every page opens offline:
-// Chart.js for the charts; marked (Markdown), DOMPurify (the sanitiser between marked and the
-// DOM) and jsdiff (word diffs) for the Responses section. Read once per process.
+// The browser libraries the HTML pages inline, read from node_modules so a page opens offline.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

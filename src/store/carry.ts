@@ -1,15 +1,9 @@
-// Pure: a job's final row carries the billed attempts of its earlier rows. A job aborted by a
-// kill (or failed, then run again with --retry-errors) was paid for each time it streamed; when
-// compaction keeps only its last row, that money must stay on the books, or a resumed budget
-// and the summary forget it (issue 19: six SIGTERM + resume cycles spent 345 % of the cap).
+// Pure: a job's final row carries the billed attempts of the rows it replaced, or a resumed budget
+// forgets money already spent (issue 19: six SIGTERM + resume cycles spent 345 % of the cap).
 import Big from 'big.js';
 import type { Attempt, JobResult } from '../types/result.js';
 
-/**
- * `row` with the billed attempts of `earlier` (the job's replaced rows, oldest first) in front of
- * its own, numbered again; `attempts` and `spent_usd` follow. An attempt already on the row (the
- * earlier row was itself carried forward) is not counted twice.
- */
+/** `earlier` (oldest first) ahead of the row's own attempts; one already carried is not counted twice. */
 export function withEarlierAttempts(row: JobResult, earlier: readonly Attempt[]): JobResult {
   const seen = new Set(row.attempt_log.map((a) => a.generation_id).filter((id) => id !== null));
   const carried: Attempt[] = [];

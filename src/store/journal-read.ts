@@ -1,16 +1,13 @@
-// Reading the journal back: which jobs finished (for a resume), and the final rows, one per job,
-// with their cost records folded in (finalize, merge, show).
+// Reading the journal back: which jobs finished (resume), and the final row per job (finalize, merge, show).
 import type { Attempt, ErrorKind, JobResult } from '../types/result.js';
 import { withEarlierAttempts } from './carry.js';
 import { COSTS_FILE, costKey, RESULTS_FILE, type CostRecord } from './journal.js';
 import { jsonlLines, openJsonlAt, type JsonlAt } from './jsonl.js';
 
+/** Per job_id, from its last row. */
 export interface JournalState {
-  /** Status of the last row for each job_id. */
   last: Map<string, JobResult['status']>;
-  /** error_kind of the last row for each job_id. */
   lastKind: Map<string, ErrorKind | null>;
-  /** Line number (1-based) of the last row for each job_id. */
   lastLine: Map<string, number>;
   torn: number;
 }
@@ -28,25 +25,14 @@ export async function scanJournal(dir: string): Promise<JournalState> {
 }
 
 export interface FinalRowsOptions {
-  /**
-   * The journal was written from empty by one run (Journal.fresh): one row per job, and a cost
-   * record, if any, after its row. Then no index of the jobs is needed (below).
-   */
+  /** Written from empty by one run (Journal.fresh): one row per job, each cost after its row, so no index. */
   fresh?: boolean;
 }
 
-/**
- * The final rows: the last row per job, with its cost record folded in and the billed attempts of
- * the job's earlier rows carried (carry.ts). Streams the rows; of the cost records it keeps only
- * where each one starts in generations.jsonl (the last one per job wins) and reads a record back
- * when its row comes by. Holding the parsed records instead cost ~1 KB per job: 300 MB peak for
- * 100,000 jobs (bench memory scenario).
- * A fresh journal needs neither index (freshRows).
- */
+/** The last row per job, costs in, earlier attempts carried. Costs are held as offsets: parsed, 300 MB at 100,000 jobs. */
 export async function* finalRows(dir: string, options: FinalRowsOptions = {}): AsyncGenerator<JobResult> {
   if (options.fresh) return yield* freshRows(dir);
   const file = `${dir}/${RESULTS_FILE}`;
-  // Where each job's last row starts (the only map per job), and where the rows it replaced do.
   const last = new Map<string, number>();
   const replaced: number[] = [];
   for await (const { value, offset } of jsonlLines<Pick<JobResult, 'job_id'>>(file)) {
@@ -87,12 +73,7 @@ function earlierAttempts(file: string, offsets: number[], withCost: (row: JobRes
   return out;
 }
 
-/**
- * A fresh journal's rows and costs, read side by side in one pass. Every row is final, and only a
- * row still `pending` has a cost record, written after the row while later jobs kept finishing:
- * the records read on the way to it belong to rows a little further on. Only those are held (as
- * offsets), so memory follows the lookups in flight during the run, not the number of jobs.
- */
+/** A `pending` row's cost comes after it; records read ahead are held as offsets, so memory follows lookups in flight. */
 async function* freshRows(dir: string): AsyncGenerator<JobResult> {
   const costs = jsonlLines<CostRecord>(`${dir}/${COSTS_FILE}`)[Symbol.asyncIterator]();
   const ahead = new Map<string, number>();

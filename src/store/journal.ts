@@ -1,6 +1,4 @@
-// The crash-safe journal. results.jsonl gets a job's row the moment the job ends;
-// generations.jsonl gets its costs when /generation answers. Both are append-only during a
-// run; at the end they are folded into one compacted results.jsonl (journal-read.ts).
+// The crash-safe journal: rows and costs appended, folded into one results.jsonl at the end (journal-read.ts).
 import { closeSync, createWriteStream, existsSync, fstatSync, openSync, readSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import type { JobResult } from '../types/result.js';
 
@@ -38,9 +36,8 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
     failed = error;
     onFailure?.(error);
   };
-  // A row is in the kernel before row() returns: a write queued in a stream for a few ms would be
-  // lost to a kill -9, and a resume would pay for that job again. One small write per job is
-  // ~10 µs; costs can wait in a stream (a lost one is only looked up again, never re-sent).
+  // A row is in the kernel before row() returns (~10 µs), or a kill -9 loses it and a resume pays
+  // again. Costs can wait in a stream: a lost one is only looked up again.
   const fresh = isEmpty(`${dir}/${RESULTS_FILE}`) && isEmpty(`${dir}/${COSTS_FILE}`);
   const rows = syncAppender(`${dir}/${RESULTS_FILE}`, fail);
   const costs = appender(`${dir}/${COSTS_FILE}`, fail);
@@ -68,10 +65,7 @@ export function openJournal(dir: string, onFailure?: (error: Error) => void): Jo
   };
 }
 
-/**
- * Append to a journal file. After a kill -9 mid-write the file may end in half a line; the
- * first new row must start on a line of its own, or it would be glued to the torn one and lost.
- */
+/** After a kill -9 mid-write the file may end in half a line: the first new row starts a line of its own. */
 function appender(file: string, onError: (error: Error) => void): WriteStream {
   const torn = endsMidLine(file);
   const stream = createWriteStream(file, { flags: 'a' });
@@ -80,14 +74,12 @@ function appender(file: string, onError: (error: Error) => void): WriteStream {
   return stream;
 }
 
-/** The run folder was deleted under the run: results.jsonl has no name left. */
 export class RunFolderGone extends Error {
   constructor(readonly dir: string) {
     super(`the run folder ${dir} was deleted`);
   }
 }
 
-/** The results journal: synchronous appends, so a finished job's row survives a kill of the process. */
 function syncAppender(file: string, onError: (error: Error) => void): { write(line: string): void; unlinked(): boolean; close(): void } {
   let fd: number | null = null;
   try {
@@ -101,7 +93,7 @@ function syncAppender(file: string, onError: (error: Error) => void): { write(li
     write(line) {
       if (fd === null) return;
       try {
-        // A regular file takes the whole line at once; the loop is for the rare short write.
+        // The loop is for the rare short write.
         const written = writeSync(fd, line);
         const bytes = written < line.length ? Buffer.from(line) : null;
         if (bytes) for (let done = written; done < bytes.length; ) done += writeSync(fd, bytes, done);
@@ -141,7 +133,6 @@ function endsMidLine(file: string): boolean {
   }
 }
 
-/** Resolves once the stream is flushed and closed, or at once if it already failed. */
 function end(stream: WriteStream): Promise<void> {
   if (stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {

@@ -1,16 +1,12 @@
-// The one reader of JSONL files (results.jsonl, generations.jsonl, history.jsonl): streamed in
-// chunks, never read whole. The rule for a line that is not a JSON object — "torn": a
-// process killed mid-write leaves its last line half-written, and the next appender starts a new
-// line after it, so a torn line is either the last line or, after a resume, one in the middle.
-// Both are skipped and reported to onTorn; the read goes on. Blank lines are skipped silently,
-// and a trailing `\r` (CRLF) is dropped.
+// The one JSONL reader, streamed. A line that is not a JSON object is "torn" (a kill mid-write; after
+// a resume it sits mid-file): skipped and reported to onTorn. Blank lines and a trailing `\r` are dropped.
 import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
 
 export interface JsonlLine<T> {
   value: T;
-  /** 1-based line number. */
+  /** 1-based. */
   line: number;
-  /** Byte offset of the line's first byte: what readJsonlAt takes. */
+  /** Of the line's first byte: what openJsonlAt's read takes. */
   offset: number;
 }
 
@@ -25,7 +21,6 @@ export interface ReadJsonlOptions {
   onTorn?: (torn: TornLine) => void;
 }
 
-/** Every JSON object of the file with where it is; nothing when the file does not exist. */
 export async function* jsonlLines<T>(file: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlLine<T>> {
   if (!existsSync(file)) return;
   for await (const { text, line, offset, last } of rawLines(file)) {
@@ -35,21 +30,16 @@ export async function* jsonlLines<T>(file: string, options: ReadJsonlOptions = {
   }
 }
 
-/** jsonlLines' values alone. */
 export async function* readJsonl<T>(file: string, options: ReadJsonlOptions = {}): AsyncGenerator<T> {
   for await (const { value } of jsonlLines<T>(file, options)) yield value;
 }
 
-/** A file opened for reading single lines back by offset (as jsonlLines gave them). */
 export interface JsonlAt<T> {
   read(offset: number): T;
   close(): void;
 }
 
-/**
- * Synchronous on purpose: it reads one short line per call, after the last request, and readSync
- * is ~10× cheaper than an awaited read at 100,000 calls.
- */
+/** Synchronous on purpose: one short line per call, after the last request; ~10× cheaper than awaited reads at 100,000 calls. */
 export function openJsonlAt<T>(file: string): JsonlAt<T> {
   const fd = openSync(file, 'r');
   let chunk = Buffer.alloc(4096);
@@ -83,11 +73,7 @@ interface RawLine {
   last: boolean;
 }
 
-/**
- * Lines with their byte offsets (readline gives none). A newline byte never occurs inside a UTF-8
- * sequence, so splitting bytes before decoding is safe. A line longer than a chunk is gathered
- * in pieces and joined once, not re-copied per chunk.
- */
+/** Lines with byte offsets (readline gives none); splitting bytes is safe as 0x0a never occurs inside UTF-8. */
 async function* rawLines(file: string): AsyncGenerator<RawLine> {
   let pieces: Buffer[] = [];
   let pieceAt = 0;

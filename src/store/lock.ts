@@ -1,10 +1,5 @@
-// One process per run folder. Two at once (a nightly cron job that overlaps the last one, a
-// resume typed while the run is still going) would append to the same journal and send the same
-// jobs twice. The lock file says which process holds it: pid, that process's start time, the
-// boot id and the hostname. It is live only while that very process runs: a pid alone is not
-// enough, since a kill -9'd run stays a zombie until its parent reaps it (in a container without
-// an init, never), and after a container restart its pid belongs to some other process. A stale
-// lock is taken over, so a resume after a crash just works.
+// One process per run folder, or jobs are sent twice. A pid alone cannot tell liveness (zombies without
+// an init, pids reused after a restart): the lock also names start time, boot id and host.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +9,6 @@ import { ConfigError } from '../errors.js';
 
 export const LOCK_FILE = '.agent-lab.lock';
 
-/** What the lock file holds (JSON). Older versions wrote the pid alone. */
 export interface LockOwner {
   pid: number;
   /** Start of the process in clock ticks since boot (/proc/<pid>/stat field 22); null without /proc. */
@@ -22,14 +16,12 @@ export interface LockOwner {
   /** /proc/sys/kernel/random/boot_id; null without it. */
   boot_id: string | null;
   hostname: string;
-  /** When the lock was taken (ISO). */
   locked_at: string;
 }
 
 /** A lock file's content as read: older versions wrote the pid alone. */
 export type LockRecord = Pick<LockOwner, 'pid'> & Partial<LockOwner>;
 
-/** A process as /proc shows it; undefined when /proc cannot be read (no such pid, or no /proc at all). */
 type Stat = { state: string; startTime: number } | undefined;
 
 export interface Probe {
@@ -55,7 +47,6 @@ export async function lockRunDir(dir: string): Promise<() => Promise<void>> {
   throw new ConfigError(`Could not take the lock ${file}: another agent-lab keeps taking it.`);
 }
 
-/** Whether the process a lock names still runs. `probe` is this machine unless a test says otherwise. */
 export function isLive(owner: LockRecord, probe: Probe = systemProbe()): boolean {
   // Another machine, container or boot: the process cannot be seen from here, and after a reboot it is surely gone.
   if (owner.hostname !== undefined && owner.hostname !== probe.hostname) return false;
@@ -103,10 +94,7 @@ async function create(file: string, text: string): Promise<boolean> {
   }
 }
 
-/**
- * Move the stale lock aside, then check it is the one judged stale: another process may have
- * replaced it in between, and its fresh lock goes back.
- */
+/** Moved aside, then checked: another process may have replaced it in between, and its lock goes back. */
 async function removeStale(file: string, stale: string): Promise<void> {
   const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

@@ -1,6 +1,4 @@
-// `agent-lab report DIR [--baseline B]`: rebuild DIR/report.html and responses.md from
-// summary.json and results.jsonl — after an upgrade, for a run folder copied from CI, or to
-// diff its answers against another run's.
+// `agent-lab report DIR [--baseline B]`: rebuild report.html and responses.md from a finished run folder.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';

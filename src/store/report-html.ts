@@ -1,6 +1,4 @@
-// Writes a run's reading reports from one streamed pass over results.jsonl: report.html (summary,
-// charts on a bounded sample of rows, and the Responses section) and responses.md. With a
-// baseline, its results.jsonl is streamed too and joined on job_id for the per-cell diff.
+// report.html and responses.md from one streamed pass over results.jsonl (and the baseline's, joined on job_id).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +31,6 @@ export const SAMPLE_LIMIT = 2000;
 export const GZIP_ABOVE = 512 * 1024;
 
 export interface RunReportOptions {
-  /** A baseline run folder (or its summary.json): cells then diff against the same job there. */
   baseline?: string | null;
 }
 
@@ -80,16 +77,12 @@ export async function writeHistoryHtml(file: string, entries: HistoryEntry[], me
   await writeAtomic(file, renderHistoryHtml(entries, await chartJsSource(), meta));
 }
 
-/** The baseline's results.jsonl: in the folder given, or beside the summary.json given; null when there is none. */
 function baselineResults(path: string): string | null {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : join(dirname(path), RESULTS_FILE);
   return existsSync(file) ? file : null;
 }
 
-/**
- * The tasks in chunks, each gzipped as base64 once the whole is big enough to gain from it. Each
- * chunk is packed as it is made, so only one chunk's JSON is alive at a time.
- */
+/** Packed as each chunk is made, so only one chunk's JSON is alive at a time. */
 async function packed(matrix: ResponseMatrix): Promise<ResponsesSection['chunks']> {
   const json: string[] = [];
   const zipped: string[] = [];
@@ -126,7 +119,6 @@ function reservoir(limit: number) {
   };
 }
 
-/** The charts' sample of a results file, streamed (what report.html embeds). */
 export async function sampleRows(file: string, limit: number): Promise<{ sample: SampleRow[]; total: number }> {
   const sample = reservoir(limit);
   for await (const row of readJsonl<ResponseRow>(file)) sample.add(row);

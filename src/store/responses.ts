@@ -1,5 +1,4 @@
-// --save-responses: one Markdown file per job in the run folder's responses/, named from ids
-// through safeName, so no id can leave the folder or crash the run.
+// --save-responses: one Markdown file per job, named through safeName so no id can leave the folder.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../types/job.js';

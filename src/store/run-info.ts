@@ -1,6 +1,4 @@
-// run.json: what was run, with which settings — everything needed to reproduce it, and
-// nothing secret (the key's *name* is recorded, never its value). One shape from start to end:
-// written `running` when the run opens, then the same record with its end.
+// run.json: everything needed to reproduce a run and nothing secret (the key's name, never its value).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedSuite, Settings } from '../config/resolve.js';
@@ -10,7 +8,6 @@ import { RUN_FILE, writeAtomic } from './write.js';
 import type { Coverage, ShardInfo } from '../ci/shard.js';
 import type { RunStatus } from '../types/summary.js';
 
-/** `Options`: the command's replayable options, as the caller records them (run/options.ts). */
 export interface RunInfo<Options = unknown> {
   agent_lab_version: string;
   run_id: string;
@@ -26,7 +23,6 @@ export interface RunInfo<Options = unknown> {
   shard?: ShardInfo;
   status: RunStatus | 'running';
   finished_at?: string;
-  /** Times the runner lowered its concurrency after 429s. */
   throttles?: number;
   /** Set by `agent-lab merge`: the shard folders it combined, and whether they cover the matrix. */
   merged_from?: { dir: string; run_id: string; shard: string | null; status: string | null; rows: number }[];
@@ -40,7 +36,7 @@ export interface RunStart<Options> {
   settings: Settings;
   mock: boolean;
   options: Options;
-  /** The whole matrix's size. */
+  /** The whole matrix's, even for a shard. */
   matrixSize: number;
   shard?: ShardInfo;
   version: string;
@@ -49,7 +45,6 @@ export interface RunStart<Options> {
 /** A URL's `user:password@` becomes `[REDACTED]@`: run.json is shared, copied and committed. */
 const withoutPassword = <T>(value: T): T => (typeof value === 'string' ? (redact(value) as T) : value);
 
-/** The record a run opens with. */
 export function runInfo<Options>(input: RunStart<Options>): RunInfo<Options> {
   const options = input.options as Options & { baseUrl?: unknown };
   return {
@@ -67,7 +62,6 @@ export function runInfo<Options>(input: RunStart<Options>): RunInfo<Options> {
   };
 }
 
-/** The same record once the run has ended. */
 export function endedRunInfo<Options>(info: RunInfo<Options>, end: { status: RunStatus; finished_at: string; throttles: number }): RunInfo<Options> {
   return { ...info, ...end };
 }

@@ -1,10 +1,7 @@
 // $GITHUB_STEP_SUMMARY: the Markdown GitHub Actions shows on the job's summary page.
 import { appendFile } from 'node:fs/promises';
 
-/**
- * Append (as GitHub asks: `run`, `compare` and other steps each add their part). Does nothing
- * when the variable is unset; returns what went wrong, as a warning, since the results are safe.
- */
+/** Appends (each step adds its part); returns a warning, not a throw, since the results are safe. */
 export async function appendStepSummary(env: Record<string, string | undefined>, markdown: string): Promise<string | null> {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return null;

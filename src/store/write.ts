@@ -1,5 +1,4 @@
-// The one writer: decides where bytes go. Reports are written atomically (temp file + rename)
-// so a crash never leaves half a summary; only the journal is appended in place.
+// The one writer. Reports are written atomically, so a crash never leaves half a summary.
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -21,7 +20,6 @@ export const CSV_FILE = 'results.csv';
 export const SUMMARY_FILE = 'summary.json';
 export const RUN_FILE = 'run.json';
 
-/** Less free space than this fails the run before the first request. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 
 /** Create the output folder and prove it is writable, before any money is spent. */
@@ -41,10 +39,7 @@ export async function prepareOutDir(dir: string): Promise<void> {
   await cleanStaleTemps(dir);
 }
 
-/**
- * A recursive mkdir on a read-only mount fails with ENOENT (Node reports the last missing
- * level, not why it is missing): make the first missing level alone to get the true reason.
- */
+/** A recursive mkdir on a read-only mount says ENOENT: make the first missing level alone for the true reason. */
 async function mkdirProblem(dir: string, error: unknown): Promise<never> {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   let missing = dir;
@@ -78,7 +73,6 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
   }
 }
 
-/** writeAtomic for text too big to hold at once: the pieces are streamed to the temp file. */
 export async function writeAtomicStream(file: string, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
@@ -97,7 +91,6 @@ export async function writeAtomicStream(file: string, pieces: AsyncIterable<stri
 export interface FinalizeMeta extends RunHeader {
   /** Times the runner lowered its concurrency after 429s (rate adaptation). */
   throttles?: number;
-  /** The plan's cost estimate, to set against the actual cost. */
   estimate?: EstimateSummary;
 }
 
@@ -106,11 +99,7 @@ export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
 }
 
-/**
- * Fold the journal into its final form: one results.jsonl row per job (costs merged) and
- * results.csv — streaming, so a 100k-job run stays flat in memory. Returns the summary, which
- * the caller writes once with writeSummary when its gates are in.
- */
+/** Journal → final results.jsonl and results.csv, streamed. The caller writes the summary once its gates are in. */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
   await cleanStaleTemps(dir);
   const aggregator = createAggregator(opts);
@@ -146,7 +135,6 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   }
   await rename(jsonlTemp, join(dir, RESULTS_FILE));
   await rename(csvTemp, join(dir, CSV_FILE));
-  // The costs are in results.jsonl now; the side journal has done its job.
   await rm(join(dir, COSTS_FILE), { force: true });
   return aggregator.finish(meta);
 }
