@@ -37,7 +37,7 @@ async function suiteOf(tail: string, files: Record<string, string | Buffer> = {}
 
 async function jobsOf(suite: ResolvedSuite, selection: TaskSelection = {}): Promise<{ size: number; jobs: Job[] }> {
   const scan = await scanTasks(suite, selection);
-  const matrix = createMatrix(suite, () => selectedTasks(suite, scan, selection), scan.count);
+  const matrix = createMatrix(suite, () => selectedTasks(suite, scan, selection), scan.runs);
   const jobs: Job[] = [];
   for await (const job of matrix.jobs()) jobs.push(job);
   return { size: matrix.size, jobs };
@@ -175,7 +175,7 @@ describe('the streamed matrix', () => {
     const big = Array.from({ length: 5000 }, (_, i) => `${i},question ${i}`).join('\n');
     const suite = await suiteOf('tasks:\n  - from: q.csv\n    prompt: "{{ q }}"\n', { 'q.csv': `n,q\n${big}\n` });
     const scan = await scanTasks(suite);
-    const matrix = createMatrix(suite, () => selectedTasks(suite, scan), scan.count);
+    const matrix = createMatrix(suite, () => selectedTasks(suite, scan), scan.runs);
     expect(matrix.size).toBe(5000);
     let count = 0;
     let last: Job | undefined;

@@ -12,6 +12,8 @@ import { applyGates, writeCiFiles } from './output.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
 import { exitCodeFor, mergeGates, type Gates } from './gates.js';
+import { assertGatesMeasurable } from './gate-needs.js';
+import type { CheckSpec } from '../types/job.js';
 import { createLogger, type Logger } from '../log.js';
 import { finalRows, RESULTS_FILE } from '../store/journal.js';
 import { renderSummaryTable } from '../render/table.js';
@@ -79,12 +81,10 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     throw new ConfigError(`Cannot merge these folders:\n  ${[...cover.problems, ...overlaps, ...more].join('\n  ')}`);
   }
 
-  const { gates: suiteGates, hasChecks, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
+  const { gates: suiteGates, checkLists, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
   const gateLimits = mergeGates(suiteGates, options.gates);
   // As on `run`, and before anything is written: with no checks there is no pass rate to gate.
-  if (gateLimits.min_pass_rate !== undefined && hasChecks === false) {
-    throw new ConfigError('`min_pass_rate` needs checks, and no task of the suite has any: add `checks:` to the suite (README "Checks") or drop the gate.');
-  }
+  if (checkLists) assertGatesMeasurable(gateLimits, checkLists);
 
   await prepareOutDir(outDir);
   await writeAtomicStream(join(outDir, RESULTS_FILE), shardLines(order.map((o) => o.dir)));
@@ -142,7 +142,7 @@ async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
  * costs its journal holds. Otherwise the rows keep the verdicts their run gave them. The suite
  * also gives the groups their order, as an unsharded run lists them, and its `gates:`.
  */
-async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; checkLists?: CheckSpec[][] }> {
   if (!existsSync(info.suite.path)) return {};
   try {
     const loaded = await loadSuite(info.suite.path, { allowOutsideFiles: (info.options as { allowOutsideFiles?: boolean } | undefined)?.allowOutsideFiles });
@@ -150,8 +150,8 @@ async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<Finalize
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
     // The tasks are read again (datasets too) to know each row's entry; the rows carry their vars.
     const scan = await scanTasks(suite, { vars: (info.options as { vars?: Record<string, string> } | undefined)?.vars });
-    const hasChecks = suite.entries.some((entry) => entry.checks.length > 0);
-    return { checksFor: rowChecks(suite, scan), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
+    const checkLists = suite.entries.map((entry) => entry.checks.map((c) => c.spec));
+    return { checksFor: rowChecks(suite, scan), groupOrder: suiteGroupOrder(suite), gates: suite.gates, checkLists };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
     return {};

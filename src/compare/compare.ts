@@ -13,6 +13,7 @@ import { groupId, type GroupKey, type GroupSummary, type MetricStats } from '../
 import { crosses, type FailRule } from './fail-on.js';
 import type { CompareSide, Samples } from './load.js';
 import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
+import { findFlips, flipText, type TaskFlip } from './flips.js';
 
 /** Two-sided level below which a test calls a change significant. */
 export const ALPHA = 0.05;
@@ -49,6 +50,8 @@ export interface Comparison {
   /** Changes past a rule's threshold that could not be tested for significance: not failures. */
   untested: string[];
   notes: string[];
+  /** Tasks whose pass state changed (compare/flips.ts): listed, never tested; null when a side has no per-task states. */
+  task_flips: TaskFlip[] | null;
 }
 
 export type CompareVerdict = 'none' | 'pass' | 'fail' | 'unknown';
@@ -58,9 +61,11 @@ export type CompareVerdict = 'none' | 'pass' | 'fail' | 'unknown';
  * runs (a renamed prompt id or model), so nothing was checked — not a pass (exit 1, as a gate
  * that could not be measured), or a CI gate would pass forever without comparing anything.
  */
-export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'>): CompareVerdict {
+export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'> & Partial<Pick<Comparison, 'task_flips'>>): CompareVerdict {
   if (c.rules.length === 0) return 'none';
   if (c.failures.length) return 'fail';
+  // A task_flips rule with no per-task states on a side counted nothing: not a pass.
+  if (c.task_flips === null && c.rules.some((r) => r.metric === 'task_flips')) return 'unknown';
   return c.rows.length ? 'pass' : 'unknown';
 }
 
@@ -92,6 +97,9 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
   }
   const name = (g: GroupSummary) => `${g.model_label} · ${g.system_prompt_id}`;
   const notes: string[] = [];
+  const flips = base.tasks && cur.tasks ? findFlips(base.tasks, cur.tasks) : null;
+  for (const rule of rules) if (rule.metric === 'task_flips' && flips && flips.length > rule.value) failures.push(`${flips.length} task(s) flipped, more than ${rule.value} (${rule.text}): ${flips.slice(0, 5).map(flipText).join('; ')}${flips.length > 5 ? '; …' : ''}`);
+  if (rules.some((r) => r.metric === 'task_flips') && !flips) untested.push('task_flips: a side has no per-task pass states (no checks, or a summary.json without repeated tasks)');
   if (!base.samples || !cur.samples) {
     notes.push(`${!base.samples ? 'The baseline' : 'The current run'} is a bare summary.json: latency, TTFT, token and cost significance is unavailable (it needs results.jsonl), so --fail-on rules on those metrics cannot fail; compare run folders for that.`);
   }
@@ -105,6 +113,7 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     failures,
     untested,
     notes,
+    task_flips: flips,
   };
 }
 

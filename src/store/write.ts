@@ -100,10 +100,8 @@ export interface FinalizeMeta extends RunHeader {
   estimate?: EstimateSummary;
 }
 
-export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
-  /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
-  checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
-}
+/** `checksFor` (AggregatorOptions): a row's checks by its task; leave out to keep the verdicts the rows already carry. */
+export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {}
 
 /**
  * Fold the journal into its final form: one results.jsonl row per job (costs merged) and
