@@ -6,6 +6,7 @@ import { evaluateChecks } from '../src/checks/evaluate.js';
 import { sloMet } from '../src/checks/slo.js';
 import { summarize } from '../src/stats/aggregate.js';
 import { evaluateGates } from '../src/ci/gates.js';
+import { assertGatesMeasurable } from '../src/ci/gate-needs.js';
 import type { CheckSpec } from '../src/types/job.js';
 import { row } from './helpers/rows.js';
 
@@ -82,5 +83,15 @@ describe('slo_met_rate and the speed gates', () => {
     expect(results[0]!.message).toBe('A / p: SLO met 50% (1/2) < 90%');
     expect(results[4]!.message).toBe('A / p: p95 ITL 29 ms > 20 ms');
     expect(results[7]!.message).toBe('B / p: median output speed 40 tokens/s < 45 tokens/s');
+  });
+});
+
+describe('what existing users of min_pass_rate are told', () => {
+  it('warns when min_pass_rate is the only gate of a suite with speed checks (it no longer counts them)', () => {
+    const checks = [[hello, ttft(100)]];
+    expect(assertGatesMeasurable({ min_pass_rate: 0.9 }, checks)).toContain('add the gate min_slo_met_rate');
+    expect(assertGatesMeasurable({ min_pass_rate: 0.9, min_slo_met_rate: 1 }, checks)).toBeNull();
+    expect(assertGatesMeasurable({ min_pass_rate: 0.9 }, [[hello]])).toBeNull();
+    expect(() => assertGatesMeasurable({ min_pass_rate: 0.9 }, [[ttft(100)]])).toThrow(/speed checks such as max_ttft_ms count in slo_met/);
   });
 });

@@ -4,11 +4,15 @@ import { ConfigError } from '../errors.js';
 import { isSpeedCheck } from '../checks/slo.js';
 import type { CheckSpec } from '../types/job.js';
 import type { GateKey, Gates } from '../types/summary.js';
+import { WARN } from '../warnings.js';
 
 const NEEDS_QUALITY: readonly GateKey[] = ['min_pass_rate', 'min_task_pass_rate', 'max_flaky_tasks', 'min_pass_hat_k'];
 
-/** Throws when a gate needs checks the suite's tasks do not have; `checks` is each entry's list. */
-export function assertGatesMeasurable(gates: Gates, checks: readonly (readonly CheckSpec[])[]): void {
+/**
+ * Throws when a gate needs checks the suite's tasks do not have; `checks` is each entry's list.
+ * Returns a warning for a suite that gated speed through min_pass_rate before slo_met existed.
+ */
+export function assertGatesMeasurable(gates: Gates, checks: readonly (readonly CheckSpec[])[]): string | null {
   const quality = checks.some((list) => list.some((c) => !isSpeedCheck(c)));
   const speed = checks.some((list) => list.some(isSpeedCheck));
   const set = (key: GateKey) => gates[key] !== undefined;
@@ -22,4 +26,7 @@ export function assertGatesMeasurable(gates: Gates, checks: readonly (readonly C
   if (set('min_slo_met_rate') && !speed) {
     throw new ConfigError('`min_slo_met_rate` needs speed checks (max_ttft_ms, max_latency_ms, max_itl_ms, min_output_tps), and no task has any: add them to `checks:` (README "SLO goodput") or drop the gate.');
   }
+  return set('min_pass_rate') && speed && !SPEED_GATES.some(set) ? WARN.speedChecksApart() : null;
 }
+
+const SPEED_GATES: readonly GateKey[] = ['min_slo_met_rate', 'max_p95_latency_ms', 'max_p95_ttft_ms', 'max_p95_itl_ms', 'min_p50_output_tps'];

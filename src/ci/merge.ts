@@ -84,7 +84,8 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const { gates: suiteGates, checkLists, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
   const gateLimits = mergeGates(suiteGates, options.gates);
   // As on `run`, and before anything is written: with no checks there is no pass rate to gate.
-  if (checkLists) assertGatesMeasurable(gateLimits, checkLists);
+  const gateWarning = checkLists ? assertGatesMeasurable(gateLimits, checkLists) : null;
+  if (gateWarning) logger.warn(gateWarning);
 
   await prepareOutDir(outDir);
   await writeAtomicStream(join(outDir, RESULTS_FILE), shardLines(order.map((o) => o.dir)));

@@ -104,7 +104,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
   const gates = mergeGates(suite.gates, options.gates);
-  assertGatesMeasurable(gates, suite.entries.map((entry) => entry.checks.map((c) => c.spec)));
+  const gateWarning = assertGatesMeasurable(gates, suite.entries.map((entry) => entry.checks.map((c) => c.spec)));
+  if (gateWarning) logger.warn(gateWarning);
   const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
   const cache = settings.cache && !mode.dryRun ? await cachePlan(options, suite, endpoint, env) : null;
