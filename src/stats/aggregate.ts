@@ -63,8 +63,8 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   return {
     add(row) {
       reconciler.add(row);
-      consistency.add(row);
       const key = groupId(row);
+      consistency.add(row, key);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
       addTo(group, row);

@@ -28,7 +28,8 @@ export interface TaskTally extends GroupKey {
 }
 
 export interface ConsistencyAccumulator {
-  add(row: JobResult): void;
+  /** `key`: the row's groupId, when the caller has it already. */
+  add(row: JobResult, key?: string): void;
   /** Every task with a pass state, run once or more (compare's flips). */
   all(): TaskTally[];
   /** One entry per group (in `order`) that has a task with a pass state. */
@@ -41,11 +42,10 @@ export function createConsistency(opts: ConsistencyOptions = {}): ConsistencyAcc
   const keys = new Map<string, GroupKey>();
   const checkedTasks = new Set<string>();
   return {
-    add(row) {
+    add(row, key = groupId(row)) {
       const checked = row.status === 'ok' && typeof row.passed === 'boolean';
       const errored = row.status === 'error' && row.error_kind !== 'aborted';
       if (!checked && !errored) return;
-      const key = groupId(row);
       let tasks = groups.get(key);
       if (!tasks) {
         groups.set(key, (tasks = new Map()));
@@ -54,9 +54,9 @@ export function createConsistency(opts: ConsistencyOptions = {}): ConsistencyAcc
       let tally = tasks.get(row.task_id);
       if (!tally) tasks.set(row.task_id, (tally = { checked: 0, passed: 0, errored: 0 }));
       if (checked) {
-        tally.checked++;
+        // The set is told once per task and group, not once per row.
+        if (tally.checked++ === 0) checkedTasks.add(row.task_id);
         if (row.passed) tally.passed++;
-        checkedTasks.add(row.task_id);
       } else {
         tally.errored++;
         if (opts.checksFor?.(row)?.some((spec) => !isSpeedCheck(spec))) checkedTasks.add(row.task_id);
@@ -73,10 +73,8 @@ export function createConsistency(opts: ConsistencyOptions = {}): ConsistencyAcc
       const out: GroupConsistency[] = [];
       for (const group of order) {
         const tasks = groups.get(groupId(group));
-        if (!tasks) continue;
-        const list: TaskConsistency[] = [];
-        for (const [task_id, t] of tasks) if (checkedTasks.has(task_id)) list.push(taskFigures(task_id, t.checked + t.errored, t.passed));
-        if (list.length) out.push(groupFigures(group, list));
+        const figures = tasks && groupFigures(group, tasks, checkedTasks);
+        if (figures) out.push(figures);
       }
       return out;
     },
@@ -94,30 +92,60 @@ export function taskFigures(task_id: string, n: number, c: number): TaskConsiste
   return { task_id, n, passed: c, pass_rate: c / n, pass_at_k, pass_hat_k, flaky: c > 0 && c < n };
 }
 
-function groupFigures(group: GroupKey, tasks: TaskConsistency[]): GroupConsistency {
-  const maxN = tasks.reduce((m, t) => Math.max(m, t.n), 0);
-  const pass_at_k: Record<string, number> = {};
-  const pass_hat_k: Record<string, number> = {};
-  for (let k = 1; k <= maxN; k++) {
-    // The mean over the tasks run at least k times: a task run twice says nothing about pass^3.
-    const having = tasks.filter((t) => t.n >= k);
-    pass_at_k[k] = mean(having.map((t) => t.pass_at_k[k]!));
-    pass_hat_k[k] = mean(having.map((t) => t.pass_hat_k[k]!));
+/**
+ * A group's figures in one pass over its tallies, without building a task's figures unless it
+ * is listed (run twice or more): a 100,000-row dataset run once is summed, not copied.
+ */
+function groupFigures(group: GroupKey, tasks: Map<string, Tally>, checkedTasks: ReadonlySet<string>): GroupConsistency | null {
+  const per_task: TaskConsistency[] = [];
+  // Index k: the sums of pass@k and pass^k over the tasks run at least k times, and how many.
+  const at: number[] = [];
+  const hat: number[] = [];
+  const having: number[] = [];
+  let count = 0;
+  let flaky = 0;
+  let failing = 0;
+  let min = 1;
+  for (const [task_id, t] of tasks) {
+    if (!checkedTasks.has(task_id)) continue;
+    const n = t.checked + t.errored;
+    const c = t.passed;
+    count++;
+    if (c > 0 && c < n) flaky++;
+    if (c === 0) failing++;
+    min = Math.min(min, c / n);
+    if (n === 1) {
+      add(at, hat, having, 1, c, c);
+      continue;
+    }
+    const figures = taskFigures(task_id, n, c);
+    per_task.push(figures);
+    for (let k = 1; k <= n; k++) add(at, hat, having, k, figures.pass_at_k[k]!, figures.pass_hat_k[k]!);
   }
+  if (count === 0) return null;
+  const byK = (sums: number[]) => {
+    const out: Record<string, number> = {};
+    for (let k = 1; k < having.length; k++) out[k] = round(sums[k]! / having[k]!);
+    return out;
+  };
   return {
     model: group.model,
     model_label: group.model_label,
     system_prompt_id: group.system_prompt_id,
-    tasks: tasks.length,
-    flaky_tasks: tasks.filter((t) => t.flaky).length,
-    failing_tasks: tasks.filter((t) => t.passed === 0).length,
-    min_task_pass_rate: tasks.reduce((m, t) => Math.min(m, t.pass_rate), 1),
-    pass_at_k,
-    pass_hat_k,
-    // A task run once has no consistency to tell (its row's `passed` says it all), and listing
-    // each row of a 100,000-row dataset would make summary.json the size of results.jsonl.
-    per_task: tasks.filter((t) => t.n >= 2),
+    tasks: count,
+    flaky_tasks: flaky,
+    failing_tasks: failing,
+    min_task_pass_rate: min,
+    pass_at_k: byK(at),
+    pass_hat_k: byK(hat),
+    per_task,
   };
 }
 
-const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1e6) / 1e6;
+function add(at: number[], hat: number[], having: number[], k: number, a: number, h: number): void {
+  at[k] = (at[k] ?? 0) + a;
+  hat[k] = (hat[k] ?? 0) + h;
+  having[k] = (having[k] ?? 0) + 1;
+}
+
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
