@@ -2,11 +2,10 @@
 // under --tasks, --sample and --limit too, and a task's own repeats keep the other tasks' job ids.
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSuite } from '../src/config/load.js';
-import { createMatrix } from '../src/config/matrix.js';
 import { resolveSuite, type ResolvedSuite } from '../src/config/resolve.js';
 import { ConfigSchema } from '../src/config/schema.js';
-import { scanTasks, selectedTasks, type TaskSelection } from '../src/config/tasks.js';
-import type { Job } from '../src/types/job.js';
+import type { TaskSelection } from '../src/config/tasks.js';
+import { matrixJobs } from './helpers/tasks.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 let ws: Workspace | undefined;
@@ -32,13 +31,7 @@ async function suiteOf(text: string): Promise<ResolvedSuite> {
   return resolveSuite(await loadSuite(ws.path('suite.yaml')), ConfigSchema.parse({}));
 }
 
-async function jobsOf(suite: ResolvedSuite, selection: TaskSelection = {}): Promise<{ size: number; jobs: Job[] }> {
-  const scan = await scanTasks(suite, selection);
-  const matrix = createMatrix(suite, () => selectedTasks(suite, scan, selection), scan.runs);
-  const jobs: Job[] = [];
-  for await (const job of matrix.jobs()) jobs.push(job);
-  return { size: matrix.size, jobs };
-}
+const jobsOf = matrixJobs;
 
 describe('repeats per task', () => {
   it("runs each task its own repeats (a dataset entry: every row), else the suite's", async () => {
