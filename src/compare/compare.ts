@@ -82,6 +82,8 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     const cs = cur.samples?.get(key) ?? null;
     const perJob = base.samples !== null && cur.samples !== null;
     for (const metric of COMPARE_METRICS) {
+      // A suite without speed checks keeps the table it had: no slo row of dashes.
+      if (metric === 'slo_met_rate' && !b.slo_checked && !c.slo_checked) continue;
       const row = withDirection(compareMetric(metric, b, c, perJob ? (bs ?? emptySamples()) : null, perJob ? (cs ?? emptySamples()) : null));
       for (const rule of rules) {
         if (rule.metric !== metric || !crosses(rule, row.delta) || row.significant === false) continue;
@@ -132,6 +134,8 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
       return { ...base, ...rate(b.passed ?? 0, b.checked ?? 0, c.passed ?? 0, c.checked ?? 0, 'no checked jobs on one side') };
     case 'error_rate':
       return { ...base, ...rate(b.errors, b.n - b.skipped, c.errors, c.n - c.skipped, 'no jobs sent on one side') };
+    case 'slo_met_rate':
+      return { ...base, ...rate(b.slo_met ?? 0, b.slo_checked ?? 0, c.slo_met ?? 0, c.slo_checked ?? 0, 'no request judged against the SLO on one side') };
     case 'p50_latency':
       return { ...base, ...median(b.latency_ms, c.latency_ms, bs?.latency_ms, cs?.latency_ms) };
     case 'p50_ttft':
