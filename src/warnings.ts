@@ -49,6 +49,9 @@ export const WARN = {
   budgetStopped: (spent: string, cap: string, skipped: number) =>
     `cost cap: $${spent} spent of $${cap}; ${skipped} job(s) not sent (their worst case would not fit). They are rows with status skipped; resume with a higher --max-cost to run them, or lower max_tokens to shrink the worst case.`,
 
+  speedChecksApart: () =>
+    'min_pass_rate no longer counts the speed checks (max_ttft_ms, max_latency_ms, max_itl_ms, min_output_tps): a slow answer is not a wrong one. They are counted in slo_met; add the gate min_slo_met_rate (e.g. --gate min_slo_met_rate=1) to fail the run on them as before.',
+
   metricsNotSent: (failed: string[], hasHistory: boolean) =>
     `Metrics not delivered (the run's files are written; the exit code is the run's):\n  ${failed.join('\n  ')}\n` +
     (hasHistory ? 'Send them again, without running anything, with `agent-lab history --export` and the same metrics flags.' : 'This run keeps no history (--no-history), so `agent-lab history --export` cannot send them again.'),

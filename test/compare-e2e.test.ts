@@ -15,7 +15,7 @@ import { runSuite, type RunReport } from '../src/run/index.js';
 import { runCli } from './helpers/cli.js';
 import { FAST_CONFIG, workspace, type Workspace } from './helpers/workspace.js';
 
-const RULES = 'pass_rate<-5pp,cost>+10%,tokens>+10%,p50_latency>+20%,p95_latency>+20%,p50_ttft>+20%';
+const RULES = 'pass_rate<-5pp,slo_met_rate<-5pp,cost>+10%,tokens>+10%,p50_latency>+20%,p95_latency>+20%,p50_ttft>+20%';
 
 // 24 distinct prompts, so each model × prompt cell has 24 jobs with their own drawn timings.
 const SUITE = `
@@ -68,7 +68,7 @@ describe('run --baseline on the simulator', () => {
     for (const r of [baseline, same, regressed]) expect(r.summary.overall).toMatchObject({ n: 48, ok: 48, errors: 0 });
     // max_latency_ms 1000 leaves the profiles (≈ 0.5–0.8 s) room for a loaded machine.
     expect(baseline.summary.groups).toHaveLength(MODELS.length);
-    for (const g of baseline.summary.groups) expect(g.pass_rate).toBeGreaterThanOrEqual(0.9);
+    for (const g of baseline.summary.groups) expect(g.slo_met_rate).toBeGreaterThanOrEqual(0.9);
   });
 
   it('does not flag a run from the same distribution (exit 0, no failure)', async () => {
@@ -81,7 +81,7 @@ describe('run --baseline on the simulator', () => {
       expect(find(c, model, 'tokens').delta).not.toBe(0);
       expect(find(c, model, 'tokens').significant).toBe(false);
       expect(find(c, model, 'cost').significant).toBe(false);
-      expect(find(c, model, 'pass_rate')).toMatchObject({ significant: false, failed: [] });
+      expect(find(c, model, 'slo_met_rate')).toMatchObject({ significant: false, failed: [] });
     }
     expect(existsSync(ws.path('same/compare.md'))).toBe(true);
   });
@@ -103,8 +103,10 @@ describe('run --baseline on the simulator', () => {
       }
       // Time to first token was not touched: no TTFT regression is claimed.
       expect(find(c, model, 'p50_ttft').failed).toEqual([]);
-      // Slower streams break the max_latency_ms check: a quality regression too.
-      expect(find(c, model, 'pass_rate')).toMatchObject({ significant: true, worse: true, failed: ['pass_rate<-5pp'] });
+      // Slower streams break the max_latency_ms check: fewer requests under the SLO, and no
+      // quality verdict at all (a speed check is not one: the pass rate is unknown on both sides).
+      expect(find(c, model, 'slo_met_rate')).toMatchObject({ significant: true, worse: true, failed: ['slo_met_rate<-5pp'] });
+      expect(find(c, model, 'pass_rate')).toMatchObject({ baseline: null, current: null, failed: [] });
     }
     const md = await readFile(ws.path('slow/compare.md'), 'utf8');
     expect(md).toMatch(/gate: \*\*FAILED\*\*/);

@@ -31,7 +31,7 @@ function side(all: JobResult[], perJob = true, run_id = 'r'): CompareSide {
     s.tokens.push(r.native_tokens_prompt! + r.native_tokens_completion!);
     s.cost_usd.push(r.cost_usd!);
   }
-  return { path: run_id, dir: '.', summary: summarize(all, { ...META, run_id }), samples: perJob ? samples : null };
+  return { path: run_id, dir: '.', summary: summarize(all, { ...META, run_id }), samples: perJob ? samples : null, tasks: null };
 }
 
 // A spread of latencies so the rank tests have something to rank.

@@ -11,7 +11,7 @@ import { ConfigSchema } from '../src/config/schema.js';
 import { sampleMask } from '../src/config/select.js';
 import { scanTasks, selectedTasks, type TaskSelection } from '../src/config/tasks.js';
 import type { Job } from '../src/types/job.js';
-import { readTasks } from './helpers/tasks.js';
+import { matrixJobs, readTasks } from './helpers/tasks.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 let ws: Workspace | undefined;
@@ -35,13 +35,7 @@ async function suiteOf(tail: string, files: Record<string, string | Buffer> = {}
   return resolveSuite(await loadSuite(ws.path('suite.yaml')), ConfigSchema.parse({}));
 }
 
-async function jobsOf(suite: ResolvedSuite, selection: TaskSelection = {}): Promise<{ size: number; jobs: Job[] }> {
-  const scan = await scanTasks(suite, selection);
-  const matrix = createMatrix(suite, () => selectedTasks(suite, scan, selection), scan.count);
-  const jobs: Job[] = [];
-  for await (const job of matrix.jobs()) jobs.push(job);
-  return { size: matrix.size, jobs };
-}
+const jobsOf = matrixJobs;
 
 describe('variables', () => {
   it('the suite < the entry < the row < --var', async () => {
@@ -175,7 +169,7 @@ describe('the streamed matrix', () => {
     const big = Array.from({ length: 5000 }, (_, i) => `${i},question ${i}`).join('\n');
     const suite = await suiteOf('tasks:\n  - from: q.csv\n    prompt: "{{ q }}"\n', { 'q.csv': `n,q\n${big}\n` });
     const scan = await scanTasks(suite);
-    const matrix = createMatrix(suite, () => selectedTasks(suite, scan), scan.count);
+    const matrix = createMatrix(suite, () => selectedTasks(suite, scan), scan.runs);
     expect(matrix.size).toBe(5000);
     let count = 0;
     let last: Job | undefined;

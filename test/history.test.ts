@@ -78,6 +78,7 @@ describe('run appends to the history', () => {
       native_tokens_reasoning: s.native_tokens_reasoning,
       providers: s.providers,
       cached: 0,
+      slo_met_rate: null,
     });
   });
 

@@ -7,8 +7,8 @@ import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
 
 /** The row fields checks read. */
-export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'> &
-  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cost_cached_usd'>>;
+export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'itl_ms' | 'output_tps' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'> &
+  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cached_itl_ms' | 'cached_output_tps' | 'cost_cached_usd'>>;
 
 export interface EvaluateOptions {
   /**
@@ -35,6 +35,8 @@ export function checkName(spec: CheckSpec): string {
     case 'max_ttft_ms':
     case 'max_cost_usd':
     case 'max_tokens':
+    case 'min_output_tps':
+    case 'max_itl_ms':
       return `${spec.kind} ${spec.limit}`;
     default:
       return `${spec.kind} ${JSON.stringify(clip(spec.value))}`;
@@ -78,6 +80,10 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
       return atMost(named('latency'), cachedOr(row, row.latency_ms, row.cached_latency_ms), spec.limit, (v) => `${v} ms`);
     case 'max_ttft_ms':
       return atMost(named('ttft'), cachedOr(row, row.ttft_ms, row.cached_ttft_ms), spec.limit, (v) => `${v} ms`);
+    case 'max_itl_ms':
+      return atMost(named('itl'), cachedOr(row, row.itl_ms, row.cached_itl_ms), spec.limit, (v) => `${v} ms`);
+    case 'min_output_tps':
+      return atLeast(named('output'), cachedOr(row, row.output_tps, row.cached_output_tps), spec.limit, (v) => `${v} tokens/s`);
     case 'max_tokens':
       return atMost('completion tokens', row.tokens_completion ?? row.native_tokens_completion, spec.limit, String);
     case 'max_cost_usd': {
@@ -93,6 +99,11 @@ const cachedOr = (row: CheckedRow, own: number | null, original: number | null |
 
 const ok = (detail: string): Verdict => ({ pass: true, detail });
 const fail = (detail: string): Verdict => ({ pass: false, detail });
+
+function atLeast(what: string, value: number | null, limit: number, unit: (v: number) => string): Verdict {
+  if (value === null) return fail(`${what} unknown`);
+  return value >= limit ? ok(`${what} ${unit(value)} ≥ ${unit(limit)}`) : fail(`${what} ${unit(value)} < ${unit(limit)}`);
+}
 
 function atMost(what: string, value: number | null, limit: number, unit: (v: number) => string): Verdict {
   if (value === null) return fail(`${what} unknown`);

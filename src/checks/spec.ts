@@ -31,6 +31,8 @@ function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string
     case 'max_ttft_ms':
     case 'max_cost_usd':
     case 'max_tokens':
+    case 'min_output_tps':
+    case 'max_itl_ms':
       return { kind, limit: item[kind]! };
     default:
       throw new Error('internal: a check without a kind passed validation');

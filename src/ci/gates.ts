@@ -3,14 +3,16 @@
 // still pending) the gate is `unknown` — never a pass, and not a regression either. exitCodeFor
 // turns that into CI's vocabulary: 3 for a measured failure, 1 for unknown (infrastructure).
 import { EXIT, type ExitCode } from '../errors.js';
-import { formatMs, formatPercent, usd } from '../format.js';
+import { formatPercent, usd } from '../format.js';
+import { sloGates } from './gates-slo.js';
+import { taskGates } from './gates-tasks.js';
 import { GATE_KEYS, type GateKey, type GateResult, type Gates, type GroupSummary, type RunStatus, type RunSummary } from '../types/summary.js';
 
 export type { GateKey, GateResult, Gates };
 
 /**
- * Pass rate and p95 latency are gated per model × system prompt — a regression in one arm must
- * not hide in the average of the others; the cost gate is on the whole run.
+ * Pass rate, speed and per-task gates are per model × system prompt — a regression in one arm
+ * must not hide in the average of the others; the cost gate is on the whole run.
  */
 export function evaluateGates(summary: RunSummary, gates: Gates): GateResult[] {
   const results: GateResult[] = [];
@@ -30,19 +32,8 @@ export function evaluateGates(summary: RunSummary, gates: Gates): GateResult[] {
       results.push({ gate: 'min_pass_rate', scope, status, actual: g.pass_rate, limit, message: `${scope}: pass rate ${formatPercent(g.pass_rate)} (${g.passed}/${g.checked}) ${status === 'pass' ? '≥' : '<'} ${formatPercent(limit)}` });
     }
   }
-  if (gates.max_p95_latency_ms !== undefined) {
-    const limit = gates.max_p95_latency_ms;
-    for (const g of groups) {
-      const scope = scopeOf(g);
-      const p95 = g.latency_ms.p95;
-      if (p95 === null) {
-        results.push({ gate: 'max_p95_latency_ms', scope, status: 'unknown', actual: null, limit, message: `${scope}: p95 latency unknown (no job finished ok)` });
-        continue;
-      }
-      const status = p95 <= limit ? 'pass' : 'fail';
-      results.push({ gate: 'max_p95_latency_ms', scope, status, actual: p95, limit, message: `${scope}: p95 latency ${formatMs(p95)} ${status === 'pass' ? '≤' : '>'} ${limit} ms` });
-    }
-  }
+  results.push(...sloGates(groups, scopeOf, gates));
+  results.push(...taskGates(summary, groups, scopeOf, gates));
   if (gates.max_total_cost !== undefined) results.push(costGate(summary.overall, gates.max_total_cost));
   return results;
 }
@@ -79,6 +70,6 @@ export function exitCodeFor(status: RunStatus, summary: RunSummary, gates: reado
 /** Flags over suite `gates:`, key by key. */
 export function mergeGates(...layers: (Gates | undefined)[]): Gates {
   const out: Gates = {};
-  for (const layer of layers) for (const key of GATE_KEYS) if (layer?.[key] !== undefined) out[key] = layer[key];
+  for (const layer of layers) for (const key of GATE_KEYS) if (layer?.[key] !== undefined) Object.assign(out, { [key]: layer[key] });
   return out;
 }

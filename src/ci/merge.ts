@@ -7,6 +7,8 @@ import { applyGates, writeCiFiles } from './output.js';
 import type { Env } from '../env.js';
 import { ConfigError, EXIT, type ExitCode } from '../errors.js';
 import { exitCodeFor, mergeGates, type Gates } from './gates.js';
+import { assertGatesMeasurable } from './gate-needs.js';
+import type { CheckSpec } from '../types/job.js';
 import { createLogger, type Logger } from '../log.js';
 import { RESULTS_FILE } from '../store/journal.js';
 import { finalRows } from '../store/journal-read.js';
@@ -73,12 +75,11 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
     throw new ConfigError(`Cannot merge these folders:\n  ${[...cover.problems, ...overlaps, ...more].join('\n  ')}`);
   }
 
-  const { gates: suiteGates, hasChecks, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
+  const { gates: suiteGates, checkLists, ...fromSuite } = await suiteChecks(order[0]!.info, logger);
   const gateLimits = mergeGates(suiteGates, options.gates);
   // As on `run`, and before anything is written: with no checks there is no pass rate to gate.
-  if (gateLimits.min_pass_rate !== undefined && hasChecks === false) {
-    throw new ConfigError('`min_pass_rate` needs checks, and no task of the suite has any: add `checks:` to the suite (README "Checks") or drop the gate.');
-  }
+  const gateWarning = checkLists ? assertGatesMeasurable(gateLimits, checkLists) : null;
+  if (gateWarning) logger.warn(gateWarning);
 
   await prepareOutDir(outDir);
   await writeAtomicStream(join(outDir, RESULTS_FILE), shardLines(order.map((o) => o.dir)));
@@ -128,8 +129,8 @@ async function* shardLines(dirs: readonly string[]): AsyncGenerator<string> {
   for (const dir of dirs) for await (const row of finalRows(dir)) yield `${JSON.stringify(row)}\n`;
 }
 
-/** From an unchanged suite file: a shard killed before finalize has provisional verdicts (`cost pending`) to judge again. */
-async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; hasChecks?: boolean }> {
+/** From an unchanged suite file: a shard killed before finalize has provisional verdicts (`cost pending`) to judge again; the suite also gives group order and `gates:`. */
+async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<FinalizeOptions, 'checksFor' | 'groupOrder'> & { gates?: Gates; checkLists?: CheckSpec[][] }> {
   if (!existsSync(info.suite.path)) return {};
   try {
     const loaded = await loadSuite(info.suite.path, { allowOutsideFiles: (info.options as { allowOutsideFiles?: boolean } | undefined)?.allowOutsideFiles });
@@ -137,8 +138,8 @@ async function suiteChecks(info: RunInfo, logger: Logger): Promise<Pick<Finalize
     const suite = resolveSuite(loaded, ConfigSchema.parse({}));
     // The tasks are read again (datasets too) to know each row's entry; the rows carry their vars.
     const scan = await scanTasks(suite, { vars: (info.options as { vars?: Record<string, string> } | undefined)?.vars });
-    const hasChecks = suite.entries.some((entry) => entry.checks.length > 0);
-    return { checksFor: rowChecks(suite, scan), groupOrder: suiteGroupOrder(suite), gates: suite.gates, hasChecks };
+    const checkLists = suite.entries.map((entry) => entry.checks.map((c) => c.spec));
+    return { checksFor: rowChecks(suite, scan), groupOrder: suiteGroupOrder(suite), gates: suite.gates, checkLists };
   } catch (error) {
     logger.warn(`Could not read the suite ${info.suite.path} (${(error as Error).message}); the rows keep the verdicts their runs gave them.`);
     return {};

@@ -6,7 +6,7 @@ import { CACHE_MODES } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
 import type { CacheOptions, EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
-import { above0, int, list, num, param, rate, shard, variable, whole0 } from './parsers.js';
+import { above0, gate, int, list, num, param, rate, shard, variable, whole0 } from './parsers.js';
 
 /** The parsed options of a command (or of what a group adds to an empty one). */
 type OptsOf<C> = C extends Command<unknown[], infer O, OptionValues> ? O : never;
@@ -125,9 +125,11 @@ export const withGates = <A extends unknown[], O extends OptionValues, G extends
     .option('--min-pass-rate <r>', 'gate: exit 3 unless every model × system prompt passes this share of its checked jobs (0–1)', rate('min-pass-rate'))
     .option('--max-total-cost <usd>', 'gate: exit 3 if the run costs more than this (USD)', above0('max-total-cost'))
     .option('--max-p95-latency-ms <ms>', 'gate: exit 3 if any model × system prompt has a p95 latency above this', above0('max-p95-latency-ms'))
+    .option('--gate <key=value>', 'any gate of the suite\'s `gates:` by its key, repeatable, e.g. --gate min_slo_met_rate=0.95 --gate min_pass_hat_k=3:0.8 (README "Gates")', gate, {} as Gates)
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per job, failed checks as failures)');
 export const gatesOf = (o: OptsOf<ReturnType<typeof withGates<[], {}, {}>>>): Mapped<Pick<OutputOptions, 'gates' | 'junit'>> => {
-  const gates: Gates = {};
+  // The named flags win over the same key given with --gate.
+  const gates: Gates = { ...o.gate };
   if (o.minPassRate !== undefined) gates.min_pass_rate = o.minPassRate;
   if (o.maxTotalCost !== undefined) gates.max_total_cost = o.maxTotalCost;
   if (o.maxP95LatencyMs !== undefined) gates.max_p95_latency_ms = o.maxP95LatencyMs;

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseShard } from '../ci/shard.js';
 import type { ShardOption } from '../ci/shard-env.js';
 import type { Params } from '../types/job.js';
+import { GATE_KEYS, type GateKey, type Gates } from '../types/summary.js';
 
 const numeric = (ok: (n: number) => boolean, expected: string) => (name: string) => (value: string) => {
   const n = Number(value);
@@ -16,6 +17,32 @@ export const num = numeric(Number.isFinite, 'a number');
 export const from0 = numeric((n) => Number.isFinite(n) && n >= 0, 'a number from 0 and up');
 export const rate = numeric((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'a share from 0 to 1, like 0.9');
 export const above0 = numeric((n) => Number.isFinite(n) && n > 0, 'a number greater than 0');
+/** How each gate's value is read from `--gate key=value` (the suite's `gates:` schema says the same). */
+const GATE_VALUES: Record<Exclude<GateKey, 'min_pass_hat_k'>, (name: string) => (value: string) => number> = {
+  min_pass_rate: rate,
+  max_total_cost: above0,
+  max_p95_latency_ms: above0,
+  min_slo_met_rate: rate,
+  max_p95_ttft_ms: above0,
+  max_p95_itl_ms: above0,
+  min_p50_output_tps: above0,
+  min_task_pass_rate: rate,
+  max_flaky_tasks: whole0,
+};
+/** `--gate key=value`, repeatable: any key of the suite's `gates:`; `min_pass_hat_k=3:0.8` is k:value. */
+export const gate = (value: string, previous: Gates = {}): Gates => {
+  const eq = value.indexOf('=');
+  const key = value.slice(0, eq).trim();
+  const raw = value.slice(eq + 1);
+  if (eq < 1 || !(GATE_KEYS as readonly string[]).includes(key)) throw new InvalidArgumentError(`Expected \`--gate\` as key=value with a key from ${GATE_KEYS.join(', ')}, like --gate min_slo_met_rate=0.95`);
+  if (key === 'min_pass_hat_k') {
+    const [k, share] = raw.split(':');
+    if (share === undefined) throw new InvalidArgumentError('Expected `--gate min_pass_hat_k` as k:value, like min_pass_hat_k=3:0.8');
+    return { ...previous, min_pass_hat_k: { k: int('min_pass_hat_k k')(k!), value: rate('min_pass_hat_k value')(share) } };
+  }
+  const name = key as keyof typeof GATE_VALUES;
+  return { ...previous, [name]: GATE_VALUES[name](name)(raw) };
+};
 /** `i/n`, or `auto` (resolved from the environment when the run is prepared). */
 export const shard = (value: string): ShardOption => {
   if (value.trim() === 'auto') return 'auto';

@@ -13,6 +13,7 @@ import { groupId, type GroupKey, type GroupSummary, type MetricStats } from '../
 import { crosses, type FailRule } from './fail-on.js';
 import type { CompareSide, Samples } from './load.js';
 import { COMPARE_METRICS, METRIC_INFO, type CompareMetric } from './metrics.js';
+import { findFlips, flipText, type TaskFlip } from './flips.js';
 
 /** Two-sided level below which a test calls a change significant. */
 export const ALPHA = 0.05;
@@ -49,6 +50,8 @@ export interface Comparison {
   /** Changes past a rule's threshold that could not be tested for significance: not failures. */
   untested: string[];
   notes: string[];
+  /** Tasks whose pass state changed (compare/flips.ts): listed, never tested; null when a side has no per-task states. */
+  task_flips: TaskFlip[] | null;
 }
 
 export type CompareVerdict = 'none' | 'pass' | 'fail' | 'unknown';
@@ -58,9 +61,11 @@ export type CompareVerdict = 'none' | 'pass' | 'fail' | 'unknown';
  * runs (a renamed prompt id or model), so nothing was checked — not a pass (exit 1, as a gate
  * that could not be measured), or a CI gate would pass forever without comparing anything.
  */
-export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'>): CompareVerdict {
+export function compareVerdict(c: Pick<Comparison, 'rules' | 'failures' | 'rows'> & Partial<Pick<Comparison, 'task_flips'>>): CompareVerdict {
   if (c.rules.length === 0) return 'none';
   if (c.failures.length) return 'fail';
+  // A task_flips rule with no per-task states on a side counted nothing: not a pass.
+  if (c.task_flips === null && c.rules.some((r) => r.metric === 'task_flips')) return 'unknown';
   return c.rows.length ? 'pass' : 'unknown';
 }
 
@@ -77,6 +82,8 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     const cs = cur.samples?.get(key) ?? null;
     const perJob = base.samples !== null && cur.samples !== null;
     for (const metric of COMPARE_METRICS) {
+      // A suite without speed checks keeps the table it had: no slo row of dashes.
+      if (metric === 'slo_met_rate' && !b.slo_checked && !c.slo_checked) continue;
       const row = withDirection(compareMetric(metric, b, c, perJob ? (bs ?? emptySamples()) : null, perJob ? (cs ?? emptySamples()) : null));
       for (const rule of rules) {
         if (rule.metric !== metric || !crosses(rule, row.delta) || row.significant === false) continue;
@@ -92,6 +99,9 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
   }
   const name = (g: GroupSummary) => `${g.model_label} · ${g.system_prompt_id}`;
   const notes: string[] = [];
+  const flips = base.tasks && cur.tasks ? findFlips(base.tasks, cur.tasks) : null;
+  for (const rule of rules) if (rule.metric === 'task_flips' && flips && flips.length > rule.value) failures.push(`${flips.length} task(s) flipped, more than ${rule.value} (${rule.text}): ${flips.slice(0, 5).map(flipText).join('; ')}${flips.length > 5 ? '; …' : ''}`);
+  if (rules.some((r) => r.metric === 'task_flips') && !flips) untested.push('task_flips: a side has no per-task pass states (no checks, or a summary.json without repeated tasks)');
   if (!base.samples || !cur.samples) {
     notes.push(`${!base.samples ? 'The baseline' : 'The current run'} is a bare summary.json: latency, TTFT, token and cost significance is unavailable (it needs results.jsonl), so --fail-on rules on those metrics cannot fail; compare run folders for that.`);
   }
@@ -105,6 +115,7 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     failures,
     untested,
     notes,
+    task_flips: flips,
   };
 }
 
@@ -123,6 +134,8 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
       return { ...base, ...rate(b.passed ?? 0, b.checked ?? 0, c.passed ?? 0, c.checked ?? 0, 'no checked jobs on one side') };
     case 'error_rate':
       return { ...base, ...rate(b.errors, b.n - b.skipped, c.errors, c.n - c.skipped, 'no jobs sent on one side') };
+    case 'slo_met_rate':
+      return { ...base, ...rate(b.slo_met ?? 0, b.slo_checked ?? 0, c.slo_met ?? 0, c.slo_checked ?? 0, 'no request judged against the SLO on one side') };
     case 'p50_latency':
       return { ...base, ...median(b.latency_ms, c.latency_ms, bs?.latency_ms, cs?.latency_ms) };
     case 'p50_ttft':

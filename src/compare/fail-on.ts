@@ -1,12 +1,13 @@
 // Pure: the `--fail-on` grammar. A comma list of `METRIC OP SIGNED-NUMBER UNIT`, e.g.
 // `pass_rate<-5pp,cost>+10%,p95_latency>+20%`: fail when the change in METRIC is past the number
 // in the direction of OP. Rates take `pp`, the rest `%`, so "-5%" on a pass rate cannot be
-// mistaken for five points. A bad spec is a ConfigError (exit 2) before anything runs.
+// mistaken for five points. `task_flips>N` is a count, not a change: fail when more than N
+// tasks flipped (compare/flips.ts). A bad spec is a ConfigError (exit 2) before anything runs.
 import { ConfigError } from '../errors.js';
 import { COMPARE_METRICS, isCompareMetric, METRIC_INFO, type CompareMetric } from './metrics.js';
 
 export interface FailRule {
-  metric: CompareMetric;
+  metric: CompareMetric | 'task_flips';
   op: '<' | '>';
   /** Threshold in the metric's unit (pp or %), signed. */
   value: number;
@@ -14,6 +15,7 @@ export interface FailRule {
   text: string;
 }
 
+const FLIPS = /^\s*task_flips\s*>\s*(\d+)\s*$/;
 const RULE = /^\s*([a-z0-9_]+)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(pp|%)\s*$/;
 
 export function parseFailOn(spec: string): FailRule[] {
@@ -23,9 +25,12 @@ export function parseFailOn(spec: string): FailRule[] {
 }
 
 function parseRule(part: string): FailRule {
+  const flips = FLIPS.exec(part);
+  if (flips) return { metric: 'task_flips', op: '>', value: Number(flips[1]), text: `task_flips>${Number(flips[1])}` };
+  if (/^\s*task_flips/.test(part)) throw new ConfigError(`Cannot read the --fail-on rule ${JSON.stringify(part.trim())}: task_flips is a count of tasks, written task_flips>N (fail when more than N tasks flipped), e.g. "task_flips>2".`);
   const m = RULE.exec(part);
   if (!m) {
-    throw new ConfigError(`Cannot read the --fail-on rule ${JSON.stringify(part.trim())}: expected METRIC<VALUE or METRIC>VALUE with a unit, e.g. "pass_rate<-5pp" or "cost>+10%". Metrics: ${COMPARE_METRICS.join(', ')}.`);
+    throw new ConfigError(`Cannot read the --fail-on rule ${JSON.stringify(part.trim())}: expected METRIC<VALUE or METRIC>VALUE with a unit, e.g. "pass_rate<-5pp" or "cost>+10%". Metrics: ${COMPARE_METRICS.join(', ')}, and task_flips>N.`);
   }
   const [, metric, op, number, unit] = m as unknown as [string, string, '<' | '>', string, 'pp' | '%'];
   if (!isCompareMetric(metric)) {

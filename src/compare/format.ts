@@ -8,6 +8,7 @@ export function formatValue(row: Pick<CompareRow, 'metric'>, value: number | nul
   switch (row.metric) {
     case 'pass_rate':
     case 'error_rate':
+    case 'slo_met_rate':
       return formatPercent(value);
     case 'tokens':
       return value.toFixed(1);

@@ -5,6 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createAggregator } from '../stats/aggregate.js';
+import { createConsistency, type TaskTally } from '../stats/consistency.js';
+import { tasksFromSummary } from './flips.js';
 import { ConfigError } from '../errors.js';
 import { RESULTS_FILE } from '../store/journal.js';
 import { readJsonl } from '../store/jsonl.js';
@@ -29,6 +31,8 @@ export interface CompareSide {
   summary: RunSummary;
   /** Keyed by groupId; null when only summary.json was given. */
   samples: Map<string, Samples> | null;
+  /** Each task's pass state: every task from results.jsonl, else the repeated ones summary.json lists; null when unknown. */
+  tasks: TaskTally[] | null;
 }
 
 export async function readSide(path: string): Promise<CompareSide> {
@@ -40,10 +44,12 @@ export async function readSide(path: string): Promise<CompareSide> {
     const samples = new Map<string, Samples>();
     // A run killed before its end has rows but no summary: summarise them the same way, as they stream.
     const aggregator = existsSync(summaryFile) ? null : createAggregator();
+    const consistency = createConsistency();
     let runId: string | undefined;
     for await (const row of readJsonl<JobResult>(rowsFile)) {
       runId ??= row.run_id;
       aggregator?.add(row);
+      consistency.add(row);
       // A cache hit was not timed (its timing fields are null) and billed nothing: no sample at all.
       if (row.status !== 'ok' || row.cache_hit) continue;
       const key = groupId(row);
@@ -57,9 +63,11 @@ export async function readSide(path: string): Promise<CompareSide> {
     const summary = aggregator
       ? aggregator.finish({ run_id: runId ?? basename(path), suite: '?', started_at: '', finished_at: '', status: 'interrupted' })
       : await readSummary(summaryFile);
-    return { path, dir: path, summary, samples: existsSync(rowsFile) ? samples : null };
+    const rows = existsSync(rowsFile);
+    return { path, dir: path, summary, samples: rows ? samples : null, tasks: rows ? consistency.all() : tasksFromSummary(summary) };
   }
-  return { path, dir: join(path, '..'), summary: await readSummary(path), samples: null };
+  const summary = await readSummary(path);
+  return { path, dir: join(path, '..'), summary, samples: null, tasks: tasksFromSummary(summary) };
 }
 
 async function readSummary(file: string): Promise<RunSummary> {

@@ -2,6 +2,7 @@
 // Pure: returns a string.
 import { compareVerdict, type Comparison } from './compare.js';
 import { COMPARE_HEADERS, compareCells } from './format.js';
+import { flipLines } from './flips.js';
 
 export function renderCompareMarkdown(c: Comparison): string {
   const out: string[] = ['# agent-lab compare', ''];
@@ -19,6 +20,8 @@ export function renderCompareMarkdown(c: Comparison): string {
   } else {
     out.push('No model × system prompt is in both runs: nothing to compare.', '');
   }
+  const [flipHead, ...flipList] = flipLines(c.task_flips);
+  if (flipHead) out.push('## Task flips', '', md(flipHead), '', ...flipList.map((f) => `- ${md(f)}`), '');
   const notes = [...c.notes];
   if (c.only_baseline.length) notes.push(`Only in the baseline: ${c.only_baseline.join(', ')}.`);
   if (c.only_current.length) notes.push(`Only in the current run: ${c.only_current.join(', ')}.`);

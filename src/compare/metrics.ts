@@ -1,7 +1,7 @@
 // The closed set of metrics `compare` reports and `--fail-on` can name, with their unit and
 // which direction is worse. Rates move in percentage points; everything else in percent.
 
-export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost'] as const;
+export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost', 'slo_met_rate'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
 
 export interface MetricInfo {
@@ -21,6 +21,7 @@ export const METRIC_INFO: Record<CompareMetric, MetricInfo> = {
   p95_ttft: { unit: '%', worse: 'up', label: 'ttft p95' },
   tokens: { unit: '%', worse: 'up', label: 'tokens/job' },
   cost: { unit: '%', worse: 'up', label: 'cost/job' },
+  slo_met_rate: { unit: 'pp', worse: 'down', label: 'slo met' },
 };
 
 export function isCompareMetric(name: string): name is CompareMetric {

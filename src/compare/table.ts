@@ -1,6 +1,7 @@
 // The comparison as a terminal table, with the gate verdict under it. Pure: returns a string.
 import { compareVerdict, type Comparison } from './compare.js';
 import { COMPARE_HEADERS, compareCells } from './format.js';
+import { flipLines } from './flips.js';
 import { formatTable, type Column } from '../render/format-table.js';
 
 const RIGHT = new Set(['baseline', 'current', 'delta']);
@@ -13,6 +14,8 @@ export function renderCompareTable(c: Comparison): string {
   if (c.only_baseline.length) tail.push(`only in the baseline: ${c.only_baseline.join(', ')}`);
   if (c.only_current.length) tail.push(`only in the current run: ${c.only_current.join(', ')}`);
   tail.push(...c.notes);
+  const [flipHead, ...flipList] = flipLines(c.task_flips);
+  if (flipHead) tail.push(flipHead, ...flipList.map((f) => `  ${f}`));
   if (c.untested.length) tail.push('past a threshold but not testable for significance (not failures):', ...c.untested.map((u) => `  ${u}`));
   const verdict = compareVerdict(c);
   if (verdict === 'none') tail.push('no --fail-on rules: report only.');

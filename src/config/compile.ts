@@ -70,6 +70,7 @@ export function compileSuite(loaded: LoadedSuite): { systemPrompts: ResolvedSyst
       vars: task.vars ?? {},
       params: task.params ?? {},
       stream: task.stream,
+      ...(task.repeats === undefined ? {} : { repeats: task.repeats }),
       checks: [...suiteChecks, ...own],
       rowChecks: [...suiteChecks, ...own].some((c) => c.arg !== null),
       baseDir: dataset ? dirname(dataset.path) : loaded.dir,

@@ -52,6 +52,8 @@ export interface TaskEntry {
   params: Params;
   /** The entry's own `stream`; absent: the model's, then the suite's. */
   stream?: boolean;
+  /** The entry's own `repeats`; absent: the suite's. */
+  repeats?: number;
   /** The suite's checks, then the entry's own. */
   checks: CheckTemplate[];
   /** Some check argument is a template: the checks differ from row to row. */

@@ -25,13 +25,13 @@ export interface Matrix {
 const keep = <T extends { id: string }>(items: T[], wanted: string[] | undefined) => (wanted?.length ? items.filter((item) => wanted.includes(item.id)) : items);
 
 /**
- * Tasks × models × system prompts × repeats, over a stream of `taskCount` tasks. Order: task,
+ * Tasks × models × system prompts × repeats, over a stream of tasks with `runs` repeats in all (TaskScan.runs). Order: task,
  * then model, then system prompt, then repeat — so one task's answers from every arm finish
  * close together. `tasks` starts a fresh stream of the (already filtered) tasks.
  */
-export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<ResolvedTask>, taskCount: number, arms: Arms = matrixArms(suite)): Matrix {
+export function createMatrix(suite: ResolvedSuite, tasks: () => AsyncIterable<ResolvedTask>, runs: number, arms: Arms = matrixArms(suite)): Matrix {
   return {
-    size: taskCount * arms.perTask,
+    size: runs * arms.perRun,
     async *jobs() {
       let index = 0;
       for await (const task of tasks()) {
@@ -54,8 +54,8 @@ export function expandMatrix(suite: ResolvedSuite, tasks: readonly ResolvedTask[
 
 /** The arms (model × system prompt × repeat) every task runs on, and how one task becomes its jobs. */
 export interface Arms {
-  /** Jobs per task. */
-  perTask: number;
+  /** Jobs per run of a task (models × system prompts); a task has one run per repeat. */
+  perRun: number;
   /** One task's jobs, the first at matrix position `index`. */
   expand(task: ResolvedTask, index: number): Job[];
 }
@@ -72,7 +72,7 @@ export function matrixArms(suite: ResolvedSuite, cliParams: Params = {}, filter:
     return list[m]!;
   };
   return {
-    perTask: models.length * prompts.length * suite.repeats,
+    perRun: models.length * prompts.length,
     expand(task, index) {
       const jobs: Job[] = [];
       // A model listed twice must differ in what it sends, or its two arms would be one job.
@@ -88,7 +88,7 @@ export function matrixArms(suite: ResolvedSuite, cliParams: Params = {}, filter:
           if (twin !== undefined) throw new ConfigError(`Models \`${twin}\` and \`${model.label}\` (both ${model.id}) send the same requests for task ${task.id}: give them different params or stream, or drop one.`);
           twins.set(idOf(0), model.label);
           const promptSha = sha256(JSON.stringify(messages));
-          for (let repeat = 0; repeat < suite.repeats; repeat++) {
+          for (let repeat = 0; repeat < (task.repeats ?? suite.repeats); repeat++) {
             jobs.push({
               job_id: idOf(repeat),
               index: index + jobs.length,

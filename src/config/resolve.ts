@@ -92,6 +92,8 @@ export interface ResolvedTask {
   system: { text: string; sha256: string }[];
   /** The task's own `stream`; absent: the model's, then the suite's. */
   stream?: boolean;
+  /** The task's own `repeats`; absent: the suite's. */
+  repeats?: number;
 }
 
 export interface ResolvedSuite {

@@ -72,6 +72,7 @@ export const TaskSchema = z
       params: ParamsSchema.optional().meta({ description: 'Params for this task; override suite and model params.' }),
       checks: ChecksSchema.optional(),
       stream: streamKey("this task's requests are"),
+      repeats: intIn('repeats', 1, 1_000_000).optional().meta({ description: "Times this task (each row, for a dataset) is run per model × system prompt; overrides the suite's `repeats`." }),
     },
     { error: typeError('Expected a task to be a mapping like { id: capital, prompt: What is the capital of France? }') },
   )
@@ -102,6 +103,19 @@ export const GatesSchema = z
       min_pass_rate: numberIn('min_pass_rate', 0, 1).optional().meta({ description: 'Each model × system prompt passes at least this share of its checked jobs (0–1).' }),
       max_total_cost: positive('max_total_cost', ' of USD').optional().meta({ description: 'The whole run costs at most this many USD.' }),
       max_p95_latency_ms: positive('max_p95_latency_ms', ' of ms').optional().meta({ description: 'Each model × system prompt has a p95 latency of at most this.' }),
+      min_slo_met_rate: numberIn('min_slo_met_rate', 0, 1).optional().meta({ description: 'Each model × system prompt meets its speed checks on at least this share of the requests judged (0–1).' }),
+      max_p95_ttft_ms: positive('max_p95_ttft_ms', ' of ms').optional().meta({ description: 'Each model × system prompt has a p95 TTFT of at most this.' }),
+      max_p95_itl_ms: positive('max_p95_itl_ms', ' of ms').optional().meta({ description: 'Each model × system prompt has a p95 inter-token latency of at most this.' }),
+      min_p50_output_tps: positive('min_p50_output_tps', ' of tokens/s').optional().meta({ description: 'Each model × system prompt has a median output speed of at least this many tokens/s.' }),
+      min_task_pass_rate: numberIn('min_task_pass_rate', 0, 1).optional().meta({ description: 'Every task of each model × system prompt passes at least this share of its repeats (0–1).' }),
+      max_flaky_tasks: intFrom('max_flaky_tasks', 0).optional().meta({ description: 'Each model × system prompt has at most this many flaky tasks (passed some repeats, failed others).' }),
+      min_pass_hat_k: z
+        .strictObject(
+          { k: intFrom('k', 1).meta({ description: 'Attempts that must all pass.' }), value: numberIn('value', 0, 1).meta({ description: 'The lowest mean pass^k allowed (0–1).' }) },
+          { error: typeError('Expected `min_pass_hat_k` to be a mapping like { k: 3, value: 0.8 }') },
+        )
+        .optional()
+        .meta({ description: 'Each model × system prompt has a mean pass^k (all k repeats pass, unbiased) of at least `value` over the tasks run at least k times.' }),
     } satisfies Record<GateKey, z.ZodType>,
     { error: typeError('Expected `gates` to be a mapping like { min_pass_rate: 0.9 }') },
   )

@@ -30,6 +30,8 @@ export interface TaskSelection {
 export interface TaskScan {
   /** Tasks the matrix takes (after --tasks, --sample, --limit). */
   count: number;
+  /** Runs of those tasks: each counted `repeats` times (its own, else the suite's). The matrix has runs × models × system prompts jobs. */
+  runs: number;
   /** Tasks after --tasks, before --sample and --limit. */
   total: number;
   /** By position after --tasks: whether the sample keeps it; null without --sample. */
@@ -83,6 +85,9 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
   const wanted = selection.tasks?.length ? new Set(selection.tasks) : null;
   const found = new Set<string>();
   const keys: number[] = [];
+  // Each kept task's repeats, by position — only needed when some task has its own.
+  const ownRepeats = suite.entries.some((e) => e.repeats !== undefined && e.repeats !== suite.repeats);
+  const repeatsAt: number[] = [];
   const seed = selection.sampleSeed ?? DEFAULT_SAMPLE_SEED;
   for await (const { entry, item } of rows(suite)) {
     if (!item.ok) {
@@ -106,6 +111,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
     seen.set(task.id, entry.index * 2 ** 32 + position);
     if (wanted && !wanted.has(task.id)) continue;
     found.add(task.id);
+    if (ownRepeats) repeatsAt.push(entry.repeats ?? suite.repeats);
     if (selection.sample !== undefined) keys.push(sampleKey(seed, task.id));
     if (issues.length === 0) onTask?.(task);
   }
@@ -119,7 +125,21 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
   const sampled = selection.sample !== undefined ? Math.min(selection.sample, total) : total;
   const limit = selection.limit ?? Infinity;
   const sameChecks = suite.entries.every((e) => !e.rowChecks && e.checks.length === suite.entries[0]!.checks.length && e.checks.every((c, i) => c.spec === suite.entries[0]!.checks[i]!.spec));
-  return { count: Math.min(sampled, limit), total, keep, limit, entryOf: sameChecks ? null : (id) => entryOfPacked(seen.get(id)) };
+  const count = Math.min(sampled, limit);
+  const runs = ownRepeats ? selectedRuns(repeatsAt, keep, limit) : count * suite.repeats;
+  return { count, runs, total, keep, limit, entryOf: sameChecks ? null : (id) => entryOfPacked(seen.get(id)) };
+}
+
+/** Σ repeats over the tasks selectedTasks yields: the same --sample mask and --limit, by position. */
+function selectedRuns(repeatsAt: readonly number[], keep: Uint8Array | null, limit: number): number {
+  let runs = 0;
+  let taken = 0;
+  for (let position = 0; position < repeatsAt.length && taken < limit; position++) {
+    if (keep && !keep[position]) continue;
+    taken++;
+    runs += repeatsAt[position]!;
+  }
+  return runs;
 }
 
 /** The tasks a scan selected, rendered again one at a time, in the suite's order. */
@@ -168,7 +188,7 @@ async function renderTask(suite: ResolvedSuite, entry: TaskEntry, item: Extract<
     if (error instanceof FieldError) throw new RowError(error.field, error.message);
     throw error;
   }
-  const task: ResolvedTask = { id: rendered.id, messages: rendered.messages, params: entry.params, checks: rendered.checks, vars, entry: entry.index, system: [], ...(entry.stream === undefined ? {} : { stream: entry.stream }) };
+  const task: ResolvedTask = { id: rendered.id, messages: rendered.messages, params: entry.params, checks: rendered.checks, vars, entry: entry.index, system: [], ...(entry.stream === undefined ? {} : { stream: entry.stream }), ...(entry.repeats === undefined ? {} : { repeats: entry.repeats }) };
   if (idOnly) return task;
   task.system = suite.systemPrompts.map((prompt) => {
     if (prompt.template.literal) return { text: prompt.text, sha256: prompt.sha256 };

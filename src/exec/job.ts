@@ -167,6 +167,7 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     passed: null,
     vars: job.vars,
     prompt_sha256: job.prompt_sha256,
+    slo_met: null,
   };
 }
 

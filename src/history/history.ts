@@ -34,6 +34,8 @@ export interface HistoryGroup extends GroupKey, JudgeFigures {
   providers?: Record<string, number>;
   /** Answered from the response cache (cost 0, no timing). */
   cached?: number;
+  /** Share of the requests judged against the speed checks that met them; null when none was; absent in older lines. */
+  slo_met_rate?: number | null;
 }
 
 export interface HistoryEntry {
@@ -90,6 +92,7 @@ function historyGroup(g: GroupSummary): HistoryGroup {
     providers: g.providers,
     ...judgeOfGroup(g),
     cached: g.cached,
+    slo_met_rate: g.slo_met_rate ?? null,
   };
 }
 

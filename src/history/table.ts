@@ -48,7 +48,12 @@ export function renderHistoryTable(entries: HistoryEntry[]): string {
       ]);
     }
   }
-  return formatTable(COLUMNS, rows);
+  // The SLO column only once some run judged speed checks: older histories keep their table.
+  const at = COLUMNS.findIndex((c) => c.header === 'pass') + 1;
+  const slo = entries.flatMap((e) => e.groups.map((g) => (g.slo_met_rate == null ? null : formatPercent(g.slo_met_rate))));
+  if (slo.every((cell) => cell === null)) return formatTable(COLUMNS, rows);
+  rows.forEach((row, i) => row.splice(at, 0, slo[i]!));
+  return formatTable([...COLUMNS.slice(0, at), { header: 'slo met', align: 'right' }, ...COLUMNS.slice(at)], rows);
 }
 
 /** Cost per priced job: a total over more jobs is not a rise in price, nor a cache hit's 0 a fall. */

@@ -62,6 +62,7 @@ export function suiteMetrics(latest: HistoryEntry, history: readonly HistoryEntr
     }
     gauge('agent_lab_output_tokens_per_second', labels, g.output_tps_p50);
     gauge('agent_lab_pass_ratio', labels, g.pass_rate);
+    gauge('agent_lab_slo_met_ratio', labels, g.slo_met_rate);
     gauge('agent_lab_judge_score', labels, g.judge_score);
     gauge('agent_lab_run_cost_usd', { ...labels, role: 'subject' }, g.cost_usd);
     gauge('agent_lab_run_cost_usd', { ...labels, role: 'judge' }, g.judge_cost_usd);
@@ -95,6 +96,7 @@ export const FAMILIES: Record<string, Omit<MetricFamily, 'name' | 'samples'>> = 
   agent_lab_latency_seconds: { type: 'gauge', unit: 's', integer: false, help: 'Request to end of stream of the run, at the quantile over its ok jobs.' },
   agent_lab_output_tokens_per_second: { type: 'gauge', unit: '{token}/s', integer: false, help: 'Median streamed tokens per second after the first token.' },
   agent_lab_pass_ratio: { type: 'gauge', unit: '1', integer: false, help: 'Share of the checked jobs that passed every check (0-1); absent when nothing was checked.' },
+  agent_lab_slo_met_ratio: { type: 'gauge', unit: '1', integer: false, help: 'Share of the requests judged against the speed checks (max_ttft_ms, max_latency_ms, max_itl_ms, min_output_tps) that met them all (0-1); absent when none was.' },
   agent_lab_judge_score: { type: 'gauge', unit: '1', integer: false, help: "The judge's mean score; absent when nothing was judged." },
   agent_lab_run_cost_usd: { type: 'gauge', unit: '{USD}', integer: false, help: 'Known cost of the run in USD, by role (subject model, judge); absent when unknown.' },
   agent_lab_run_cost_pending_jobs: { type: 'gauge', unit: '{job}', integer: true, help: 'Jobs of the run whose cost is still unknown: the cost misses them.' },

@@ -59,17 +59,20 @@ export function renderRunHtml(input: RunHtmlInput): string {
 type Cell = { field: string; value: number | null; text: string | null };
 
 function summaryTable(s: RunSummary): string {
-  const head = ['model', 'prompt', 'ok/n', 'errors', 'pass rate (95% CI)', 'ttft p50', 'ttft p95', 'latency p50', 'latency p95', 'latency p99', 'tok/s p50', 'tokens in/out', 'cost $'];
-  const rows = s.groups.map((g) => groupRow(g, g.model_label, g.system_prompt_id, ''));
-  if (s.groups.length > 1) rows.push(groupRow(s.overall, 'all', '', ' class="overall"'));
+  // The SLO column only when speed checks judged something: a run without them keeps its table.
+  const slo = (s.overall.slo_checked ?? 0) > 0;
+  const head = ['model', 'prompt', 'ok/n', 'errors', 'pass rate (95% CI)', ...(slo ? ['SLO met (95% CI)'] : []), 'ttft p50', 'ttft p95', 'latency p50', 'latency p95', 'latency p99', 'tok/s p50', 'tokens in/out', 'cost $'];
+  const rows = s.groups.map((g) => groupRow(g, g.model_label, g.system_prompt_id, '', slo));
+  if (s.groups.length > 1) rows.push(groupRow(s.overall, 'all', '', ' class="overall"', slo));
   return `<table id="summary"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string): string {
+function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string, slo: boolean): string {
   const cells: Cell[] = [
     { field: 'ok', value: g.ok, text: `${g.ok}/${g.n}` },
     { field: 'errors', value: g.errors, text: String(g.errors) },
     passCell(g),
+    ...(slo ? [sloCell(g)] : []),
     msCell('ttft_ms.p50', g.ttft_ms.p50),
     msCell('ttft_ms.p95', p95(g.ttft_ms)),
     msCell('latency_ms.p50', g.latency_ms.p50),
@@ -96,6 +99,13 @@ function passCell(g: GroupSummary): Cell {
   if (rate === null) return { field: 'pass_rate', value: null, text: null };
   const ci = g.pass_rate_ci95;
   return { field: 'pass_rate', value: rate, text: `${formatPercent(rate)}${ci ? ` (${formatPercentRange(ci)})` : ''} · ${g.passed}/${g.checked}` };
+}
+
+function sloCell(g: GroupSummary): Cell {
+  const rate = g.slo_met_rate ?? null;
+  if (rate === null) return { field: 'slo_met_rate', value: null, text: null };
+  const ci = g.slo_met_rate_ci95;
+  return { field: 'slo_met_rate', value: rate, text: `${formatPercent(rate)}${ci ? ` (${formatPercentRange(ci)})` : ''} · ${g.slo_met}/${g.slo_checked}` };
 }
 
 // The page script: plain ES2017 for any browser; no template literals, so it can live in one here.

@@ -3,7 +3,7 @@
 import type { GateResult, GroupSummary, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { checkFailuresText } from './checks-text.js';
-import { passCell } from './table.js';
+import { passCell, sloCell } from './table.js';
 import { formatMs, formatPercentRange, formatUsd } from '../format.js';
 
 /** What the "failed checks" list shows of a row. */
@@ -26,7 +26,8 @@ export interface SummaryMdInput {
 
 export function renderSummaryMarkdown({ summary, gates = [], failed = [], failedTotal = failed.length, note, exitCode }: SummaryMdInput): string {
   const checked = summary.overall.checked > 0;
-  const header = ['model', 'prompt', 'ok/n', ...(checked ? ['pass', 'pass 95% CI'] : []), 'ttft p50', 'latency p50', 'latency p95', 'tokens in/out', 'cost $'];
+  const slo = (summary.overall.slo_checked ?? 0) > 0;
+  const header = ['model', 'prompt', 'ok/n', ...(checked ? ['pass', 'pass 95% CI'] : []), ...(slo ? ['slo met'] : []), 'ttft p50', 'latency p50', 'latency p95', 'tokens in/out', 'cost $'];
   const right = header.map((h) => (h === 'model' || h === 'prompt' ? ':--' : '--:'));
   const line = (g: GroupSummary, model: string, prompt: string) =>
     [
@@ -34,6 +35,7 @@ export function renderSummaryMarkdown({ summary, gates = [], failed = [], failed
       cell(prompt),
       `${g.ok}/${g.n}`,
       ...(checked ? [passCell(g) ?? '-', g.pass_rate_ci95 ? formatPercentRange(g.pass_rate_ci95) : '-'] : []),
+      ...(slo ? [sloCell(g) ?? '-'] : []),
       ms(g.ttft_ms.p50),
       ms(g.latency_ms.p50),
       ms(g.latency_ms.p95),

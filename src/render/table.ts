@@ -1,5 +1,5 @@
 // The summary table printed at the end of a run: one row per model × system prompt.
-import type { GroupSummary, RunSummary } from '../types/summary.js';
+import { groupId, type GroupSummary, type RunSummary } from '../types/summary.js';
 import { costNotes } from './cost-notes.js';
 import { formatTable, type Column } from './format-table.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
@@ -23,6 +23,10 @@ export function renderSummaryTable(summary: RunSummary): string {
   // The pass and cached columns appear only when something was checked or cached: a plain run keeps its table.
   const extra: [Column, (g: GroupSummary) => string | null][] = [];
   if (summary.overall.checked > 0) extra.push([{ header: 'pass', align: 'right' }, passCell]);
+  // Speed checks are their own column, apart from pass (README "SLO goodput"); flaky needs repeats.
+  if (summary.overall.slo_checked) extra.push([{ header: 'slo met', align: 'right' }, sloCell]);
+  const flaky = flakyCells(summary);
+  if (flaky) extra.push([{ header: 'flaky', align: 'right' }, flaky]);
   if (summary.overall.cached) extra.push([{ header: 'cached', align: 'right' }, (g) => `${g.cached ?? 0}/${g.n}`]);
   const at = COLUMNS.findIndex((c) => c.header === 'ok/n') + 1;
   const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at)];
@@ -67,6 +71,24 @@ function groupRow(g: GroupSummary, model: string, prompt: string): (string | num
 export function passCell(g: Pick<GroupSummary, 'checked' | 'passed' | 'pass_rate'>): string | null {
   if (!g.checked || g.pass_rate === null) return null;
   return `${g.passed}/${g.checked} ${formatPercent(g.pass_rate)}`;
+}
+
+/** `9/10 90%`: requests that met every speed check, of those judged. */
+export function sloCell(g: Pick<GroupSummary, 'slo_checked' | 'slo_met' | 'slo_met_rate'>): string | null {
+  if (!g.slo_checked || g.slo_met_rate === null || g.slo_met_rate === undefined) return null;
+  return `${g.slo_met}/${g.slo_checked} ${formatPercent(g.slo_met_rate)}`;
+}
+
+/** `1/4`: flaky of the tasks with a pass state, per group; null when no task was repeated. */
+function flakyCells(summary: RunSummary): ((g: GroupSummary) => string | null) | null {
+  const list = summary.consistency ?? [];
+  if (!list.some((c) => c.per_task.length)) return null;
+  const byGroup = new Map(list.map((c) => [groupId(c), c]));
+  const total = list.reduce((a, c) => ({ flaky: a.flaky + c.flaky_tasks, tasks: a.tasks + c.tasks }), { flaky: 0, tasks: 0 });
+  return (g) => {
+    const c = g === summary.overall ? total : byGroup.get(groupId(g));
+    return c ? `${'flaky_tasks' in c ? c.flaky_tasks : c.flaky}/${c.tasks}` : null;
+  };
 }
 
 const ms = (value: number | null) => (value === null ? null : formatMs(value));

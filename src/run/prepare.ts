@@ -15,6 +15,7 @@ import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
 import { mergeGates, type Gates } from '../ci/gates.js';
+import { assertGatesMeasurable } from '../ci/gate-needs.js';
 import { createLogger, type Logger } from '../log.js';
 import { unknownFilterNames, type Matrix } from '../config/matrix.js';
 import { flagParamIssues } from '../config/params.js';
@@ -103,9 +104,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const unknown = unknownFilterNames(suite, filter);
   if (unknown.length) throw new ConfigError(`The matrix filter names things the suite does not have:\n  ${unknown.join('\n  ')}`);
   const gates = mergeGates(suite.gates, options.gates);
-  if (gates.min_pass_rate !== undefined && !suite.entries.some((entry) => entry.checks.length)) {
-    throw new ConfigError('`min_pass_rate` needs checks, and no task has any: add `checks:` to the suite (README "Checks") or drop the gate.');
-  }
+  const gateWarning = assertGatesMeasurable(gates, suite.entries.map((entry) => entry.checks.map((c) => c.spec)));
+  if (gateWarning) logger.warn(gateWarning);
   const after = planAfterRun(options, env, settings.output_dir);
   const endpoint: Endpoint = { baseUrl: mode.simulatorUrl ?? settings.base_url, apiKey, simulated: mode.simulatorUrl !== null };
   const cache = settings.cache && !mode.dryRun ? await cachePlan(options, suite, endpoint, env) : null;
@@ -115,7 +115,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const models = suite.models.map((m) => m.id).filter((id) => !filter.models?.length || filter.models.includes(id));
   // The chat connections open now, while /models is fetched and every task read (run/connections.ts):
   // as many as the run can use at once, which a suite without datasets already tells.
-  const plainJobs = suite.entries.every((entry) => !entry.dataset) ? suite.entries.length * models.length * suite.systemPrompts.length * suite.repeats : Infinity;
+  const plainJobs = suite.entries.every((entry) => !entry.dataset) ? suite.entries.reduce((runs, entry) => runs + (entry.repeats ?? suite.repeats), 0) * models.length * suite.systemPrompts.length : Infinity;
   mode.onEndpoint?.(endpoint, settings, plainJobs);
 
   // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.

@@ -33,15 +33,16 @@ export async function readMatrix(suite: ResolvedSuite, selection: TaskSelection,
     selection,
     direct
       ? (task) => {
-          for (const job of arms.expand(task, index)) {
+          const jobs = arms.expand(task, index);
+          for (const job of jobs) {
             if (ids) ids.push(job.job_id);
             else readers.onJob?.(job);
           }
-          index += arms.perTask;
+          index += jobs.length;
         }
       : undefined,
   );
-  const matrix = createMatrix(suite, () => selectedTasks(suite, tasks, selection), tasks.count, arms);
+  const matrix = createMatrix(suite, () => selectedTasks(suite, tasks, selection), tasks.runs, arms);
   if (!shard) {
     if (!direct && readers.onJob) for await (const job of matrix.jobs()) readers.onJob(job);
     return { tasks, matrix, jobs: matrix, shardIds: null };

@@ -3,6 +3,7 @@
 import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
+import { createConsistency, type ConsistencyOptions } from './consistency.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
 import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
 
@@ -34,6 +35,8 @@ interface Group extends GroupKey {
   cached_n: number;
   checked: number;
   passed: number;
+  slo_checked: number;
+  slo_met: number;
 }
 
 export interface Aggregator {
@@ -41,7 +44,7 @@ export interface Aggregator {
   finish(meta: RunHeader & Pick<RunSummary, 'throttles' | 'estimate'>): RunSummary;
 }
 
-export interface AggregatorOptions {
+export interface AggregatorOptions extends ConsistencyOptions {
   /** Requested id → /models canonical slug, so a dated slug is not taken for a fallback. */
   canonical?: ReadonlyMap<string, string>;
   /**
@@ -56,10 +59,12 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   const groups = new Map<string, Group>();
   const overall = newGroup('*', '*', '*');
   const reconciler = createReconciler(opts.canonical);
+  const consistency = createConsistency(opts);
   return {
     add(row) {
       reconciler.add(row);
       const key = groupId(row);
+      consistency.add(row, key);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
       addTo(group, row);
@@ -76,7 +81,9 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       const estimate = meta.estimate
         ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt, prompt_tokens_actual_jobs: overall.native_prompt_n }
         : undefined;
-      return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
+      const list = ordered(groups, opts.groupOrder);
+      const perTask = consistency.finish(list);
+      return { ...meta, estimate, groups: list.map(summarise), overall: all, reconciliation: reconciler.finish(), ...(perTask.length ? { consistency: perTask } : {}) };
     },
   };
 }
@@ -129,6 +136,8 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     cached_n: 0,
     checked: 0,
     passed: 0,
+    slo_checked: 0,
+    slo_met: 0,
   };
 }
 
@@ -171,6 +180,11 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
     g.checked++;
     if (row.passed) g.passed++;
   }
+  // Rows written before slo_met existed have none: unknown, not missed.
+  if (typeof row.slo_met === 'boolean') {
+    g.slo_checked++;
+    if (row.slo_met) g.slo_met++;
+  }
 }
 
 function addCached(g: Group, row: JobResult): void {
@@ -206,6 +220,10 @@ function summarise(g: Group): GroupSummary {
     passed: g.passed,
     pass_rate: g.checked ? g.passed / g.checked : null,
     pass_rate_ci95: wilson(g.passed, g.checked),
+    slo_checked: g.slo_checked,
+    slo_met: g.slo_met,
+    slo_met_rate: g.slo_checked ? g.slo_met / g.slo_checked : null,
+    slo_met_rate_ci95: wilson(g.slo_met, g.slo_checked),
   };
 }
 

@@ -94,10 +94,8 @@ export interface FinalizeMeta extends RunHeader {
   estimate?: EstimateSummary;
 }
 
-export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
-  /** A row's checks (by its task); leave out to keep the verdicts the rows already carry (merge). */
-  checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
-}
+/** `checksFor` (AggregatorOptions): a row's checks by its task; leave out to keep the verdicts the rows already carry. */
+export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {}
 
 /** Journal → final results.jsonl and results.csv, streamed. The caller writes the summary once its gates are in. */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {

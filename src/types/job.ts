@@ -80,6 +80,7 @@ export interface Job {
 export const CHECK_KINDS = [
   'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
   'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
+  'min_output_tps', 'max_itl_ms',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -89,7 +90,7 @@ export type CheckSpec =
   | { kind: 'regex'; pattern: string; flags: string }
   | { kind: 'is_json' }
   | { kind: 'json_schema'; schema: Record<string, unknown>; file: string | null }
-  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens'; limit: number };
+  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens' | 'min_output_tps' | 'max_itl_ms'; limit: number };
 
 type Assert<T extends true> = T;
 /** Compile-time proof that CHECK_KINDS and CheckSpec name the same kinds (a kind added to one only fails here). */

@@ -186,4 +186,8 @@ export interface JobResult {
   vars: Vars;
   /** sha256 of the JSON of the request's messages as rendered (system prompt included). */
   prompt_sha256: string;
+
+  // service level
+  /** The speed checks (max_ttft_ms, max_latency_ms, max_itl_ms, min_output_tps) all met; null when the task has none, the job did not finish ok, it was a cache hit, or a figure is unknown. Absent in rows written before it existed. */
+  slo_met: boolean | null;
 }

@@ -9,10 +9,19 @@ export const RUN_STATUSES = ['ok', 'failed', 'interrupted', 'budget', 'stopped']
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The run-level thresholds of `gates:` and the `run` flags of the same names. */
-export const GATE_KEYS = ['min_pass_rate', 'max_total_cost', 'max_p95_latency_ms'] as const;
+export const GATE_KEYS = [
+  'min_pass_rate', 'max_total_cost', 'max_p95_latency_ms',
+  'min_slo_met_rate', 'max_p95_ttft_ms', 'max_p95_itl_ms', 'min_p50_output_tps',
+  'min_task_pass_rate', 'max_flaky_tasks', 'min_pass_hat_k',
+] as const;
 export type GateKey = (typeof GATE_KEYS)[number];
+/** `min_pass_hat_k`'s limit: the mean pass^k over tasks run at least k times is at least `value`. */
+export interface PassHatKGate {
+  k: number;
+  value: number;
+}
 /** Gate limits, by key; an absent key is not gated. */
-export type Gates = Partial<Record<GateKey, number>>;
+export type Gates = Partial<Record<Exclude<GateKey, 'min_pass_hat_k'>, number>> & { min_pass_hat_k?: PassHatKGate };
 
 /** `unknown`: the measure is missing (all jobs errored, costs pending) — neither a pass nor a regression. */
 export const GATE_STATUSES = ['pass', 'fail', 'unknown'] as const;
@@ -116,6 +125,51 @@ export interface GroupSummary extends GroupKey {
   pass_rate: number | null;
   /** Wilson 95 % interval of pass_rate; null when nothing was checked. */
   pass_rate_ci95: [number, number] | null;
+
+  // service level: the speed checks, apart from the pass rate (checks/slo.ts)
+  /** Ok, uncached jobs with speed checks and every figure they read known. Absent in older summaries. */
+  slo_checked: number;
+  /** Of those, how many met every speed check. */
+  slo_met: number;
+  /** slo_met / slo_checked: the share of requests under the SLO; null when none was judged. */
+  slo_met_rate: number | null;
+  /** Wilson 95 % interval of slo_met_rate; null when none was judged. */
+  slo_met_rate_ci95: [number, number] | null;
+}
+
+/** One task of one model × system prompt, over its repeats (stats/consistency.ts). */
+export interface TaskConsistency {
+  task_id: string;
+  /** Attempts with a pass state: checked ok jobs plus errored ones (an error is not a pass). */
+  n: number;
+  /** Attempts that passed every quality check. */
+  passed: number;
+  /** passed / n. */
+  pass_rate: number;
+  /** k → the chance that at least one of k attempts passes (unbiased: 1 − C(n−c,k)/C(n,k)), k from 1 to n. */
+  pass_at_k: Record<string, number>;
+  /** k → the chance that all k attempts pass (unbiased: C(c,k)/C(n,k)), k from 1 to n. */
+  pass_hat_k: Record<string, number>;
+  /** Neither always passed nor always failed: 0 < passed < n. */
+  flaky: boolean;
+}
+
+/** Per-task consistency of one model × system prompt: tasks with quality checks only. */
+export interface GroupConsistency extends GroupKey {
+  /** Tasks with a pass state. */
+  tasks: number;
+  /** Tasks with 0 < passed < n. */
+  flaky_tasks: number;
+  /** Tasks that never passed. */
+  failing_tasks: number;
+  /** The lowest pass rate of any task. */
+  min_task_pass_rate: number;
+  /** k → the mean pass@k over the tasks run at least k times. */
+  pass_at_k: Record<string, number>;
+  /** k → the mean pass^k over the tasks run at least k times. */
+  pass_hat_k: Record<string, number>;
+  /** Each task run at least twice (a task run once has nothing to add to its row's `passed`). */
+  per_task: TaskConsistency[];
 }
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
@@ -173,6 +227,8 @@ export interface RunSummary extends RunHeader {
   groups: GroupSummary[];
   /** The whole run. */
   overall: GroupSummary;
+  /** Per model × system prompt × task pass states over repeats, in the groups' order; absent when no task has quality checks. */
+  consistency?: GroupConsistency[];
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */

@@ -61,6 +61,7 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     passed: null,
     vars: {},
     prompt_sha256: 'prompt-sha',
+    slo_met: null,
     ...overrides,
   };
 }
