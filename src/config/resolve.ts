@@ -12,6 +12,7 @@ import { ConfigSchema, type AgentLabConfig } from './schema.js';
 import type { FileRules } from './files.js';
 import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
 import type { TaskEntry } from './entry.js';
+import { providerArms } from './providers.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -72,6 +73,8 @@ export interface ResolvedModel {
   params: Params;
   /** The model's own `stream`; absent: the suite's. */
   stream?: boolean;
+  /** A provider arm's pin (config/providers.ts), over every params layer. */
+  pin?: Params;
 }
 
 export type { ResolvedSystemPrompt } from './compile.js';
@@ -141,8 +144,10 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     concurrency: suite.concurrency ?? null,
     max_cost: suite.max_cost ?? null,
     baseParams: mergeParams(config.params, suite.params),
-    models: suite.models.map((model) =>
-      typeof model === 'string' ? { id: model, label: model, params: {} } : { id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream },
+    models: suite.models.flatMap((model) =>
+      typeof model === 'string'
+        ? [{ id: model, label: model, params: {} }]
+        : providerArms({ id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream } as ResolvedModel, model.providers),
     ),
     systemPrompts: prompts,
     entries,

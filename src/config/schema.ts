@@ -31,6 +31,11 @@ export const ModelSchema = z.union(
       label: text('label').optional().meta({ description: 'Display name in reports (default: the slug).' }),
       params: ParamsSchema.optional().meta({ description: 'Params for this model; override the suite params.' }),
       stream: streamKey("this model's requests are"),
+      providers: strings('providers')
+        .min(1, { error: 'Expected `providers` to list at least one provider slug' })
+        .refine((list) => new Set(list).size === list.length, { error: 'Expected `providers` to list each provider once' })
+        .optional()
+        .meta({ description: 'Provider slugs (OpenRouter `endpoints[].tag`, e.g. deepinfra, groq): one arm per provider, labelled `label@provider`, pinned with provider.only and allow_fallbacks: false.' }),
     }),
   ],
   { error: 'Expected a model to be a slug like `openai/gpt-4o-mini` or a mapping like { id: openai/gpt-4o-mini, label: mini }' },
@@ -168,11 +173,12 @@ export const SuiteSchema = z
       const literalId = (task: unknown) => (isRecord(task) && task.from === undefined && typeof task.id === 'string' && !/\{\{|\{%/.test(task.id) ? task.id : undefined);
       dup(suite.tasks, 'tasks', (task) => ({ key: literalId(task), name: isRecord(task) ? task.id : '', path: ['id'] }), 'ids must be unique');
       // A model may be listed twice (two arms: streamed and not, two efforts), each under its own label.
-      const arm = (id: unknown, label: unknown) => (typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}` : undefined);
+      const arm = (id: unknown, label: unknown, providers?: unknown) =>
+        typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}${Array.isArray(providers) ? `\u0000${providers.join('\u0000')}` : ''}` : undefined;
       dup(
         suite.models,
         'models',
-        (model) => (isRecord(model) ? { key: arm(model.id, model.label), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
+        (model) => (isRecord(model) ? { key: arm(model.id, model.label, model.providers), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
         'a model listed twice needs its own `label` on each entry',
       );
     },

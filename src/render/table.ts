@@ -31,7 +31,7 @@ export function renderSummaryTable(summary: RunSummary): string {
     cells.splice(at, 0, ...extra.map(([, cell]) => cell(g)));
     return cells;
   };
-  const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
+  const rows = summary.groups.flatMap((g) => [line(g, g.model_label, g.system_prompt_id), ...providerLines(g).map(([name, part]) => line(part, name, ''))]);
   if (summary.groups.length > 1) rows.push(line(summary.overall, 'all', ''));
   const notes: string[] = [];
   const pending = summary.overall.cost_pending;
@@ -67,6 +67,12 @@ function groupRow(g: GroupSummary, model: string, prompt: string): (string | num
 export function passCell(g: Pick<GroupSummary, 'checked' | 'passed' | 'pass_rate'>): string | null {
   if (!g.checked || g.pass_rate === null) return null;
   return `${g.passed}/${g.checked} ${formatPercent(g.pass_rate)}`;
+}
+
+/** A group served by more than one provider gets a line per provider under it (` ↳ Groq`). */
+function providerLines(g: GroupSummary): [string, GroupSummary][] {
+  const parts = Object.entries(g.by_provider ?? {});
+  return parts.length > 1 ? parts.map(([name, part]) => [`  ↳ ${name}`, { ...g, ...part }]) : [];
 }
 
 const ms = (value: number | null) => (value === null ? null : formatMs(value));

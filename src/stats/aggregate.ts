@@ -4,7 +4,7 @@ import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
-import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
+import { groupId, type GroupKey, type GroupSummary, type MetricStats, type ProviderSummary, type RunHeader, type RunSummary } from '../types/summary.js';
 
 const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
 type Metric = (typeof METRICS)[number];
@@ -34,6 +34,8 @@ interface Group extends GroupKey {
   cached_n: number;
   checked: number;
   passed: number;
+  /** The same figures per served provider (null: unknown); null on a provider's own group. Its timing values live here, not in `values`. */
+  byProvider: Map<string, Group> | null;
 }
 
 export interface Aggregator {
@@ -67,10 +69,9 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       addTo(overall, row, false);
     },
     finish(meta) {
-      for (const metric of METRICS) {
-        const lists = [...groups.values()].map((g) => g.values[metric]);
-        overall.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
-      }
+      for (const g of groups.values()) gatherValues(g, [...g.byProvider!.values()]);
+      gatherValues(overall, [...groups.values()]);
+      for (const [name, sub] of overall.byProvider!) gatherValues(sub, [...groups.values()].flatMap((g) => g.byProvider!.get(name) ?? []));
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
       const estimate = meta.estimate
@@ -103,7 +104,15 @@ export function summarize(rows: Iterable<JobResult>, meta: Parameters<Aggregator
   return agg.finish(meta);
 }
 
-function newGroup(model: string, model_label: string, system_prompt_id: string): Group {
+/** A group's timing values are its parts' (its providers', or for `overall` its groups'): one copy, not two. */
+function gatherValues(g: Group, parts: Group[]): void {
+  for (const metric of METRICS) {
+    const lists = parts.map((p) => p.values[metric]);
+    g.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
+  }
+}
+
+function newGroup(model: string, model_label: string, system_prompt_id: string, split = true): Group {
   return {
     model,
     model_label,
@@ -129,10 +138,18 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     cached_n: 0,
     checked: 0,
     passed: 0,
+    byProvider: split ? new Map() : null,
   };
 }
 
 function addTo(g: Group, row: JobResult, keepValues = true): void {
+  if (g.byProvider) {
+    const name = row.provider ?? 'unknown';
+    let part = g.byProvider.get(name);
+    if (!part) g.byProvider.set(name, (part = newGroup(g.model, g.model_label, g.system_prompt_id, false)));
+    addTo(part, row, keepValues);
+    keepValues = false;
+  }
   g.n++;
   if (row.status === 'ok') g.ok++;
   else if (row.status === 'skipped') g.skipped++;
@@ -206,7 +223,19 @@ function summarise(g: Group): GroupSummary {
     passed: g.passed,
     pass_rate: g.checked ? g.passed / g.checked : null,
     pass_rate_ci95: wilson(g.passed, g.checked),
+    ...(g.byProvider ? { by_provider: byProvider(g.byProvider) } : {}),
   };
+}
+
+/** Per served provider, by name, `unknown` (no provider named) last. */
+function byProvider(parts: Map<string, Group>): Record<string, ProviderSummary> {
+  const names = [...parts.keys()].sort((a, b) => (a === 'unknown' ? 1 : b === 'unknown' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(
+    names.map((name) => {
+      const { model: _m, model_label: _l, system_prompt_id: _p, providers: _s, ...figures } = summarise(parts.get(name)!);
+      return [name, figures];
+    }),
+  );
 }
 
 /** n, mean ± sd (sample), min/max and linear-interpolated percentiles (type 7, as numpy). */

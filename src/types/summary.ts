@@ -116,7 +116,14 @@ export interface GroupSummary extends GroupKey {
   pass_rate: number | null;
   /** Wilson 95 % interval of pass_rate; null when nothing was checked. */
   pass_rate_ci95: [number, number] | null;
+
+  // providers
+  /** The same figures per provider that served the jobs (`unknown`: none named, e.g. a failed request). Absent in older summaries. */
+  by_provider?: Record<string, ProviderSummary>;
 }
+
+/** A group's figures for the jobs one provider served. */
+export type ProviderSummary = Omit<GroupSummary, keyof GroupKey | 'providers' | 'by_provider'>;
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
 export interface EstimateSummary {
