@@ -4,7 +4,7 @@
 import { ConfigError, type Issue } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import type { CheckSpec, Message, Params, Vars } from '../types/job.js';
-import type { Gates } from '../types/summary.js';
+import type { Arrival, Gates } from '../types/summary.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
@@ -127,6 +127,10 @@ export interface ResolvedSuite {
   cache?: boolean | null;
   /** Every repeat of a job may share one cached answer. */
   cache_repeats?: boolean;
+  /** The suite's load keys (null: the config's, then the flags'). */
+  request_rate?: number | null;
+  arrival?: Arrival | null;
+  warmup?: number | null;
 }
 
 /** Images larger than this are refused before anything is sent, unless the suite sets `max_image_bytes`. */
@@ -158,6 +162,9 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     stream: suite.stream,
     cache: suite.cache ?? null,
     cache_repeats: suite.cache_repeats ?? false,
+    request_rate: suite.request_rate ?? null,
+    arrival: suite.arrival ?? null,
+    warmup: suite.warmup ?? null,
   };
 }
 
@@ -184,9 +191,14 @@ export interface Settings {
   cache: boolean;
   /** A run over either asks first (run/confirm.ts). */
   confirm_above: AgentLabConfig['confirm_above'];
+  /** Requests a second; null: unpaced. */
+  request_rate: number | null;
+  arrival: Arrival;
+  /** Requests sent before the measured jobs. */
+  warmup: number;
 }
 
-export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean }>;
+export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean; request_rate: number; arrival: Arrival; warmup: number }>;
 
 const ENV = { OPENROUTER_BASE_URL: 'base_url', APP_URL: 'app_url', APP_TITLE: 'app_title' } as const;
 
@@ -199,7 +211,7 @@ export function resolveSettings(
   config: AgentLabConfig,
   env: Record<string, string | undefined>,
   flags: SettingsFlags,
-  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost' | 'cache'>,
+  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost' | 'cache' | 'request_rate' | 'arrival' | 'warmup'>,
 ): Settings {
   const input: Record<string, unknown> = { ...config };
   const from: Record<string, string> = {};
@@ -212,6 +224,7 @@ export function resolveSettings(
   set('concurrency', suite?.concurrency, 'suite');
   set('max_cost', suite?.max_cost, 'suite');
   set('cache', suite?.cache, 'suite');
+  for (const key of ['request_rate', 'arrival', 'warmup'] as const) set(key, suite?.[key], 'suite');
   for (const [key, value] of Object.entries(flags)) set(key, value, `command-line option --${key.replace(/_/g, '-')}`);
 
   const result = ConfigSchema.safeParse(input, { error: errorMessage });
@@ -238,5 +251,8 @@ export function resolveSettings(
     log_level: c.log_level,
     cache: c.cache,
     confirm_above: c.confirm_above,
+    request_rate: c.request_rate ?? null,
+    arrival: c.arrival,
+    warmup: c.warmup,
   };
 }

@@ -165,6 +165,31 @@ export interface Reconciliation {
   jobs: FlaggedJob[];
 }
 
+/** How paced requests arrive (`--arrival`): evenly spaced, or with exponential gaps. */
+export const ARRIVALS = ['constant', 'poisson'] as const;
+export type Arrival = (typeof ARRIVALS)[number];
+
+/** The load a paced run (`--request-rate`) asked for and what it achieved, this session's measured jobs. */
+export interface LoadSummary {
+  /** Requests a second asked for. */
+  target_rps: number;
+  arrival: Arrival;
+  /** Measured jobs sent in this session (warmup and cache hits not included). */
+  sent: number;
+  /** (sent − 1) over the time from the first send to the last, per second; null with fewer than two. */
+  achieved_rps: number | null;
+}
+
+/** Requests sent before the measured jobs (`--warmup`): in no statistic, but paid for. */
+export interface WarmupSummary {
+  /** Warmup requests sent, every session of the run. */
+  requests: number;
+  ok: number;
+  errors: number;
+  /** Sum of their known spent_usd; null when none is known. */
+  spent_usd: number | null;
+}
+
 export interface RunSummary extends RunHeader {
   /** Times the runner lowered its concurrency after 429s; absent when no run produced this summary. */
   throttles?: number;
@@ -180,6 +205,10 @@ export interface RunSummary extends RunHeader {
   groups: GroupSummary[];
   /** The whole run. */
   overall: GroupSummary;
+  /** The target and achieved request rate; absent unless the run was paced. */
+  load?: LoadSummary;
+  /** The warmup requests; absent without `--warmup`. */
+  warmup?: WarmupSummary;
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
