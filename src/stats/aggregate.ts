@@ -69,8 +69,12 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       addTo(overall, row, false);
     },
     finish(meta) {
-      for (const g of groups.values()) gatherValues(g, [...g.byProvider!.values()]);
+      for (const g of groups.values()) {
+        gatherValues(g, [...g.byProvider!.values()]);
+        partSums(g, [...g.byProvider!.values()]);
+      }
       gatherValues(overall, [...groups.values()]);
+      partSums(overall, [...overall.byProvider!.values()]);
       for (const [name, sub] of overall.byProvider!) gatherValues(sub, [...groups.values()].flatMap((g) => g.byProvider!.get(name) ?? []));
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
@@ -155,7 +159,7 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   else if (row.status === 'skipped') g.skipped++;
   else g.errors++;
   if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
-  if (row.cache_hit) addCached(g, row);
+  if (row.cache_hit) addCached(g, row, g.byProvider === null);
   // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed,
   // and a cached answer was not timed by this run (its own timing is in cached_*).
   if (row.status === 'ok' && keepValues && !row.cache_hit) {
@@ -172,13 +176,15 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   }
   if (row.native_tokens_completion !== null && !row.cache_hit) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
   if (row.native_tokens_reasoning !== null && !row.cache_hit) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
+  // A group with parts takes its exact sums from them at the end (partSums): big.js is most of a row's cost here.
+  const exact = g.byProvider === null;
   if (row.cost_usd !== null) {
-    g.cost_total = g.cost_total.plus(row.cost_usd);
+    if (exact) g.cost_total = g.cost_total.plus(row.cost_usd);
     g.cost_n++;
   }
   if (row.cost_source === 'pending') g.cost_pending++;
   if (row.spent_usd !== null) {
-    g.spent_total = g.spent_total.plus(row.spent_usd);
+    if (exact) g.spent_total = g.spent_total.plus(row.spent_usd);
     g.spent_n++;
   }
   if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
@@ -190,12 +196,20 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   }
 }
 
-function addCached(g: Group, row: JobResult): void {
+function addCached(g: Group, row: JobResult, exact: boolean): void {
   g.cached++;
   if (row.cost_cached_usd !== null) {
-    g.cached_total = g.cached_total.plus(row.cost_cached_usd);
+    if (exact) g.cached_total = g.cached_total.plus(row.cost_cached_usd);
     g.cached_n++;
   }
+}
+
+/** A group's exact money sums, from its parts (one per provider). */
+function partSums(g: Group, parts: Group[]): void {
+  const sum = (key: 'cost_total' | 'spent_total' | 'cached_total') => parts.reduce((total, p) => total.plus(p[key]), new Big(0));
+  g.cost_total = sum('cost_total');
+  g.spent_total = sum('spent_total');
+  g.cached_total = sum('cached_total');
 }
 
 function summarise(g: Group): GroupSummary {
