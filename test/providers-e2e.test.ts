@@ -78,6 +78,14 @@ describe('providers as an axis (simulator)', () => {
     expect(summary.overall.by_provider!.Groq!.ttft_ms.p50).toBe(groq!.ttft_ms.p50);
   });
 
+  it('plans each arm on a row of its own, the model on its total row', async () => {
+    const out = await runCli(['plan', 'pinned.yaml', '--mock'], { cwd: ws.dir });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^llama@deepinfra +default +6 /m);
+    expect(out.stdout).toMatch(/^llama@groq +default +6 /m);
+    expect(out.stdout).toMatch(/^meta-llama\/llama-3\.1-8b-instruct \(all\) +12 /m);
+  });
+
   it('breaks an unpinned run down by the provider that served each job; a failed one is `unknown`', async () => {
     const out = await runCli(['run', 'unpinned.yaml', '--mock', '--out', 'unpinned', '--no-history'], { cwd: ws.dir });
     expect(out.code).toBe(1);
