@@ -8,6 +8,8 @@ import { runSuite } from '../src/run/index.js';
 import { createAggregator } from '../src/stats/aggregate.js';
 import { routeProvider } from '../src/mock/endpoints.js';
 import { findModel } from '../src/mock/catalog.js';
+import { startMockServer } from '../src/mock/server.js';
+import { parseEndpointsBody } from '../src/models/endpoints.js';
 import type { RunSummary } from '../src/types/summary.js';
 import { readJson, readResults } from './helpers/results.js';
 import { row } from './helpers/rows.js';
@@ -76,6 +78,31 @@ describe('providers as an axis (simulator)', () => {
     expect(deepinfra!.by_provider!.DeepInfra!.n).toBe(6);
     expect(Object.keys(summary.overall.by_provider!)).toEqual(['DeepInfra', 'Groq']);
     expect(summary.overall.by_provider!.Groq!.ttft_ms.p50).toBe(groq!.ttft_ms.p50);
+ 
+    // OpenRouter's own figures per arm: prices always, latency and throughput only with a key (--mock sends none).
+    expect(summary.endpoints).toEqual({
+      'llama@deepinfra': { tag: 'deepinfra', provider_name: 'DeepInfra', pricing: { prompt: '0.00000001', completion: '0.000000025' }, latency_last_30m: null, throughput_last_30m: null },
+      'llama@groq': { tag: 'groq', provider_name: 'Groq', pricing: { prompt: '0.00000002', completion: '0.00000005' }, latency_last_30m: null, throughput_last_30m: null },
+    });
+  });
+
+  it("shows OpenRouter's own per-endpoint figures beside the measured ones when the key gets them; --no-preflight asks for none", async () => {
+    const KEY = 'sk-or-v1-providers-endpoints-0000';
+    const server = await startMockServer({ apiKey: KEY, generationDelayMs: 0 });
+    try {
+      const env = memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY } });
+      const report = await runSuite({ suitePath: 'pinned.yaml', out: 'keyed', baseUrl: server.url, history: false }, env);
+      expect(report.exitCode).toBe(0);
+      const groq = report.summary.endpoints!['llama@groq']!;
+      expect(groq.latency_last_30m).toEqual({ p50: 90, p75: 108, p90: 135, p99: 180 });
+      expect(groq.throughput_last_30m!.p50).toBe(333);
+      expect(report.summary.endpoints!['llama@deepinfra']!.throughput_last_30m!.p50).toBe(63);
+      expect(env.out()).toContain("OpenRouter's own figures for llama@groq (Groq, last 30 min): latency p50 90 (unit as reported), throughput p50 333 tok/s");
+      const bare = await runSuite({ suitePath: 'pinned.yaml', out: 'bare', baseUrl: server.url, history: false, preflight: false }, memoryEnv({ cwd: ws.dir, env: { OPENROUTER_API_KEY: KEY } }));
+      expect(bare.summary.endpoints).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it('plans each arm on a row of its own, the model on its total row', async () => {
@@ -156,5 +183,26 @@ describe('the simulator routes pinned requests', () => {
     expect(JSON.parse((missing as { body: string }).body)).toEqual({
       error: { code: 404, message: 'No allowed providers are available for the selected model.', metadata: { available_providers: ['deepinfra', 'groq', 'together'], requested_providers: ['azure'] } },
     });
+  });
+});
+
+describe('parseEndpointsBody', () => {
+  it('keeps what OpenRouter gave, as given, and drops what it cannot read', () => {
+    const body = {
+      data: {
+        endpoints: [
+          { tag: 'a', provider_name: 'A', pricing: { prompt: '0.1', completion: '0.2' }, latency_last_30m: { p50: 0.43, p75: null, p90: 'x', p99: 1 }, throughput_last_30m: null },
+          { provider_name: 'no tag' },
+          { tag: 'b', latency_last_30m: { p50: null }, throughput_last_30m: 12 },
+          'junk',
+        ],
+      },
+    };
+    expect(parseEndpointsBody(body)).toEqual([
+      { tag: 'a', provider_name: 'A', pricing: { prompt: '0.1', completion: '0.2' }, latency_last_30m: { p50: 0.43, p75: null, p90: null, p99: 1 }, throughput_last_30m: null },
+      { tag: 'b', provider_name: null, pricing: null, latency_last_30m: null, throughput_last_30m: null },
+    ]);
+    expect(parseEndpointsBody({ data: [] })).toEqual([]);
+    expect(parseEndpointsBody(null)).toEqual([]);
   });
 });

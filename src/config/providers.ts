@@ -18,10 +18,12 @@ interface Arm {
   stream?: boolean;
   /** Applied over every params layer, the command line's too: the arm is its provider. */
   pin?: Params;
+  /** The provider slug the arm is pinned to. */
+  provider?: string;
 }
 
 /** One model entry's arms: itself when it lists no providers, else one pinned arm per provider. */
 export function providerArms<T extends Arm>(model: T, providers: readonly string[] | undefined): T[] {
   if (!providers?.length) return [model];
-  return providers.map((provider) => ({ ...model, label: pinnedLabel(model.label, provider), pin: providerPin(provider) }));
+  return providers.map((provider) => ({ ...model, label: pinnedLabel(model.label, provider), pin: providerPin(provider), provider }));
 }

@@ -75,6 +75,8 @@ export interface ResolvedModel {
   stream?: boolean;
   /** A provider arm's pin (config/providers.ts), over every params layer. */
   pin?: Params;
+  /** The provider slug a provider arm is pinned to. */
+  provider?: string;
 }
 
 export type { ResolvedSystemPrompt } from './compile.js';

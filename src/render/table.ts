@@ -2,6 +2,7 @@
 import type { GroupSummary, RunSummary } from '../types/summary.js';
 import { costNotes } from './cost-notes.js';
 import { loadNotes } from './load-notes.js';
+import { endpointNotes } from './endpoint-notes.js';
 import { formatTable, type Column } from './format-table.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
 
@@ -44,7 +45,7 @@ export function renderSummaryTable(summary: RunSummary): string {
   if (summary.throttles) notes.push(`rate limited: concurrency was lowered ${summary.throttles} time(s) after 429s`);
   const { cached, cost_cached_usd: saved } = summary.overall;
   if (cached) notes.push(`cached ${cached}/${summary.overall.n}: answered from the response cache, sent nowhere and cost $0${saved ? ` (${formatUsd(saved)} when they were made)` : ''}; their timing and tokens are left out of every figure above`);
-  notes.push(...loadNotes(summary));
+  notes.push(...loadNotes(summary), ...endpointNotes(summary));
   notes.push(...costNotes(summary));
   return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
 }

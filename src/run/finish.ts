@@ -21,6 +21,7 @@ import type { RunPlan } from './prepare.js';
 import type { Settings } from '../config/resolve.js';
 import { achievedRate, type SendRecord } from '../exec/arrival.js';
 import { readWarmup, warmupSummary } from '../store/warmup.js';
+import { endpointFigures } from './endpoint-figures.js';
 import type { RunSummary } from '../types/summary.js';
 
 /** The paced rate next to its target, and the warmup's requests and spend: the last keys of summary.json. */
@@ -59,7 +60,8 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
     },
     { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
-  const summary = { ...finalized, ...(await loadFigures(settings, outcome.sends, outDir)) };
+  const endpoints = await endpointFigures(plan, new Set(finalized.groups.map((g) => g.model_label)), env);
+  const summary = { ...finalized, ...(await loadFigures(settings, outcome.sends, outDir)), ...(endpoints ? { endpoints } : {}) };
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);
   await writeSummary(outDir, summary);

@@ -190,6 +190,27 @@ export interface WarmupSummary {
   spent_usd: number | null;
 }
 
+/** OpenRouter's percentiles of a figure over the last 30 minutes, as it gave them. */
+export interface Percentiles {
+  p50: number | null;
+  p75: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** One provider's endpoint of a model, as /models/{id}/endpoints reports it (null: not reported). */
+export interface EndpointFigures {
+  /** The routing slug (`provider.only`). */
+  tag: string;
+  provider_name: string | null;
+  /** USD per token, as the decimal strings /models uses. */
+  pricing: { prompt: string | null; completion: string | null } | null;
+  /** OpenRouter's latency (its unit is not settled: ms by the docs, seconds by their example). Null without a key. */
+  latency_last_30m: Percentiles | null;
+  /** Tokens a second, by OpenRouter. Null without a key. */
+  throughput_last_30m: Percentiles | null;
+}
+
 export interface RunSummary extends RunHeader {
   /** Times the runner lowered its concurrency after 429s; absent when no run produced this summary. */
   throttles?: number;
@@ -209,6 +230,8 @@ export interface RunSummary extends RunHeader {
   load?: LoadSummary;
   /** The warmup requests; absent without `--warmup`. */
   warmup?: WarmupSummary;
+  /** OpenRouter's own figures for each pinned arm's provider (by arm label; null: not listed); absent without provider arms. */
+  endpoints?: Record<string, EndpointFigures | null>;
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
