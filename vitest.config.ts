@@ -5,7 +5,7 @@ import CountReporter from './scripts/count-reporter.js';
 // simulator's record, kill -9 moments, two signals 15 ms apart against a 100 ms window) run alone,
 // after the rest: beside another test file on a 2-core machine they would measure the load as much
 // as the code.
-const TIMED = ['test/figures-timing-e2e.test.ts', 'test/faults-e2e.test.ts', 'test/client.test.ts', 'test/kill-resume.test.ts', 'test/ctrl-c-timeout.test.ts', 'test/reasoning.test.ts', 'test/no-stream-e2e.test.ts', 'test/html-responses-size.test.ts', 'test/goodput-e2e.test.ts'];
+const TIMED = ['test/figures-timing-e2e.test.ts', 'test/faults-e2e.test.ts', 'test/client.test.ts', 'test/kill-resume.test.ts', 'test/ctrl-c-timeout.test.ts', 'test/reasoning.test.ts', 'test/no-stream-e2e.test.ts', 'test/html-responses-size.test.ts', 'test/goodput-e2e.test.ts', 'test/load-timed.test.ts'];
 
 export default defineConfig({
   test: {

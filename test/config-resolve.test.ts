@@ -209,7 +209,18 @@ describe('resolveSettings: defaults < config file < environment < suite < flags'
       log_level: 'info',
       cache: false,
       confirm_above: { jobs: 10_000, usd: 10 },
+      request_rate: null,
+      arrival: 'constant',
+      warmup: 0,
     });
+  });
+
+  it('the load keys (request_rate, arrival, warmup): config < suite < flag, checked like the config file', () => {
+    const suite = { concurrency: null, max_cost: null, cache: null, request_rate: 7, arrival: 'poisson' as const, warmup: 2 };
+    expect(resolveSettings(config({ request_rate: 5 }), {}, {})).toMatchObject({ request_rate: 5, arrival: 'constant', warmup: 0 });
+    expect(resolveSettings(config({ request_rate: 5 }), {}, {}, suite)).toMatchObject({ request_rate: 7, arrival: 'poisson', warmup: 2 });
+    expect(resolveSettings(config(), {}, { request_rate: 9, arrival: 'constant', warmup: 0 }, suite)).toMatchObject({ request_rate: 9, arrival: 'constant', warmup: 0 });
+    expect(() => resolveSettings(config(), {}, { request_rate: 0 })).toThrow(ConfigError);
   });
 
   it('the response cache: config < suite < flag', () => {

@@ -62,6 +62,9 @@ const SAMPLE: Every<ReplayOptions> = {
   cacheMode: 'refresh',
   allowOutsideFiles: true,
   yes: true,
+  requestRate: 50,
+  arrival: 'poisson',
+  warmup: 1,
 };
 /** The options that name a file or folder: recorded absolute. */
 const PATHS = ['suitePath', 'configPath', 'junit', 'baseline', 'history', 'metricsFile', 'cacheDir'] as const;

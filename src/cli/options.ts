@@ -5,6 +5,7 @@ import { Option, type Command, type OptionValues } from '@commander-js/extra-typ
 import { CACHE_MODES } from '../cache/mode.js';
 import type { Gates } from '../ci/gates.js';
 import { LOG_LEVELS } from '../log.js';
+import { ARRIVALS } from '../types/summary.js';
 import type { CacheOptions, EndpointOptions, ExecOptions, MatrixOptions, MetricsOptions, OutputOptions, ResumeOptions } from '../run/options.js';
 import { above0, gate, int, list, num, param, rate, shard, variable, whole0 } from './parsers.js';
 
@@ -117,6 +118,18 @@ export const withCost = <A extends unknown[], O extends OptionValues, G extends 
 export const costOf = (o: OptsOf<ReturnType<typeof withCost<[], {}, {}>>>): Mapped<Pick<ExecOptions, 'maxCost' | 'expectTokens'>> => ({
   maxCost: o.maxCost,
   expectTokens: o.expectTokens,
+});
+
+/** --request-rate, --arrival, --warmup: the load's shape (run). */
+export const withLoad = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
+    .option('--request-rate <r>', 'send at most r requests a second (still capped by --concurrency)', above0('request-rate'))
+    .addOption(new Option('--arrival <kind>', 'with --request-rate: constant gaps, or poisson (exponential gaps)').choices(ARRIVALS))
+    .option('--warmup <n>', 'send n requests first, round the models, and leave them out of every figure (they are paid for)', whole0('warmup'));
+export const loadOf = (o: OptsOf<ReturnType<typeof withLoad<[], {}, {}>>>): Mapped<Pick<ExecOptions, 'requestRate' | 'arrival' | 'warmup'>> => ({
+  requestRate: o.requestRate,
+  arrival: o.arrival,
+  warmup: o.warmup,
 });
 
 /** Gates and --junit (run, merge): CI's verdict on the results. */

@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { processEnv } from '../env.js';
 import type { RunOptions } from '../run/options.js';
-import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filesOf, filterOf, gatesOf, logOf, metricsOf, paramsOf, resumeOf, selectionOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFiles, withFilter, withGates, withLog, withMetrics, withParams, withResume, withSelection, withShard, withStream } from './options.js';
+import { cacheOf, concurrencyOption, costOf, type Mapped, endpointOf, filesOf, filterOf, gatesOf, loadOf, logOf, metricsOf, paramsOf, resumeOf, selectionOf, shardOf, streamOf, withCache, withCost, withEndpoint, withFiles, withFilter, withGates, withLoad, withLog, withMetrics, withParams, withResume, withSelection, withShard, withStream } from './options.js';
 import { batchHeap, withSignals } from './signals.js';
 
 export function register(program: Command, exit: (code: number) => void): void {
@@ -24,7 +24,7 @@ export function register(program: Command, exit: (code: number) => void): void {
     .option('--fail-on <rules>', 'with --baseline: exit 3 on a significant change past these, e.g. "pass_rate<-5pp,cost>+10%"')
     .option('--history <file>', 'append this run to <file> (default: <output_dir>/history.jsonl)')
     .option('--no-history', 'do not append this run to the history file');
-  withStream(withCache(withMetrics(withLog(withGates(written)))))
+  withLoad(withStream(withCache(withMetrics(withLog(withGates(written))))))
     .action(async (suitePath, opts) => {
       // Every RunOptions key is named here (Mapped): a new option does not compile until the flag maps to it.
       const options: Mapped<Omit<RunOptions, 'mockOptions'>> = {
@@ -42,6 +42,7 @@ export function register(program: Command, exit: (code: number) => void): void {
         ...shardOf(opts),
         ...cacheOf(opts),
         ...streamOf(opts),
+        ...loadOf(opts),
         out: opts.out,
         concurrency: opts.concurrency,
         saveResponses: Boolean(opts.saveResponses),

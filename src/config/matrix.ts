@@ -2,7 +2,7 @@
 // contract (resume, sharding and baselines join on job_id), pinned by test/matrix.test.ts.
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { jobParams, type ResolvedSuite, type ResolvedTask } from './resolve.js';
+import { jobParams, mergeParams, type ResolvedSuite, type ResolvedTask } from './resolve.js';
 import type { Job, Message, Params } from '../types/job.js';
 
 export interface MatrixFilter {
@@ -68,7 +68,7 @@ export function matrixArms(suite: ResolvedSuite, cliParams: Params = {}, filter:
   const merged = new WeakMap<Params, Params[]>();
   const paramsFor = (taskParams: Params, m: number) => {
     let list = merged.get(taskParams);
-    if (!list) merged.set(taskParams, (list = models.map((model) => jobParams(suite.baseParams, model.params, taskParams, cliParams))));
+    if (!list) merged.set(taskParams, (list = models.map((model) => jobParams(suite.baseParams, model.params, taskParams, model.pin ? mergeParams(cliParams, model.pin) : cliParams))));
     return list[m]!;
   };
   return {

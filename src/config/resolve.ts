@@ -4,7 +4,7 @@
 import { ConfigError, type Issue } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import type { CheckSpec, Message, Params, Vars } from '../types/job.js';
-import type { Gates } from '../types/summary.js';
+import type { Arrival, Gates } from '../types/summary.js';
 import { isRecord } from './fields.js';
 import { errorMessage } from './issues.js';
 import type { LoadedSuite } from './load.js';
@@ -12,6 +12,7 @@ import { ConfigSchema, type AgentLabConfig } from './schema.js';
 import type { FileRules } from './files.js';
 import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
 import type { TaskEntry } from './entry.js';
+import { providerArms } from './providers.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -72,6 +73,10 @@ export interface ResolvedModel {
   params: Params;
   /** The model's own `stream`; absent: the suite's. */
   stream?: boolean;
+  /** A provider arm's pin (config/providers.ts), over every params layer. */
+  pin?: Params;
+  /** The provider slug a provider arm is pinned to. */
+  provider?: string;
 }
 
 export type { ResolvedSystemPrompt } from './compile.js';
@@ -126,6 +131,10 @@ export interface ResolvedSuite {
   cache?: boolean | null;
   /** Every repeat of a job may share one cached answer. */
   cache_repeats?: boolean;
+  /** The suite's load keys (null: the config's, then the flags'). */
+  request_rate?: number | null;
+  arrival?: Arrival | null;
+  warmup?: number | null;
 }
 
 /** Images larger than this are refused before anything is sent, unless the suite sets `max_image_bytes`. */
@@ -143,8 +152,10 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     concurrency: suite.concurrency ?? null,
     max_cost: suite.max_cost ?? null,
     baseParams: mergeParams(config.params, suite.params),
-    models: suite.models.map((model) =>
-      typeof model === 'string' ? { id: model, label: model, params: {} } : { id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream },
+    models: suite.models.flatMap((model) =>
+      typeof model === 'string'
+        ? [{ id: model, label: model, params: {} }]
+        : providerArms({ id: model.id, label: model.label ?? model.id, params: model.params ?? {}, stream: model.stream } as ResolvedModel, model.providers),
     ),
     systemPrompts: prompts,
     entries,
@@ -155,6 +166,9 @@ export function resolveSuite(loaded: LoadedSuite, config: AgentLabConfig): Resol
     stream: suite.stream,
     cache: suite.cache ?? null,
     cache_repeats: suite.cache_repeats ?? false,
+    request_rate: suite.request_rate ?? null,
+    arrival: suite.arrival ?? null,
+    warmup: suite.warmup ?? null,
   };
 }
 
@@ -181,9 +195,14 @@ export interface Settings {
   cache: boolean;
   /** A run over either asks first (run/confirm.ts). */
   confirm_above: AgentLabConfig['confirm_above'];
+  /** Requests a second; null: unpaced. */
+  request_rate: number | null;
+  arrival: Arrival;
+  /** Requests sent before the measured jobs. */
+  warmup: number;
 }
 
-export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean }>;
+export type SettingsFlags = Partial<{ base_url: string; concurrency: number; output_dir: string; max_cost: number; log_level: LogLevel; cache: boolean; request_rate: number; arrival: Arrival; warmup: number }>;
 
 const ENV = { OPENROUTER_BASE_URL: 'base_url', APP_URL: 'app_url', APP_TITLE: 'app_title' } as const;
 
@@ -196,7 +215,7 @@ export function resolveSettings(
   config: AgentLabConfig,
   env: Record<string, string | undefined>,
   flags: SettingsFlags,
-  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost' | 'cache'>,
+  suite?: Pick<ResolvedSuite, 'concurrency' | 'max_cost' | 'cache' | 'request_rate' | 'arrival' | 'warmup'>,
 ): Settings {
   const input: Record<string, unknown> = { ...config };
   const from: Record<string, string> = {};
@@ -209,6 +228,7 @@ export function resolveSettings(
   set('concurrency', suite?.concurrency, 'suite');
   set('max_cost', suite?.max_cost, 'suite');
   set('cache', suite?.cache, 'suite');
+  for (const key of ['request_rate', 'arrival', 'warmup'] as const) set(key, suite?.[key], 'suite');
   for (const [key, value] of Object.entries(flags)) set(key, value, `command-line option --${key.replace(/_/g, '-')}`);
 
   const result = ConfigSchema.safeParse(input, { error: errorMessage });
@@ -235,5 +255,8 @@ export function resolveSettings(
     log_level: c.log_level,
     cache: c.cache,
     confirm_above: c.confirm_above,
+    request_rate: c.request_rate ?? null,
+    arrival: c.arrival,
+    warmup: c.warmup,
   };
 }

@@ -6,7 +6,7 @@ import { ParamsSchema } from './params.js';
 import { CheckSchema, ChecksSchema } from '../checks/schema.js';
 import { LOG_LEVELS } from '../log.js';
 import { CHECK_KINDS, ROLES } from '../types/job.js';
-import type { GateKey } from '../types/summary.js';
+import { ARRIVALS, type GateKey } from '../types/summary.js';
 
 export { ParamsSchema, type ParamsLayer } from './params.js';
 
@@ -15,6 +15,8 @@ const streamKey = (where: string) =>
   bool('stream').optional().meta({ description: `false: ${where} sent without streaming and read as one JSON answer (ttft, ttfc and itl are then null). Default true.` });
 /** More connections than this is a mistake (a stray zero), not a benchmark. */
 const MAX_CONCURRENCY = 10_000;
+/** A warmup is a few requests; more than this is a stray digit. */
+const MAX_WARMUP = 10_000;
 const nameError =
   'Expected `name` to be 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit (it becomes the results folder name)';
 
@@ -31,6 +33,11 @@ export const ModelSchema = z.union(
       label: text('label').optional().meta({ description: 'Display name in reports (default: the slug).' }),
       params: ParamsSchema.optional().meta({ description: 'Params for this model; override the suite params.' }),
       stream: streamKey("this model's requests are"),
+      providers: strings('providers')
+        .min(1, { error: 'Expected `providers` to list at least one provider slug' })
+        .refine((list) => new Set(list).size === list.length, { error: 'Expected `providers` to list each provider once' })
+        .optional()
+        .meta({ description: 'Provider slugs (OpenRouter `endpoints[].tag`, e.g. deepinfra, groq): one arm per provider, labelled `label@provider`, pinned with provider.only and allow_fallbacks: false.' }),
     }),
   ],
   { error: 'Expected a model to be a slug like `openai/gpt-4o-mini` or a mapping like { id: openai/gpt-4o-mini, label: mini }' },
@@ -156,6 +163,9 @@ export const SuiteSchema = z
       cache_repeats: bool('cache_repeats')
         .optional()
         .meta({ description: 'true: every repeat of a job may be answered by one cached answer. Default false: each repeat has its own entry (repeats measure variance).' }),
+      request_rate: positive('request_rate', ' of requests a second').optional().meta({ description: 'Send at most this many requests a second (still capped by concurrency); overrides the config, `--request-rate` overrides it.' }),
+      arrival: oneOf('arrival', ARRIVALS).optional().meta({ description: 'With request_rate: `constant` (evenly spaced, the default) or `poisson` (exponential gaps).' }),
+      warmup: intIn('warmup', 0, MAX_WARMUP).optional().meta({ description: 'Requests sent first, round the models of the run, before the measured jobs: in no statistic, but paid for and counted by the budget.' }),
       max_image_bytes: intFrom('max_image_bytes', 1).optional().meta({ description: 'Largest image file a task may send, bytes (default 20 MB); a larger one is an error before anything is sent.' }),
       allow_outside_files: bool('allow_outside_files')
         .optional()
@@ -182,11 +192,12 @@ export const SuiteSchema = z
       const literalId = (task: unknown) => (isRecord(task) && task.from === undefined && typeof task.id === 'string' && !/\{\{|\{%/.test(task.id) ? task.id : undefined);
       dup(suite.tasks, 'tasks', (task) => ({ key: literalId(task), name: isRecord(task) ? task.id : '', path: ['id'] }), 'ids must be unique');
       // A model may be listed twice (two arms: streamed and not, two efforts), each under its own label.
-      const arm = (id: unknown, label: unknown) => (typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}` : undefined);
+      const arm = (id: unknown, label: unknown, providers?: unknown) =>
+        typeof id === 'string' ? `${id}\u0000${typeof label === 'string' ? label : id}${Array.isArray(providers) ? `\u0000${providers.join('\u0000')}` : ''}` : undefined;
       dup(
         suite.models,
         'models',
-        (model) => (isRecord(model) ? { key: arm(model.id, model.label), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
+        (model) => (isRecord(model) ? { key: arm(model.id, model.label, model.providers), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
         'a model listed twice needs its own `label` on each entry',
       );
     },
@@ -253,6 +264,11 @@ export const ConfigSchema = z.strictObject(
       })
       .prefault({}),
     max_cost: positive('max_cost', ' of USD').optional(),
+    /** Requests a second (`--request-rate`); absent: as fast as the concurrency allows. */
+    request_rate: positive('request_rate', ' of requests a second').optional(),
+    arrival: oneOf('arrival', ARRIVALS).default('constant'),
+    /** Requests sent before the measured jobs (`--warmup`). */
+    warmup: intIn('warmup', 0, MAX_WARMUP).default(0),
     /** Bytes one response may bring before it is cancelled as too_large; default from max_tokens (README "Error kinds"). */
     max_response_bytes: intIn('max_response_bytes', 1024, 2 ** 30).optional(),
     /** Answer jobs from the response cache and store new answers; a suite's `cache` and --cache/--no-cache override it. */

@@ -4,6 +4,8 @@
 import pLimit from 'p-limit';
 import { runJob, type JobDeps } from './job.js';
 import { applyGeneration } from './costs.js';
+import { recordSend, type Pacer, type SendRecord } from './arrival.js';
+import { sleep } from '../provider/sleep.js';
 import { fetchGeneration, type GenerationPolicy } from '../provider/generation.js';
 import type { Client } from '../provider/client.js';
 import type { Logger } from '../log.js';
@@ -37,6 +39,8 @@ export interface RunnerDeps extends Omit<JobDeps, 'onAttempt'> {
    * while it waited for /generation: looked up again and handed to onCost. Nothing is re-sent.
    */
   recoverCosts?: JobResult[];
+  /** `--request-rate`: each measured job is sent when it is due (arrival.ts), still under the concurrency cap. */
+  pacer?: Pacer;
 }
 
 export interface RunnerOutcome {
@@ -48,6 +52,8 @@ export interface RunnerOutcome {
   /** Times the effective concurrency was lowered after 429s. */
   throttles: number;
   minConcurrency: number;
+  /** Measured jobs sent, first and last send (the clock's ms): kept only when paced. */
+  sends: SendRecord | null;
 }
 
 /** `jobs` may stream (the matrix is expanded as it is sent); it is read one job ahead of a free slot. */
@@ -58,7 +64,7 @@ export async function runJobs(jobs: Iterable<Job> | AsyncIterable<Job>, deps: Ru
   const pendingCosts = new Set<Promise<void>>();
   let wake: (() => void) | null = null;
   const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
-  const state = { status: 'ok' as RunStatus, stopReason: null as string | null, dispatched: 0, throttles: 0, minConcurrency: deps.concurrency };
+  const state = { status: 'ok' as RunStatus, stopReason: null as string | null, dispatched: 0, throttles: 0, minConcurrency: deps.concurrency, sends: null as SendRecord | null };
   const unreachable = unreachableBreaker(deps.concurrency, (row) => {
     if (state.status !== 'ok') return;
     state.status = 'stopped';
@@ -114,13 +120,26 @@ export async function runJobs(jobs: Iterable<Job> | AsyncIterable<Job>, deps: Ru
 
   for (const row of deps.recoverCosts ?? []) lookupCost(null, row);
   const stopped = () => state.status !== 'ok' || deps.stopSignal?.aborted === true || deps.signal?.aborted === true;
+  const { pacer } = deps;
+  const pause = pacer ? AbortSignal.any([deps.stopSignal, deps.signal].filter((s) => s !== undefined)) : undefined;
+  if (pacer) state.sends = { sent: 0, first: null, last: null };
+  let warming = false;
   for await (const job of jobs) {
-    const hit = deps.fromCache && !stopped() ? await deps.fromCache(job) : null;
+    // Warmup requests (listed first) finish before the first measured job is sent: none overlaps it.
+    if (job.warmup) warming = true;
+    else if (warming) {
+      warming = false;
+      await Promise.all(inFlight);
+    }
+    const hit = deps.fromCache && !job.warmup && !stopped() ? await deps.fromCache(job) : null;
     if (hit) {
       state.dispatched++;
       deps.onRow(hit, job);
       continue;
     }
+    // A paced job waits for its time, then for a slot: the wait for the slot is queue time (queue_ms), never latency.
+    const due = pacer && !job.warmup ? pacer.next() : null;
+    if (due !== null && due > deps.now() && !(await sleep(due - deps.now(), pause))) break;
     while (!stopped() && limit.activeCount + limit.pendingCount >= limit.concurrency) await slotFreed();
     if (stopped()) break;
     let verdict = deps.admit ? deps.admit(job) : true;
@@ -135,8 +154,12 @@ export async function runJobs(jobs: Iterable<Job> | AsyncIterable<Job>, deps: Ru
       break;
     }
     const queuedAt = deps.now();
-    state.dispatched++;
-    const task = limit(() => runJob(job, jobDeps, queuedAt)).then((sent) => {
+    // `dispatched` counts the measured jobs only: a budget stop skips the rest by this position.
+    if (!job.warmup) state.dispatched++;
+    if (state.sends && !job.warmup) recordSend(state.sends, queuedAt);
+    // A paced job's queue_ms counts from when it was due (or from now, if a timer fired a hair early):
+    // a run that falls behind its rate shows it there.
+    const task = limit(() => runJob(job, jobDeps, due === null ? queuedAt : Math.min(due, queuedAt))).then((sent) => {
       // With /generation off no cost will come: the row says so (`none`), not `pending` for ever.
       const row: JobResult = deps.generation.enabled || sent.cost_source !== 'pending' ? sent : { ...sent, cost_source: 'none' };
       deps.onRow(row, job);

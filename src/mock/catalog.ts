@@ -47,6 +47,20 @@ export interface MockModel {
   tokens: number;
   supported_parameters: string[];
   reasoning?: MockReasoning;
+  /** Per-provider profiles for requests pinned with `provider.only`; absent: every provider serves at the model's. */
+  endpoints?: MockEndpoint[];
+}
+
+/** One provider's endpoint for a model: what a request pinned to it gets. */
+export interface MockEndpoint {
+  /** The routing slug (`provider.only`, `endpoints[].tag`). */
+  tag: string;
+  /** The display name the chunks' `provider` reports. */
+  name: string;
+  ttft_ms: number;
+  itl_ms: number;
+  /** At most the model's listed price, so a budget reserved at /models prices still holds. */
+  pricing: MockPricing;
 }
 
 const SAMPLING = ['frequency_penalty', 'max_tokens', 'presence_penalty', 'seed', 'stop', 'temperature', 'top_p'];
@@ -137,6 +151,12 @@ export const CATALOG: readonly MockModel[] = [
     itl_ms: 8,
     tokens: 35,
     supported_parameters: [...SAMPLING, 'min_p', 'repetition_penalty', 'top_k'],
+    // Two hosts far apart, as OpenRouter's are: one fast at the listed price, one slow at half of it.
+    endpoints: [
+      { tag: 'deepinfra', name: 'DeepInfra', ttft_ms: 360, itl_ms: 16, pricing: { prompt: '0.00000001', completion: '0.000000025' } },
+      { tag: 'groq', name: 'Groq', ttft_ms: 90, itl_ms: 3, pricing: { prompt: '0.00000002', completion: '0.00000005' } },
+      { tag: 'together', name: 'Together', ttft_ms: 180, itl_ms: 8, pricing: { prompt: '0.00000002', completion: '0.00000005' } },
+    ],
   },
   {
     id: 'deepseek/deepseek-r1',

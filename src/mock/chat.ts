@@ -8,6 +8,7 @@ import { billedUsd, usageJson, type GenerationRecord } from './accounting.js';
 import { textOf, type ChatMessage } from './answer.js';
 import { contentProblem, loggedMessages } from './content.js';
 import { findModel, type MockModel } from './catalog.js';
+import { routeProvider } from './endpoints.js';
 import { DirectiveError, directivesIn, mergeDirectives, parseDirective, type Directive, type Fault } from './directive.js';
 import { faultReply, jsonError } from './faults.js';
 import { now, pushBounded, setBounded, type MockRequestLog } from './log.js';
@@ -139,7 +140,9 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   const fault: Fault | null = f && (f.times === null || entry.attempt <= f.times) ? f : null;
   entry.fault = fault?.kind ?? null;
 
-  const served: MockModel = fault?.kind === 'fallback' ? (findModel(fault.model!) ?? { ...requested, id: fault.model!, canonical_slug: fault.model! }) : requested;
+  const routed = routeProvider(requested, body);
+  if ('status' in routed) return fail(routed.status, routed.body);
+  const served: MockModel = fault?.kind === 'fallback' ? (findModel(fault.model!) ?? { ...requested, id: fault.model!, canonical_slug: fault.model! }) : routed.model;
   const plan = planAnswer({ requested, served, body, messages, directive, options: state.plan, empty: fault?.kind === 'empty' });
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : null;
   const early = fault && faultReply(fault, { model: requested.id, provider: plan.provider, maxTokens, now: Date.now() });

@@ -10,6 +10,8 @@ import { parseDirective } from './directive.js';
 import { jsonError } from './faults.js';
 import { now, type MockRequestLog } from './log.js';
 import { modelsBody } from './models-body.js';
+import { findModel } from './catalog.js';
+import { endpointsBody } from './endpoints.js';
 
 export type { MockRequestLog } from './log.js';
 export { CATALOG, findModel, type MockModel, type MockPricing } from './catalog.js';
@@ -81,6 +83,8 @@ export async function startMockServer(options: MockOptions = {}): Promise<MockSe
     if (method === 'POST' && path === `${PREFIX}/chat/completions`) return handleChat(state, req, res);
     if (method === 'GET' && path === `${PREFIX}/generation`) return generation(state, req, res, query);
     if (method === 'GET' && path === `${PREFIX}/models`) return sendJson(res, 200, models, { 'cache-control': 'public, max-age=300' });
+    const endpoints = method === 'GET' ? ENDPOINTS_PATH.exec(path) : null;
+    if (endpoints) return modelEndpoints(state, req, res, decodeURIComponent(endpoints[1]!));
     if (method === 'GET' && path === '/__mock/requests') {
       const since = Number(query.get('since') ?? 0);
       return sendJson(res, 200, JSON.stringify(since > 0 ? state.requests.filter((r) => r.seq > since) : state.requests));
@@ -124,6 +128,17 @@ export async function startMockServer(options: MockOptions = {}): Promise<MockSe
         server.closeAllConnections();
       }),
   };
+}
+
+const ENDPOINTS_PATH = new RegExp(`^${PREFIX}/models/(.+)/endpoints$`);
+
+/** GET /models/{id}/endpoints: each provider of the model, with its figures when the request has a key. */
+function modelEndpoints(state: MockState, req: IncomingMessage, res: ServerResponse, id: string): void {
+  const unauthorized = authError(state.apiKey, req);
+  if (unauthorized) return sendJson(res, 401, unauthorized);
+  const model = findModel(id);
+  if (!model) return sendJson(res, 404, jsonError(404, `Model ${id} not found`));
+  sendJson(res, 200, endpointsBody(model, req.headers.authorization !== undefined));
 }
 
 /** GET /generation: 404 until the record is ready (OpenRouter indexes it late), then the body. */

@@ -200,8 +200,12 @@ export function createPlanner(pricingOf: (model: string) => Pricing | null, expe
     const shape = `${job.model}\u0000${estimatePromptTokens(job.messages, job.params)}\u0000${maxTokensOf(job.params)}`;
     let e = shapes.get(shape);
     if (!e) shapes.set(shape, (e = estimateJob(job, pricing, expectTokens, at)));
-    addTo(at_(groups, `${job.model}\u0000${job.system_prompt_id}`, () => emptyRow(job.model, job.model_label, job.system_prompt_id)), e);
-    addTo(at_(models, job.model, () => emptyRow(job.model, job.model_label, '*')), e);
+    // The label too: one model's arms (two labels, two providers) are rows of their own.
+    addTo(at_(groups, `${job.model}\u0000${job.model_label}\u0000${job.system_prompt_id}`, () => emptyRow(job.model, job.model_label, job.system_prompt_id)), e);
+    const model = at_(models, job.model, () => emptyRow(job.model, job.model_label, '*'));
+    // A model under several labels (its arms): its own row is named by its slug.
+    if (model.row.model_label !== job.model_label) model.row.model_label = job.model;
+    addTo(model, e);
     // The total sums what is known and says it is incomplete, rather than hiding every number.
     addTo(total, pricing ? e : { ...e, low_usd: new Big(0), high_usd: new Big(0) });
   };

@@ -1,6 +1,8 @@
 // The summary table printed at the end of a run: one row per model × system prompt.
 import { groupId, type GroupSummary, type RunSummary } from '../types/summary.js';
 import { costNotes } from './cost-notes.js';
+import { loadNotes } from './load-notes.js';
+import { endpointNotes } from './endpoint-notes.js';
 import { formatTable, type Column } from './format-table.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
 
@@ -35,7 +37,7 @@ export function renderSummaryTable(summary: RunSummary): string {
     cells.splice(at, 0, ...extra.map(([, cell]) => cell(g)));
     return cells;
   };
-  const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
+  const rows = summary.groups.flatMap((g) => [line(g, g.model_label, g.system_prompt_id), ...providerLines(g).map(([name, part]) => line(part, name, ''))]);
   if (summary.groups.length > 1) rows.push(line(summary.overall, 'all', ''));
   const notes: string[] = [];
   const pending = summary.overall.cost_pending;
@@ -47,6 +49,7 @@ export function renderSummaryTable(summary: RunSummary): string {
   if (summary.throttles) notes.push(`rate limited: concurrency was lowered ${summary.throttles} time(s) after 429s`);
   const { cached, cost_cached_usd: saved } = summary.overall;
   if (cached) notes.push(`cached ${cached}/${summary.overall.n}: answered from the response cache, sent nowhere and cost $0${saved ? ` (${formatUsd(saved)} when they were made)` : ''}; their timing and tokens are left out of every figure above`);
+  notes.push(...loadNotes(summary), ...endpointNotes(summary));
   notes.push(...costNotes(summary));
   return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
 }
@@ -86,9 +89,17 @@ function flakyCells(summary: RunSummary): ((g: GroupSummary) => string | null) |
   const byGroup = new Map(list.map((c) => [groupId(c), c]));
   const total = list.reduce((a, c) => ({ flaky: a.flaky + c.flaky_tasks, tasks: a.tasks + c.tasks }), { flaky: 0, tasks: 0 });
   return (g) => {
+    // A provider's line (providerLines) has no per-task figures of its own.
+    if (g !== summary.overall && !summary.groups.includes(g)) return null;
     const c = g === summary.overall ? total : byGroup.get(groupId(g));
     return c ? `${'flaky_tasks' in c ? c.flaky_tasks : c.flaky}/${c.tasks}` : null;
   };
+}
+
+/** A group served by more than one provider gets a line per provider under it (` ↳ Groq`). */
+function providerLines(g: GroupSummary): [string, GroupSummary][] {
+  const parts = Object.entries(g.by_provider ?? {});
+  return parts.length > 1 ? parts.map(([name, part]) => [`  ↳ ${name}`, { ...g, ...part }]) : [];
 }
 
 const ms = (value: number | null) => (value === null ? null : formatMs(value));

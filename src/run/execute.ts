@@ -18,6 +18,9 @@ import { costKey, openJournal, RunFolderGone } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
 import { responseSaver } from '../store/responses.js';
 import { runJobs, type RunnerOutcome } from '../exec/runner.js';
+import { createPacer } from '../exec/arrival.js';
+import { openWarmupLog } from '../store/warmup.js';
+import { withWarmup } from './warmup.js';
 import { VERSION } from '../version.js';
 import { WARN } from '../warnings.js';
 import type { OpenedRun } from './open.js';
@@ -81,8 +84,10 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
   }
   let outcome: RunnerOutcome;
   const skipped = new Set<string>();
+  // Warmup requests (their rows go to warmup.jsonl) are sent first, when there is anything to measure.
+  const warmups = settings.warmup > 0 && todo.size > 0 ? { log: openWarmupLog(outDir, (m) => logger.warn(m)), ids: new Set<string>() } : null;
   try {
-    outcome = await runJobs(todo.jobs(), {
+    outcome = await runJobs(warmups ? withWarmup(todo.jobs(), settings.warmup) : todo.jobs(), {
       client,
       concurrency: settings.concurrency,
       retry: settings.retry,
@@ -95,8 +100,13 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
       signal: abortSignal,
       stopSignal,
       recoverCosts: opened.recoverCosts,
+      pacer: settings.request_rate === null ? undefined : createPacer(settings.request_rate, settings.arrival, env.now, Math.random),
       onRow: (row, job) => {
         budget?.observe(job, row);
+        if (job.warmup && warmups) {
+          warmups.ids.add(row.job_id);
+          return warmups.log.row(row);
+        }
         // Provisional verdicts for the journal; finalize judges again once costs are in.
         journal.row(withChecks(row, job.checks, { final: false }));
         progress.tick(row);
@@ -104,6 +114,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
         cache?.sawRow(row, job);
       },
       onCost: (row) => {
+        if (warmups?.ids.has(row.job_id)) return warmups.log.row(row);
         if (budget && recovering.has(costKey(row))) chargeEarlierRow(budget, costKey(row), row, true);
         journal.cost({ ...row, cost_estimate_usd: nativeCostEstimate(row, catalog?.pricingOf(row.model) ?? null, new Date(row.started_at)) });
         cache?.sawCost(row);

@@ -18,6 +18,18 @@ import type { Executed } from './execute.js';
 import type { OpenedRun } from './open.js';
 import type { RunReport } from './options.js';
 import type { RunPlan } from './prepare.js';
+import type { Settings } from '../config/resolve.js';
+import { achievedRate, type SendRecord } from '../exec/arrival.js';
+import { readWarmup, warmupSummary } from '../store/warmup.js';
+import { endpointFigures } from './endpoint-figures.js';
+import type { RunSummary } from '../types/summary.js';
+
+/** The paced rate next to its target, and the warmup's requests and spend: the last keys of summary.json. */
+async function loadFigures(settings: Settings, sends: SendRecord | null, outDir: string): Promise<Pick<RunSummary, 'load' | 'warmup'>> {
+  const load = settings.request_rate !== null && sends ? { target_rps: settings.request_rate, arrival: settings.arrival, sent: sends.sent, achieved_rps: achievedRate(sends) } : undefined;
+  const warmup = settings.warmup > 0 ? warmupSummary(await readWarmup(outDir)) : undefined;
+  return { ...(load ? { load } : {}), ...(warmup ? { warmup } : {}) };
+}
 
 export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Executed, env: Env): Promise<RunReport> {
   const { suite, settings, logger, budget, catalog, estimate, jobs } = plan;
@@ -35,7 +47,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
     sentPlan = planner.finish();
   }
   const finishedAt = env.date().toISOString();
-  const summary = await finalize(
+  const finalized = await finalize(
     outDir,
     {
       run_id: opened.runId,
@@ -48,6 +60,8 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
     },
     { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
+  const endpoints = await endpointFigures(plan, new Set(finalized.groups.map((g) => g.model_label)), env);
+  const summary = { ...finalized, ...(await loadFigures(settings, outcome.sends, outDir)), ...(endpoints ? { endpoints } : {}) };
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);
   await writeSummary(outDir, summary);

@@ -12,6 +12,7 @@ import { ConfigError } from '../errors.js';
 import { costKey } from '../store/journal.js';
 import { finalRows, scanJournal } from '../store/journal-read.js';
 import { alreadyDone } from '../store/resume.js';
+import { readWarmup } from '../store/warmup.js';
 import { prepareOutDir, RUN_FILE } from '../store/write.js';
 import { readRunInfo, runInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
@@ -131,5 +132,7 @@ async function earlierCosts(outDir: string, budget: Budget | null, lookedUp: boo
     if (budget) chargeEarlierRow(budget, costKey(row), row, !lookedUp);
   }
   budget?.earlier('', known, new Big(0), true);
+  // Earlier warmup requests were paid for too (warmup.jsonl); an unknown cost counts at its worst case.
+  if (budget) for (const row of await readWarmup(outDir)) chargeEarlierRow(budget, `warmup:${costKey(row)}`, row, true);
   return unknown;
 }

@@ -12,7 +12,7 @@ import type { LogLevel } from '../log.js';
 import type { MockOptions } from '../mock/server.js';
 import type { CostPlan } from '../money/estimate.js';
 import type { Params } from '../types/job.js';
-import type { RunStatus, RunSummary } from '../types/summary.js';
+import type { Arrival, RunStatus, RunSummary } from '../types/summary.js';
 
 /** Where the requests go. */
 export interface EndpointOptions {
@@ -64,6 +64,12 @@ export interface ExecOptions {
   logLevel?: LogLevel;
   /** Run without asking even above `confirm_above` (`--yes`). */
   yes?: boolean;
+  /** `--request-rate`: requests a second, over the suite's and the config's `request_rate`. */
+  requestRate?: number;
+  /** `--arrival`: constant or poisson gaps between paced requests. */
+  arrival?: Arrival;
+  /** `--warmup N`: requests sent before the measured jobs. */
+  warmup?: number;
 }
 
 /** What is written besides the results, and what the exit code is judged on. */

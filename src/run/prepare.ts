@@ -191,7 +191,7 @@ function strictParams(options: RunOptions): Params {
 /** The flags that beat the config file and the environment (config/resolve.ts). --cache-dir or --cache-mode alone turn the cache on. */
 function flagsOf(options: RunOptions): SettingsFlags {
   const cache = options.cache ?? (options.cacheDir !== undefined || options.cacheMode !== undefined ? true : undefined);
-  return { base_url: options.baseUrl, concurrency: options.concurrency, max_cost: options.maxCost, log_level: options.logLevel, cache };
+  return { base_url: options.baseUrl, concurrency: options.concurrency, max_cost: options.maxCost, log_level: options.logLevel, cache, request_rate: options.requestRate, arrival: options.arrival, warmup: options.warmup };
 }
 
 /** The cache's folder (made, and checked, now: before anything is sent) and what its keys name. */

@@ -5,7 +5,7 @@ import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
 import { createConsistency, type ConsistencyOptions } from './consistency.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
-import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
+import { groupId, type GroupKey, type GroupSummary, type MetricStats, type ProviderSummary, type RunHeader, type RunSummary } from '../types/summary.js';
 
 const METRICS = ['ttft_ms', 'ttfc_ms', 'latency_ms', 'itl_ms', 'output_tps'] as const;
 type Metric = (typeof METRICS)[number];
@@ -37,6 +37,8 @@ interface Group extends GroupKey {
   passed: number;
   slo_checked: number;
   slo_met: number;
+  /** The same figures per served provider (null: unknown); null on a provider's own group. Its timing values live here, not in `values`. */
+  byProvider: Map<string, Group> | null;
 }
 
 export interface Aggregator {
@@ -72,10 +74,13 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       addTo(overall, row, false);
     },
     finish(meta) {
-      for (const metric of METRICS) {
-        const lists = [...groups.values()].map((g) => g.values[metric]);
-        overall.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
+      for (const g of groups.values()) {
+        gatherValues(g, [...g.byProvider!.values()]);
+        partSums(g, [...g.byProvider!.values()]);
       }
+      gatherValues(overall, [...groups.values()]);
+      partSums(overall, [...overall.byProvider!.values()]);
+      for (const [name, sub] of overall.byProvider!) gatherValues(sub, [...groups.values()].flatMap((g) => g.byProvider!.get(name) ?? []));
       const all = summarise(overall);
       // The estimate made before the run, set against what the same rows really cost.
       const estimate = meta.estimate
@@ -110,7 +115,15 @@ export function summarize(rows: Iterable<JobResult>, meta: Parameters<Aggregator
   return agg.finish(meta);
 }
 
-function newGroup(model: string, model_label: string, system_prompt_id: string): Group {
+/** A group's timing values are its parts' (its providers', or for `overall` its groups'): one copy, not two. */
+function gatherValues(g: Group, parts: Group[]): void {
+  for (const metric of METRICS) {
+    const lists = parts.map((p) => p.values[metric]);
+    g.values[metric] = lists.length === 1 ? lists[0]! : lists.flat();
+  }
+}
+
+function newGroup(model: string, model_label: string, system_prompt_id: string, split = true): Group {
   return {
     model,
     model_label,
@@ -138,16 +151,24 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     passed: 0,
     slo_checked: 0,
     slo_met: 0,
+    byProvider: split ? new Map() : null,
   };
 }
 
 function addTo(g: Group, row: JobResult, keepValues = true): void {
+  if (g.byProvider) {
+    const name = row.provider ?? 'unknown';
+    let part = g.byProvider.get(name);
+    if (!part) g.byProvider.set(name, (part = newGroup(g.model, g.model_label, g.system_prompt_id, false)));
+    addTo(part, row, keepValues);
+    keepValues = false;
+  }
   g.n++;
   if (row.status === 'ok') g.ok++;
   else if (row.status === 'skipped') g.skipped++;
   else g.errors++;
   if (row.error_kind) g.error_kinds[row.error_kind] = (g.error_kinds[row.error_kind] ?? 0) + 1;
-  if (row.cache_hit) addCached(g, row);
+  if (row.cache_hit) addCached(g, row, g.byProvider === null);
   // Timing statistics describe good answers only; a failed attempt's latency is not a model's speed,
   // and a cached answer was not timed by this run (its own timing is in cached_*).
   if (row.status === 'ok' && keepValues && !row.cache_hit) {
@@ -164,13 +185,15 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   }
   if (row.native_tokens_completion !== null && !row.cache_hit) g.native_tokens_completion = (g.native_tokens_completion ?? 0) + row.native_tokens_completion;
   if (row.native_tokens_reasoning !== null && !row.cache_hit) g.native_tokens_reasoning = (g.native_tokens_reasoning ?? 0) + row.native_tokens_reasoning;
+  // A group with parts takes its exact sums from them at the end (partSums): big.js is most of a row's cost here.
+  const exact = g.byProvider === null;
   if (row.cost_usd !== null) {
-    g.cost_total = g.cost_total.plus(row.cost_usd);
+    if (exact) g.cost_total = g.cost_total.plus(row.cost_usd);
     g.cost_n++;
   }
   if (row.cost_source === 'pending') g.cost_pending++;
   if (row.spent_usd !== null) {
-    g.spent_total = g.spent_total.plus(row.spent_usd);
+    if (exact) g.spent_total = g.spent_total.plus(row.spent_usd);
     g.spent_n++;
   }
   if (row.provider) g.providers[row.provider] = (g.providers[row.provider] ?? 0) + 1;
@@ -187,12 +210,20 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
   }
 }
 
-function addCached(g: Group, row: JobResult): void {
+function addCached(g: Group, row: JobResult, exact: boolean): void {
   g.cached++;
   if (row.cost_cached_usd !== null) {
-    g.cached_total = g.cached_total.plus(row.cost_cached_usd);
+    if (exact) g.cached_total = g.cached_total.plus(row.cost_cached_usd);
     g.cached_n++;
   }
+}
+
+/** A group's exact money sums, from its parts (one per provider). */
+function partSums(g: Group, parts: Group[]): void {
+  const sum = (key: 'cost_total' | 'spent_total' | 'cached_total') => parts.reduce((total, p) => total.plus(p[key]), new Big(0));
+  g.cost_total = sum('cost_total');
+  g.spent_total = sum('spent_total');
+  g.cached_total = sum('cached_total');
 }
 
 function summarise(g: Group): GroupSummary {
@@ -224,7 +255,19 @@ function summarise(g: Group): GroupSummary {
     slo_met: g.slo_met,
     slo_met_rate: g.slo_checked ? g.slo_met / g.slo_checked : null,
     slo_met_rate_ci95: wilson(g.slo_met, g.slo_checked),
+    ...(g.byProvider ? { by_provider: byProvider(g.byProvider) } : {}),
   };
+}
+
+/** Per served provider, by name, `unknown` (no provider named) last. */
+function byProvider(parts: Map<string, Group>): Record<string, ProviderSummary> {
+  const names = [...parts.keys()].sort((a, b) => (a === 'unknown' ? 1 : b === 'unknown' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(
+    names.map((name) => {
+      const { model: _m, model_label: _l, system_prompt_id: _p, providers: _s, ...figures } = summarise(parts.get(name)!);
+      return [name, figures];
+    }),
+  );
 }
 
 /** n, mean ± sd (sample), min/max and linear-interpolated percentiles (type 7, as numpy). */

@@ -74,6 +74,10 @@ export interface Job {
   // checks
   /** The task's checks (suite-level first; absent = none). Not part of job_id, so editing a check keeps baselines joinable. */
   checks?: CheckSpec[];
+
+  // load
+  /** A warmup request (`--warmup`): sent before the measured jobs, journaled apart, in no statistic. */
+  warmup?: true;
 }
 
 /** Every check kind, in the order the README lists them: the keys of a suite's `checks:` items. */

@@ -135,6 +135,9 @@ export interface GroupSummary extends GroupKey {
   slo_met_rate: number | null;
   /** Wilson 95 % interval of slo_met_rate; null when none was judged. */
   slo_met_rate_ci95: [number, number] | null;
+  // providers
+  /** The same figures per provider that served the jobs (`unknown`: none named, e.g. a failed request). Absent in older summaries. */
+  by_provider?: Record<string, ProviderSummary>;
 }
 
 /** One task of one model × system prompt, over its repeats (stats/consistency.ts). */
@@ -171,6 +174,9 @@ export interface GroupConsistency extends GroupKey {
   /** Each task run at least twice (a task run once has nothing to add to its row's `passed`). */
   per_task: TaskConsistency[];
 }
+
+/** A group's figures for the jobs one provider served. */
+export type ProviderSummary = Omit<GroupSummary, keyof GroupKey | 'providers' | 'by_provider'>;
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
 export interface EstimateSummary {
@@ -212,6 +218,52 @@ export interface Reconciliation {
   jobs: FlaggedJob[];
 }
 
+/** How paced requests arrive (`--arrival`): evenly spaced, or with exponential gaps. */
+export const ARRIVALS = ['constant', 'poisson'] as const;
+export type Arrival = (typeof ARRIVALS)[number];
+
+/** The load a paced run (`--request-rate`) asked for and what it achieved, this session's measured jobs. */
+export interface LoadSummary {
+  /** Requests a second asked for. */
+  target_rps: number;
+  arrival: Arrival;
+  /** Measured jobs sent in this session (warmup and cache hits not included). */
+  sent: number;
+  /** (sent − 1) over the time from the first send to the last, per second; null with fewer than two. */
+  achieved_rps: number | null;
+}
+
+/** Requests sent before the measured jobs (`--warmup`): in no statistic, but paid for. */
+export interface WarmupSummary {
+  /** Warmup requests sent, every session of the run. */
+  requests: number;
+  ok: number;
+  errors: number;
+  /** Sum of their known spent_usd; null when none is known. */
+  spent_usd: number | null;
+}
+
+/** OpenRouter's percentiles of a figure over the last 30 minutes, as it gave them. */
+export interface Percentiles {
+  p50: number | null;
+  p75: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** One provider's endpoint of a model, as /models/{id}/endpoints reports it (null: not reported). */
+export interface EndpointFigures {
+  /** The routing slug (`provider.only`). */
+  tag: string;
+  provider_name: string | null;
+  /** USD per token, as the decimal strings /models uses. */
+  pricing: { prompt: string | null; completion: string | null } | null;
+  /** OpenRouter's latency (its unit is not settled: ms by the docs, seconds by their example). Null without a key. */
+  latency_last_30m: Percentiles | null;
+  /** Tokens a second, by OpenRouter. Null without a key. */
+  throughput_last_30m: Percentiles | null;
+}
+
 export interface RunSummary extends RunHeader {
   /** Times the runner lowered its concurrency after 429s; absent when no run produced this summary. */
   throttles?: number;
@@ -229,6 +281,12 @@ export interface RunSummary extends RunHeader {
   overall: GroupSummary;
   /** Per model × system prompt × task pass states over repeats, in the groups' order; absent when no task has quality checks. */
   consistency?: GroupConsistency[];
+  /** The target and achieved request rate; absent unless the run was paced. */
+  load?: LoadSummary;
+  /** The warmup requests; absent without `--warmup`. */
+  warmup?: WarmupSummary;
+  /** OpenRouter's own figures for each pinned arm's provider (by arm label; null: not listed); absent without provider arms. */
+  endpoints?: Record<string, EndpointFigures | null>;
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
