@@ -1,8 +1,6 @@
-// The suite's tasks as a stream: plain tasks and dataset rows, rendered one at a time, never all
-// held at once. `scanTasks` reads everything once before anything is sent — every bad row,
-// undefined variable, missing image and duplicate id is found there, with the suite's line and
-// the dataset's line together — and counts; `selectedTasks` streams the same tasks again for
-// the matrix, with --tasks, --sample and --limit applied.
+// The suite's tasks as a stream, never all held at once. `scanTasks` reads everything once before
+// anything is sent (every bad row, undefined variable, missing image, duplicate id, with both
+// lines) and counts; `selectedTasks` streams them again for the matrix, filters applied.
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
 import type { CheckSpec, Vars } from '../types/job.js';
@@ -85,8 +83,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
   const wanted = selection.tasks?.length ? new Set(selection.tasks) : null;
   const found = new Set<string>();
   const keys: number[] = [];
-  // Each kept task's repeats, by position — only needed when some task has its own.
-  const ownRepeats = suite.entries.some((e) => e.repeats !== undefined && e.repeats !== suite.repeats);
+  const ownRepeats = suite.entries.some((e) => e.repeats !== undefined && e.repeats !== suite.repeats);  // repeats by position: only when a task has its own
   const repeatsAt: number[] = [];
   const seed = selection.sampleSeed ?? DEFAULT_SAMPLE_SEED;
   for await (const { entry, item } of rows(suite)) {

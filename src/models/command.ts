@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Dispatcher } from 'undici';
 import { cacheRoot } from '../cache/dir.js';
 import { loadConfig } from '../config/load.js';
-import { resolveSettings, type Settings } from '../config/resolve.js';
+import { resolveSettings, type Settings } from '../config/settings.js';
 import type { Env } from '../env.js';
 import { VERSION } from '../version.js';
 import { WARN } from '../warnings.js';

@@ -1,22 +1,19 @@
-// The HTTP edge: one undici Pool per endpoint, sized to the concurrency (an EnvHttpProxyAgent
-// when a proxy is set). Sends one attempt, streamed or not (`stream: false`: one JSON body), and
-// turns whatever happens into an AttemptOutcome; it never throws for a failed request. Retries
-// are job.ts's business. Every message that leaves here is redacted (log.ts): servers echo
-// the request's headers.
-import { Pool, errors as undiciErrors } from './undici.js';
-import type { Dispatcher } from 'undici';
+// The HTTP edge: sends one attempt, streamed or not (`stream: false`: one JSON body), and turns
+// whatever happens into an AttemptOutcome; it never throws for a failed request. Retries are
+// job.ts's business. Every message that leaves here is redacted (log.ts): servers echo headers.
+import { errors as undiciErrors } from './undici.js';
 import { redactor, secretsOnly, type Logger } from '../log.js';
 import type { ErrorKind } from '../types/result.js';
 import type { StreamResult } from './wire.js';
 import { describe, networkKind, noEvents, notStreamType, responseCap, streamFailure, textAnswerFailure, tooLargeFailure, type Failure } from './classify.js';
 import { kindForStatus } from './error-body.js';
-import { preciseConnector } from './connector.js';
 import type { SocketStock } from './preconnect.js';
 import { contentEncoding, decodable, streamDecoder, type StreamDecoder } from './encoding.js';
 import { createJsonReader, notAWholeAnswer, notWholeType, wholeFailure } from './json-body.js';
 import { lookupGeneration } from './lookup.js';
 import { onAbort } from './on-abort.js';
-import { describeProxy, proxyAgent, type ProxySettings } from './proxy.js';
+import { describeProxy, type ProxySettings } from './proxy.js';
+import { createPools } from './pools.js';
 import { chatBody, type ChatRequest } from './request.js';
 import { send, type SendState } from './send.js';
 import { createStreamReader } from './sse.js';
@@ -82,22 +79,7 @@ const HEAD_BYTES = 512;
 
 export function createClient(options: ClientOptions): Client {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-  const poolOptions = {
-    pipelining: 1,
-    connect: preciseConnector(options.timeouts.connect_ms),
-    // Our own timers below measure ttft/idle/total precisely; undici's are a looser backstop.
-    headersTimeout: options.timeouts.total_ms + 1000,
-    bodyTimeout: options.timeouts.total_ms + 1000,
-    keepAliveTimeout: 30_000,
-  };
-  // /generation lookups get their own connections: on the chat pool they queued behind streams
-  // (and streams behind them), which delayed jobs and showed up as latency. As many as the chat
-  // pool, because a server shares its time per connection: with fewer, lookups fell behind
-  // short jobs and the backlog (a row each) grew with the run (bench: 9 KB per job at 100k).
-  const dispatcher = (connections: number, connect = poolOptions.connect): Dispatcher =>
-    options.proxy ? proxyAgent(options.proxy, { ...poolOptions, connections }) : new Pool(base.origin, { ...poolOptions, connect, connections });
-  const pool = dispatcher(Math.max(1, options.connections), options.sockets?.connector);
-  const lookupPool = dispatcher(Math.max(4, options.connections));
+  const { pool, lookupPool } = createPools({ ...options.timeouts, connections: options.connections, proxy: options.proxy, sockets: options.sockets }, base.origin);
   const path = (rel: string) => `${base.pathname}${rel}`;
   const baseHeaders: Record<string, string> = { ...options.headers };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;

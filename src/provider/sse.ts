@@ -6,7 +6,8 @@
 // A "token" for first_token_at/last_token_at is any model output: content, reasoning text or
 // summary, an encrypted reasoning block, or a tool-call name or argument fragment.
 import { createParser } from 'eventsource-parser';
-import type { ApiError, StreamResult, StreamUsage, ToolCall } from './wire.js';
+import type { StreamResult, ToolCall } from './wire.js';
+import { isObject, toApiError, toUsage, type WireChoice, type WireChunk, type WireDelta, type WireDetail, type WireToolCall, type WireUsage } from './wire-values.js';
 
 export interface StreamReader {
   /** Feed raw bytes (or text) as they arrive; `now` is the caller's monotonic clock in ms at arrival. */
@@ -23,23 +24,6 @@ export interface StreamReader {
 const MALFORMED_EXCERPT = 200;
 /** One options object for every decode call, not one per network chunk. */
 const STREAMING = { stream: true } as const;
-
-// The parts of a chunk we read. Nothing is trusted: OpenRouter adds, drops and nulls fields
-// between versions (wire §7.5), so every value is type-checked where it is used.
-type WireChunk = { id?: unknown; model?: unknown; provider?: unknown; choices?: unknown; usage?: unknown; error?: unknown };
-type WireChoice = { index?: unknown; delta?: unknown; finish_reason?: unknown; native_finish_reason?: unknown; error?: unknown };
-type WireDelta = { content?: unknown; reasoning?: unknown; reasoning_details?: unknown; tool_calls?: unknown };
-type WireDetail = { type?: unknown; text?: unknown; summary?: unknown };
-type WireToolCall = { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } | null };
-type WireUsage = {
-  prompt_tokens?: unknown;
-  completion_tokens?: unknown;
-  total_tokens?: unknown;
-  cost?: unknown;
-  completion_tokens_details?: { reasoning_tokens?: unknown } | null;
-  prompt_tokens_details?: { cached_tokens?: unknown } | null;
-};
-type WireError = { code?: unknown; message?: unknown; metadata?: unknown };
 
 export function createStreamReader(): StreamReader {
   const result = emptyResult();
@@ -215,40 +199,4 @@ function emptyResult(): StreamResult {
     tool_calls: [], finish_reason: null, native_finish_reason: null, usage: null, error: null, malformed: null,
     done: false, events: 0, first_token_at: null, first_content_at: null, last_token_at: null,
   };
-}
-
-function isObject(value: unknown): value is object {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A number the server actually sent, else null: an absent count is unknown, not zero. */
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** Counts and costs are never negative: one that is is not a figure (issue 15.5: "actual $-35"). */
-function amount(value: unknown): number | null {
-  const n = num(value);
-  return n !== null && n >= 0 ? n : null;
-}
-
-function toUsage(usage: WireUsage): StreamUsage {
-  return {
-    prompt_tokens: amount(usage.prompt_tokens),
-    completion_tokens: amount(usage.completion_tokens),
-    total_tokens: amount(usage.total_tokens),
-    reasoning_tokens: amount(usage.completion_tokens_details?.reasoning_tokens),
-    cached_tokens: amount(usage.prompt_tokens_details?.cached_tokens),
-    cost: amount(usage.cost),
-  };
-}
-
-/** Mid-stream errors: documented with a numeric code, shown in the docs with a string one (wire §7.4). */
-function toApiError(raw: unknown): ApiError {
-  if (!isObject(raw)) return { code: null, message: String(raw), metadata: null };
-  const { code, message, metadata } = raw as WireError;
-  let meta: Record<string, unknown> | null = isObject(metadata) ? { ...(metadata as Record<string, unknown>) } : null;
-  if (typeof code === 'string') meta = { ...meta, code };
-  const text = typeof message === 'string' && message !== '' ? message : typeof code === 'string' ? code : 'error event without a message';
-  return { code: num(code), message: text, metadata: meta };
 }

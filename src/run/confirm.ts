@@ -5,7 +5,7 @@
 import { ConfigError } from '../errors.js';
 import type { Env } from '../env.js';
 import { formatUsd } from '../format.js';
-import type { Settings } from '../config/resolve.js';
+import type { Settings } from '../config/settings.js';
 import type { CostPlan } from '../money/estimate.js';
 
 /** `$0.000123`, `$12.50`, `$15,384.00`. */

@@ -1,6 +1,6 @@
 // The run's chat connections, opened the moment prepare knows the endpoint: the handshakes
 // happen while /models is fetched and the matrix checked, not in the first wave of requests.
-import type { Settings } from '../config/resolve.js';
+import type { Settings } from '../config/settings.js';
 import type { Env } from '../env.js';
 import { preconnect, type SocketStock } from '../provider/preconnect.js';
 import { proxyFromEnv } from '../provider/proxy.js';

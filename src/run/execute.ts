@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { budgetSkippedRow, chargeEarlierRow } from '../money/budget.js';
 import { createCacheHooks } from '../cache/hooks.js';
 import { withChecks } from '../checks/apply.js';
-import type { Settings } from '../config/resolve.js';
+import type { Settings } from '../config/settings.js';
 import type { Env } from '../env.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { nativeCostEstimate } from '../money/estimate.js';

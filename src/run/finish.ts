@@ -18,7 +18,7 @@ import type { Executed } from './execute.js';
 import type { OpenedRun } from './open.js';
 import type { RunReport } from './options.js';
 import type { RunPlan } from './prepare.js';
-import type { Settings } from '../config/resolve.js';
+import type { Settings } from '../config/settings.js';
 import { achievedRate, type SendRecord } from '../exec/arrival.js';
 import { readWarmup, warmupSummary } from '../store/warmup.js';
 import { endpointFigures } from './endpoint-figures.js';

@@ -1,7 +1,8 @@
 // run.json: everything needed to reproduce a run and nothing secret (the key's name, never its value).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResolvedSuite, Settings } from '../config/resolve.js';
+import type { ResolvedSuite } from '../config/resolve.js';
+import type { Settings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
 import { redact } from '../log.js';
 import { RUN_FILE, writeAtomic } from './write.js';
