@@ -5,10 +5,12 @@
 import type { CheckResult, JobResult } from '../types/result.js';
 import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
+import { judgeResult, type VerdictLookup } from './judge.js';
+import { toolVerdict } from './tools.js';
 
 /** The row fields checks read. */
 export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'> &
-  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cost_cached_usd'>>;
+  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cost_cached_usd' | 'tool_calls' | 'job_id' | 'prompt_sha256'>>;
 
 export interface EvaluateOptions {
   /**
@@ -16,6 +18,8 @@ export interface EvaluateOptions {
    * that a missing cost reads "cost pending" — the verdict is provisional until finalize.
    */
   final: boolean;
+  /** The judge pass's verdicts; without it a judge check reads `error: the judge was not asked`. */
+  verdicts?: VerdictLookup;
 }
 
 export function evaluateChecks(specs: readonly CheckSpec[], row: CheckedRow, options: EvaluateOptions = { final: true }): CheckResult[] {
@@ -31,6 +35,13 @@ export function checkName(spec: CheckSpec): string {
       return 'is_json';
     case 'json_schema':
       return `json_schema ${spec.file ?? '(inline)'}`;
+    case 'judge':
+      return `judge ${JSON.stringify(clip(spec.rubric))}`;
+    case 'tool_called':
+    case 'tool_args_equal':
+      return `${spec.kind} ${spec.name}`;
+    case 'no_tool_call':
+      return 'no_tool_call';
     case 'max_latency_ms':
     case 'max_ttft_ms':
     case 'max_cost_usd':
@@ -85,6 +96,12 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
       if (cost === null) return fail(!options.final && row.cost_source === 'pending' ? 'cost pending' : 'cost unknown');
       return atMost(named('cost'), cost, spec.limit, (v) => `$${v}`);
     }
+    case 'judge':
+      return judgeResult(spec, options.verdicts?.(spec, row as JobResult));
+    case 'tool_called':
+    case 'no_tool_call':
+    case 'tool_args_equal':
+      return toolVerdict(spec, row);
   }
 }
 

@@ -3,7 +3,8 @@
 // refinement that exactly one kind is given. A bad regex or JSON Schema fails here, at load
 // time with file:line, instead of failing every job of the run.
 import { z } from 'zod';
-import { intFrom, isRecord, present, text, typeError } from '../config/fields.js';
+import { intFrom, isRecord, numberIn, present, text, typeError } from '../config/fields.js';
+import { ParamsSchema } from '../config/params.js';
 import { CHECK_KINDS, type CheckKind } from '../types/job.js';
 import { compileJsonSchema } from './json-schema.js';
 
@@ -62,6 +63,50 @@ const JsonSchemaRef = z
   })
   .meta({ description: 'The answer is JSON valid against this JSON Schema (inline, or { file: schema.json }).' });
 
+/** The judge's defaults: the suite's `judge:`, and the fields a judge check may override. */
+export const JudgeDefaultsSchema = z
+  .strictObject(
+    {
+      model: text('model').optional().meta({ description: 'The judge model slug, e.g. openai/gpt-4o-mini.' }),
+      params: ParamsSchema.optional().meta({ description: "The judge request's params (default temperature 0, max_tokens 300)." }),
+    },
+    { error: typeError('Expected `judge` to be a mapping like { model: openai/gpt-4o-mini, params: { temperature: 0 } }') },
+  )
+  .meta({ description: 'Defaults for every `judge` check: the judge model and its params.' });
+
+const JudgeCheckSchema = z
+  .union(
+    [
+      text('judge'),
+      z.strictObject({
+        rubric: text('rubric').meta({ description: 'What a good answer does; templates apply.' }),
+        threshold: numberIn('threshold', 0, 1).optional().meta({ description: 'The check passes when score >= threshold (default 0.5).' }),
+        model: text('model').optional().meta({ description: "The judge model for this check (default: the suite's `judge.model`)." }),
+        params: ParamsSchema.optional().meta({ description: "The judge request's params, over the suite's `judge.params`." }),
+      }),
+    ],
+    { error: 'Expected `judge` to be a rubric string or { rubric, threshold, model, params }' },
+  )
+  .meta({ description: 'An LLM judge scores the answer 0..1 against a rubric (README "LLM judge").' });
+
+const JsonSchemaObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const compiled = compileJsonSchema(value);
+  if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `Invalid JSON Schema: ${compiled.problem}` });
+});
+
+const ToolCalledSchema = z
+  .union([text('tool_called'), z.strictObject({ name: text('name'), arguments: JsonSchemaObject.optional().meta({ description: 'A JSON Schema the parsed arguments must match.' }) })], {
+    error: 'Expected `tool_called` to be a function name or { name, arguments: <JSON Schema> }',
+  })
+  .meta({ description: 'The answer called this function (and its parsed arguments match the JSON Schema given).' });
+
+const ToolArgsEqualSchema = z
+  .strictObject(
+    { name: text('name'), arguments: z.record(z.string(), z.unknown(), { error: typeError('Expected `arguments` to be a mapping') }).meta({ description: 'The expected arguments; string values are templates.' }) },
+    { error: typeError('Expected `tool_args_equal` to be { name, arguments: { … } }') },
+  )
+  .meta({ description: 'The answer called this function with exactly these arguments (deep-equal after JSON parse).' });
+
 /** `{ file: x }` and nothing else: a schema file reference rather than an inline schema. */
 export const isFileRef = (value: unknown): value is { file: string } =>
   isRecord(value) && typeof value.file === 'string' && Object.keys(value).length === 1;
@@ -81,6 +126,10 @@ export const CheckSchema = z
       max_ttft_ms: limit('max_ttft_ms', ' of ms').optional().meta({ description: 'ttft_ms is at most this.' }),
       max_cost_usd: limit('max_cost_usd', ' of USD').optional().meta({ description: "The job's cost_usd (from /generation) is at most this; unknown cost fails." }),
       max_tokens: intFrom('max_tokens', 1).optional().meta({ description: 'Completion tokens are at most this.' }),
+      judge: JudgeCheckSchema.optional(),
+      tool_called: ToolCalledSchema.optional(),
+      no_tool_call: z.literal(true, { error: present('Expected `no_tool_call` to be true (leave the check out otherwise)') }).optional().meta({ description: 'The answer made no tool call.' }),
+      tool_args_equal: ToolArgsEqualSchema.optional(),
     } satisfies Record<CheckKind, z.ZodType>,
     { error: typeError('Expected a check to be a one-key mapping like { contains: Canberra }') },
   )

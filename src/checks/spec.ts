@@ -1,14 +1,24 @@
 // Pure: the suite's check items (as validated by schema.ts) → resolved CheckSpecs, with a
 // json_schema file's parsed contents in place of its path.
-import { CHECK_KINDS, type CheckSpec } from '../types/job.js';
+import { CHECK_KINDS, type CheckSpec, type Params } from '../types/job.js';
 import { isFileRef, type CheckInput } from './schema.js';
 
-/** Turn validated check items into specs. `readJson` returns a schema file's parsed contents. */
-export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: string) => Record<string, unknown>): CheckSpec[] {
-  return items.map((item) => toCheckSpec(item, readJson));
+/** The suite's `judge:` defaults. */
+export interface JudgeDefaults {
+  model?: string;
+  params?: Params;
 }
 
-function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string, unknown>): CheckSpec {
+/** What a judge request gets unless the suite says otherwise: a steady judge and room for a reason. */
+export const JUDGE_PARAMS: Params = { temperature: 0, max_tokens: 300 };
+export const DEFAULT_THRESHOLD = 0.5;
+
+/** Turn validated check items into specs. `readJson` returns a schema file's parsed contents. */
+export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults = {}): CheckSpec[] {
+  return items.map((item) => toCheckSpec(item, readJson, judge));
+}
+
+function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults): CheckSpec {
   const kind = CHECK_KINDS.find((key) => item[key] !== undefined);
   switch (kind) {
     case 'contains':
@@ -32,6 +42,20 @@ function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string
     case 'max_cost_usd':
     case 'max_tokens':
       return { kind, limit: item[kind]! };
+    case 'judge': {
+      const j = typeof item.judge === 'string' ? { rubric: item.judge } : item.judge!;
+      // The schema refuses a judge check with no model anywhere (SuiteSchema), so '' never reaches a request.
+      const model = j.model ?? judge.model ?? '';
+      return { kind, rubric: j.rubric, threshold: j.threshold ?? DEFAULT_THRESHOLD, model, params: { ...JUDGE_PARAMS, ...judge.params, ...j.params } };
+    }
+    case 'tool_called': {
+      const t = item.tool_called!;
+      return typeof t === 'string' ? { kind, name: t, schema: null } : { kind, name: t.name, schema: t.arguments ?? null };
+    }
+    case 'no_tool_call':
+      return { kind };
+    case 'tool_args_equal':
+      return { kind, name: item.tool_args_equal!.name, arguments: item.tool_args_equal!.arguments };
     default:
       throw new Error('internal: a check without a kind passed validation');
   }

@@ -60,13 +60,13 @@ export async function loadSuite(file: string, options: LoadOptions = {}): Promis
     if (ref.written in files) continue;
     const target = resolve(dir, ref.written);
     const prompt = decoded(await readSuiteFile(ref.written, rules));
-    const what = ref.json ? 'JSON Schema file' : ref.task ? 'Prompt file' : 'System prompt file';
+    const what = ref.json ? 'JSON Schema file' : ref.tools ? 'Tools file' : ref.task ? 'Prompt file' : 'System prompt file';
     if (!prompt.ok) {
       issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
       continue;
     }
     if (ref.task && prompt.text.trim() === '') issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` is empty: write the prompt in it`));
-    const schemaProblem = ref.json ? jsonSchemaFileProblem(prompt.text) : null;
+    const schemaProblem = ref.json ? jsonSchemaFileProblem(prompt.text) : ref.tools ? toolsFileProblem(prompt.text) : null;
     if (schemaProblem) issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${schemaProblem}`));
     files[ref.written] = prompt.text;
     bytesOf.set(ref.written, prompt.bytes);
@@ -129,9 +129,9 @@ function validate(parsed: Parsed, schema: z.ZodType): { issues: Issue[]; data: u
 }
 
 /** Every file a suite names, found in the raw data so they are checked even when the suite has other problems. */
-function references(data: unknown): { written: string; path: FieldPath; task: boolean; json?: true }[] {
+function references(data: unknown): { written: string; path: FieldPath; task: boolean; json?: true; tools?: true }[] {
   if (!isRecord(data)) return [];
-  const refs: { written: string; path: FieldPath; task: boolean; json?: true }[] = [];
+  const refs: { written: string; path: FieldPath; task: boolean; json?: true; tools?: true }[] = [];
   // `- json_schema: { file: x.json }` in the suite's checks and in each task's.
   const schemaFiles = (checks: unknown, path: FieldPath) => {
     if (!Array.isArray(checks)) return;
@@ -147,6 +147,7 @@ function references(data: unknown): { written: string; path: FieldPath; task: bo
       if (isRecord(task) && typeof task.prompt_file === 'string' && task.prompt_file) {
         refs.push({ written: task.prompt_file, path: ['tasks', index, 'prompt_file'], task: true });
       }
+      if (isRecord(task) && isFileRef(task.tools) && task.tools.file) refs.push({ written: task.tools.file, path: ['tasks', index, 'tools', 'file'], task: false, tools: true });
     });
   }
   if (isRecord(data.system_prompts)) {
@@ -189,6 +190,15 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Why a json_schema file cannot be used, or null: it must be a JSON object that compiles. */
+function toolsFileProblem(text: string): string | null {
+  try {
+    const tools: unknown = JSON.parse(text);
+    return Array.isArray(tools) && tools.every(isRecord) ? null : 'is not a list of tool definitions: expected a JSON array of objects';
+  } catch (error) {
+    return `is not JSON: ${(error as Error).message}`;
+  }
+}
+
 function jsonSchemaFileProblem(text: string): string | null {
   let schema: unknown;
   try {

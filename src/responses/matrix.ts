@@ -4,6 +4,7 @@
 // it existed), columns in summary.json's order.
 import { createHash } from 'node:crypto';
 import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
+import type { ToolCall } from '../provider/wire.js';
 import type { GroupKey } from '../types/summary.js';
 
 /** Answer and reasoning text a report embeds at most, over all its jobs (UTF-16 units). */
@@ -149,7 +150,7 @@ function checkView(c: CheckView): CheckView {
   return view;
 }
 
-function toolCallView(t: ToolCallView): ToolCallView {
+function toolCallView(t: ToolCall): ToolCallView {
   const args = t.arguments as unknown;
   return { id: String(t.id ?? ''), name: String(t.name ?? ''), arguments: typeof args === 'string' ? args : JSON.stringify(args ?? null) };
 }

@@ -80,6 +80,7 @@ export interface Job {
 export const CHECK_KINDS = [
   'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
   'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
+  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -89,7 +90,24 @@ export type CheckSpec =
   | { kind: 'regex'; pattern: string; flags: string }
   | { kind: 'is_json' }
   | { kind: 'json_schema'; schema: Record<string, unknown>; file: string | null }
-  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens'; limit: number };
+  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens'; limit: number }
+  | JudgeSpec
+  | { kind: 'tool_called'; name: string; schema: Record<string, unknown> | null }
+  | { kind: 'no_tool_call' }
+  | { kind: 'tool_args_equal'; name: string; arguments: unknown };
+
+/** An LLM-judged check, with the suite's `judge:` defaults filled in. */
+export interface JudgeSpec {
+  kind: 'judge';
+  /** What a good answer does; rendered with the row's vars. */
+  rubric: string;
+  /** The verdict passes when score >= threshold (0..1, default 0.5). */
+  threshold: number;
+  /** The judge model's slug. */
+  model: string;
+  /** The judge request's params (max_tokens included). */
+  params: Params;
+}
 
 type Assert<T extends true> = T;
 /** Compile-time proof that CHECK_KINDS and CheckSpec name the same kinds (a kind added to one only fails here). */

@@ -61,6 +61,10 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     passed: null,
     vars: {},
     prompt_sha256: 'prompt-sha',
+    tool_calls: [],
+    judge_cost_usd: null,
+    judge_tokens_prompt: null,
+    judge_tokens_completion: null,
     ...overrides,
   };
 }
