@@ -15,6 +15,7 @@ import { endedRunInfo, writeRunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
 import { WARN } from '../warnings.js';
 import type { Executed } from './execute.js';
+import { judgeRun } from './judge.js';
 import type { OpenedRun } from './open.js';
 import type { RunReport } from './options.js';
 import type { RunPlan } from './prepare.js';
@@ -34,6 +35,12 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
     for await (const job of jobs.jobs()) if (!skipped.has(job.job_id) && !executed.cached.has(job.job_id)) planner.add(job);
     sentPlan = planner.finish();
   }
+  // The judge pass, once every answer is in: its verdicts are read by finalize's checks.
+  const judged = await judgeRun(plan, env, executed.fresh);
+  if (judged?.status === 'budget' && outcome.status === 'ok') {
+    logger.warn('the cost cap kept some judge requests back: their checks have an error verdict');
+    outcome.status = 'budget';
+  }
   const finishedAt = env.date().toISOString();
   const summary = await finalize(
     outDir,
@@ -46,7 +53,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
+    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);
