@@ -3,6 +3,7 @@ import type { GroupSummary, RunSummary } from '../types/summary.js';
 import { costNotes } from './cost-notes.js';
 import { formatTable, type Column } from './format-table.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
+import { judgeColumns } from './judge-cells.js';
 
 const COLUMNS: Column[] = [
   { header: 'model' },
@@ -24,11 +25,14 @@ export function renderSummaryTable(summary: RunSummary): string {
   const extra: [Column, (g: GroupSummary) => string | null][] = [];
   if (summary.overall.checked > 0) extra.push([{ header: 'pass', align: 'right' }, passCell]);
   if (summary.overall.cached) extra.push([{ header: 'cached', align: 'right' }, (g) => `${g.cached ?? 0}/${g.n}`]);
+  const judged = judgeColumns(summary);
+  extra.push(...judged.front);
   const at = COLUMNS.findIndex((c) => c.header === 'ok/n') + 1;
-  const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at)];
+  const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at), ...judged.back.map(([c]) => c)];
   const line = (g: GroupSummary, model: string, prompt: string) => {
     const cells = groupRow(g, model, prompt);
     cells.splice(at, 0, ...extra.map(([, cell]) => cell(g)));
+    cells.push(...judged.back.map(([, cell]) => cell(g)));
     return cells;
   };
   const rows = summary.groups.map((g) => line(g, g.model_label, g.system_prompt_id));
@@ -44,6 +48,7 @@ export function renderSummaryTable(summary: RunSummary): string {
   const { cached, cost_cached_usd: saved } = summary.overall;
   if (cached) notes.push(`cached ${cached}/${summary.overall.n}: answered from the response cache, sent nowhere and cost $0${saved ? ` (${formatUsd(saved)} when they were made)` : ''}; their timing and tokens are left out of every figure above`);
   notes.push(...costNotes(summary));
+  if (summary.overall.checks_errored) notes.push(`judge errors: ${summary.overall.checks_errored} job(s) have a check the judge could not decide (verdict error): they are in neither pass nor fail (see check_failures)`);
   return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
 }
 

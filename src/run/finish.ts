@@ -7,6 +7,7 @@ import { suiteGroupOrder } from '../stats/aggregate.js';
 import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
 import { createPlanner, estimateSummary } from '../money/estimate.js';
+import { judgeEstimates } from '../money/judge-estimate.js';
 import { rowChecks } from '../config/tasks.js';
 import { exitCodeFor } from '../ci/gates.js';
 import { renderSummaryTable } from '../render/table.js';
@@ -31,7 +32,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
   // Estimate vs actual, over the jobs that were sent (the skipped and the cached ones cost nothing).
   let sentPlan = estimate;
   if (estimate && (skipped.size || executed.cached.size)) {
-    const planner = createPlanner(catalog!.pricingOf, plan.expectTokens, env.date());
+    const planner = createPlanner(catalog!.pricingOf, plan.expectTokens, env.date(), (job) => judgeEstimates(job, catalog!.pricingOf, plan.expectTokens, env.date()));
     for await (const job of jobs.jobs()) if (!skipped.has(job.job_id) && !executed.cached.has(job.job_id)) planner.add(job);
     sentPlan = planner.finish();
   }

@@ -51,6 +51,7 @@ export async function judgeRun(plan: RunPlan, env: Env, fresh = false): Promise<
   const dir = verdictsDir(plan.paths.outDir);
   const client = chatClient(plan, env);
   const { budget, settings } = plan;
+  budget?.releaseJudges();
   let pass;
   try {
     pass = await judgeAll(requests, {

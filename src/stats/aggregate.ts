@@ -3,6 +3,7 @@
 import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
+import { createJudgeFigures, totalCost } from './judge.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
 import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
 
@@ -34,6 +35,7 @@ interface Group extends GroupKey {
   cached_n: number;
   checked: number;
   passed: number;
+  judge: ReturnType<typeof createJudgeFigures>;
 }
 
 export interface Aggregator {
@@ -129,6 +131,7 @@ function newGroup(model: string, model_label: string, system_prompt_id: string):
     cached_n: 0,
     checked: 0,
     passed: 0,
+    judge: createJudgeFigures(),
   };
 }
 
@@ -171,6 +174,7 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
     g.checked++;
     if (row.passed) g.passed++;
   }
+  g.judge.add(row);
 }
 
 function addCached(g: Group, row: JobResult): void {
@@ -182,6 +186,7 @@ function addCached(g: Group, row: JobResult): void {
 }
 
 function summarise(g: Group): GroupSummary {
+  const judge = g.judge.finish();
   const stats = Object.fromEntries(METRICS.map((m) => [m, metricStats(g.values[m])])) as Record<Metric, MetricStats>;
   return {
     model: g.model,
@@ -206,6 +211,8 @@ function summarise(g: Group): GroupSummary {
     passed: g.passed,
     pass_rate: g.checked ? g.passed / g.checked : null,
     pass_rate_ci95: wilson(g.passed, g.checked),
+    ...judge,
+    total_cost_usd: totalCost(g.cost_n ? g.cost_total.toNumber() : null, judge.judge_cost_usd),
   };
 }
 

@@ -116,7 +116,24 @@ export interface GroupSummary extends GroupKey {
   pass_rate: number | null;
   /** Wilson 95 % interval of pass_rate; null when nothing was checked. */
   pass_rate_ci95: [number, number] | null;
+
+  // the judge (README "LLM judge"): present in summaries written since it was added
+  /** Ok jobs with a check whose verdict is `error` (the judge could not decide): passed is null for them unless another check failed, so they are not in `checked`. */
+  checks_errored?: number;
+  /** Ok jobs with at least one judge score. */
+  judge_scored?: number;
+  /** Mean judge score over those jobs (each job: the mean of its judge checks' scores); null when none. */
+  judge_score?: number | null;
+  /** Student-t 95 % interval of judge_score, clipped to 0..1; null with fewer than two jobs. */
+  judge_score_ci95?: [number, number] | null;
+  /** What the judge's verdicts cost, USD (kept apart from cost_usd); null when none is known. */
+  judge_cost_usd?: number | null;
+  /** cost_usd + judge_cost_usd: the subject and the judge together; null when neither is known. */
+  total_cost_usd?: number | null;
 }
+
+/** The judge's part of a group (stats/judge.ts). */
+export type JudgeFigures = Required<Pick<GroupSummary, 'checks_errored' | 'judge_scored' | 'judge_score' | 'judge_score_ci95' | 'judge_cost_usd'>>;
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
 export interface EstimateSummary {
