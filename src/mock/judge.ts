@@ -11,7 +11,8 @@ export const rubricOf = (userText: string): string => section(userText, 'rubric'
 
 /** The rubric's words a test can count on: 4+ letters, lower case, each once. */
 export function rubricWords(rubric: string): string[] {
-  return [...new Set((stripDirectives(rubric).toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => w.length >= 4 && !w.startsWith('judge')))];
+  const words = stripDirectives(rubric).replace(/JUDGE-[A-Z]+/g, ' ').toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return [...new Set(words.filter((w) => w.length >= 4))];
 }
 
 export function judgeScore(rubric: string, answer: string): number {
