@@ -211,8 +211,10 @@ function summarise(g: Group): GroupSummary {
     passed: g.passed,
     pass_rate: g.checked ? g.passed / g.checked : null,
     pass_rate_ci95: wilson(g.passed, g.checked),
-    ...judge,
-    total_cost_usd: totalCost(g.cost_n ? g.cost_total.toNumber() : null, judge.judge_cost_usd),
+    // Only a run with judged checks has the judge's figures: an absent judge is not a 0 (history, metrics).
+    ...(judge.judge_scored || judge.checks_errored || judge.judge_cost_usd !== null
+      ? { ...judge, total_cost_usd: totalCost(g.cost_n ? g.cost_total.toNumber() : null, judge.judge_cost_usd) }
+      : {}),
   };
 }
 

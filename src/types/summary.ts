@@ -117,7 +117,7 @@ export interface GroupSummary extends GroupKey {
   /** Wilson 95 % interval of pass_rate; null when nothing was checked. */
   pass_rate_ci95: [number, number] | null;
 
-  // the judge (README "LLM judge"): present in summaries written since it was added
+  // the judge (README "LLM judge"): present only when some check was judged (or could not be)
   /** Ok jobs with a check whose verdict is `error` (the judge could not decide): passed is null for them unless another check failed, so they are not in `checked`. */
   checks_errored?: number;
   /** Ok jobs with at least one judge score. */
