@@ -154,6 +154,26 @@ describe('re-checking and resuming send nothing twice', () => {
   });
 });
 
+describe('compare and --fail-on read the judge score', () => {
+  it('score<-0.05 fails on a significant drop; one verdict serves every repeat of the same answer', async () => {
+    const base = await run(suite([task('a', 'We decline politely and cite the policy', 'decline politely cite policy')], 'repeats: 6\n'));
+    // Six repeats, one answer: one judge request (the verdict's key is the same).
+    expect(judgeRequests(base.before)).toHaveLength(1);
+    expect(base.summary.overall).toMatchObject({ judge_scored: 6, judge_score: 1 });
+    const worse = await run(suite([task('a', 'We decline', 'decline politely cite policy')], 'repeats: 6\n'));
+    expect(worse.summary.overall.judge_score).toBe(0.25);
+    const env = { OPENROUTER_API_KEY: KEY };
+    const failed = await runCli(['compare', base.out, worse.out, '--fail-on', 'score<-0.05'], { cwd: ws.dir, env });
+    expect(failed.code, failed.stderr).toBe(3);
+    expect(failed.stdout).toMatch(/judge score/);
+    const same = await runCli(['compare', base.out, base.out, '--fail-on', 'score<-0.05'], { cwd: ws.dir, env });
+    expect(same.code, same.stderr).toBe(0);
+    const unit = await runCli(['compare', base.out, worse.out, '--fail-on', 'score<-5pp'], { cwd: ws.dir, env });
+    expect(unit.code).toBe(2);
+    expect(unit.stderr).toMatch(/write it as score<-5\./);
+  });
+});
+
 describe('the cost cap and the plan include the judge', () => {
   it("reserves each job's judge worst case, so the cap stops subject jobs early and every judged row gets its verdict", async () => {
     const tasks = Array.from({ length: 6 }, (_, i) => task(`t${i}`, 'We decline politely', 'decline politely'));

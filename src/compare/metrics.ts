@@ -1,12 +1,12 @@
 // The closed set of metrics `compare` reports and `--fail-on` can name, with their unit and
 // which direction is worse. Rates move in percentage points; everything else in percent.
 
-export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost'] as const;
+export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost', 'score'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
 
 export interface MetricInfo {
-  /** How a change is expressed: percentage points for rates, percent for the rest. */
-  unit: 'pp' | '%';
+  /** How a change is expressed: percentage points for rates, the judge's own 0..1 scale for its score (no unit), percent for the rest. */
+  unit: 'pp' | '%' | '';
   /** The direction that is a regression. */
   worse: 'up' | 'down';
   label: string;
@@ -21,6 +21,7 @@ export const METRIC_INFO: Record<CompareMetric, MetricInfo> = {
   p95_ttft: { unit: '%', worse: 'up', label: 'ttft p95' },
   tokens: { unit: '%', worse: 'up', label: 'tokens/job' },
   cost: { unit: '%', worse: 'up', label: 'cost/job' },
+  score: { unit: '', worse: 'down', label: 'judge score' },
 };
 
 export function isCompareMetric(name: string): name is CompareMetric {
