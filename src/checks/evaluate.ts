@@ -97,7 +97,7 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
       return atMost(named('cost'), cost, spec.limit, (v) => `$${v}`);
     }
     case 'judge':
-      return judgeResult(spec, options.verdicts?.(spec, row as JobResult));
+      return judgeResult(spec, options.verdicts?.(spec, row as JobResult), options.final);
     case 'tool_called':
     case 'no_tool_call':
     case 'tool_args_equal':

@@ -100,10 +100,11 @@ function* candidates(text: string): Generator<string> {
 }
 
 /** A judge check's row entry. An error is its own verdict, never a pass or a fail. */
-export function judgeResult(spec: JudgeSpec, verdict: JudgeVerdict | undefined): Omit<CheckResult, 'name'> {
+export function judgeResult(spec: JudgeSpec, verdict: JudgeVerdict | undefined, final = true): Omit<CheckResult, 'name'> {
   const base = { threshold: spec.threshold, cost_usd: verdict?.cost_usd ?? null };
   if (!verdict || verdict.error !== null || verdict.score === null) {
-    const why = verdict?.error ?? 'the judge was not asked';
+    // The journal's provisional line is written before the judge pass: pending, not failed.
+    const why = verdict?.error ?? (final ? 'the judge was not asked' : 'pending (the judge is asked once every answer is in)');
     return { pass: false, verdict: 'error', detail: `judge error: ${why}`, score: null, reason: why, ...base };
   }
   const pass = verdict.score >= spec.threshold;
