@@ -20,7 +20,11 @@ export interface EvaluateOptions {
   final: boolean;
   /** The judge pass's verdicts; without it a judge check reads `error: the judge was not asked`. */
   verdicts?: VerdictLookup;
+  /** Runs a script or command check (checks/code.ts); without it they read `error: not run here`. */
+  code?: CodeRunner;
 }
+
+export type CodeRunner = (spec: Extract<CheckSpec, { kind: 'script' | 'command' }>, row: JobResult) => Omit<CheckResult, 'name'>;
 
 export function evaluateChecks(specs: readonly CheckSpec[], row: CheckedRow, options: EvaluateOptions = { final: true }): CheckResult[] {
   return specs.map((spec) => ({ name: checkName(spec), ...verdict(spec, row, options) }));
@@ -42,6 +46,10 @@ export function checkName(spec: CheckSpec): string {
       return `${spec.kind} ${spec.name}`;
     case 'no_tool_call':
       return 'no_tool_call';
+    case 'script':
+      return `script ${spec.file}`;
+    case 'command':
+      return `command ${clip(spec.argv.join(' '))}`;
     case 'max_latency_ms':
     case 'max_ttft_ms':
     case 'max_cost_usd':
@@ -102,6 +110,9 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
     case 'no_tool_call':
     case 'tool_args_equal':
       return toolVerdict(spec, row);
+    case 'script':
+    case 'command':
+      return options.code ? options.code(spec, row as JobResult) : { pass: false, verdict: 'error', detail: 'code check error: not run here', reason: 'not run here' };
   }
 }
 

@@ -130,6 +130,14 @@ export const CheckSchema = z
       tool_called: ToolCalledSchema.optional(),
       no_tool_call: z.literal(true, { error: present('Expected `no_tool_call` to be true (leave the check out otherwise)') }).optional().meta({ description: 'The answer made no tool call.' }),
       tool_args_equal: ToolArgsEqualSchema.optional(),
+      script: text('script')
+        .optional()
+        .meta({ description: "A JavaScript file (relative to the suite's folder) whose `export default` function of the row returns { pass, score?, reason }; run in a node:vm context, no fs or network, 1 s limit." }),
+      command: z
+        .array(text('command'), { error: typeError('Expected `command` to be a list like [python3, check.py]') })
+        .min(1, { error: 'Expected `command` to name a program, like [python3, check.py]' })
+        .optional()
+        .meta({ description: "A program and its arguments, run in the suite's folder with the row as JSON on stdin; prints { pass, score?, reason } as JSON; 10 s limit." }),
     } satisfies Record<CheckKind, z.ZodType>,
     { error: typeError('Expected a check to be a one-key mapping like { contains: Canberra }') },
   )

@@ -14,11 +14,17 @@ export const JUDGE_PARAMS: Params = { temperature: 0, max_tokens: 300 };
 export const DEFAULT_THRESHOLD = 0.5;
 
 /** Turn validated check items into specs. `readJson` returns a schema file's parsed contents. */
-export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults = {}): CheckSpec[] {
-  return items.map((item) => toCheckSpec(item, readJson, judge));
+export function toCheckSpecs(items: readonly CheckInput[], readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults = {}, files?: SuiteFiles): CheckSpec[] {
+  return items.map((item) => toCheckSpec(item, readJson, judge, files));
 }
 
-function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults): CheckSpec {
+/** A script's text as loaded with the suite, and the folder a command runs in. */
+export interface SuiteFiles {
+  text(file: string): string;
+  dir: string;
+}
+
+function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string, unknown>, judge: JudgeDefaults, files: SuiteFiles | undefined): CheckSpec {
   const kind = CHECK_KINDS.find((key) => item[key] !== undefined);
   switch (kind) {
     case 'contains':
@@ -56,6 +62,10 @@ function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string
       return { kind };
     case 'tool_args_equal':
       return { kind, name: item.tool_args_equal!.name, arguments: item.tool_args_equal!.arguments };
+    case 'script':
+      return { kind, file: item.script!, source: files?.text(item.script!) ?? '' };
+    case 'command':
+      return { kind, argv: item.command!, cwd: files?.dir ?? '.' };
     default:
       throw new Error('internal: a check without a kind passed validation');
   }

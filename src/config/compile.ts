@@ -43,7 +43,7 @@ export function compileSuite(loaded: LoadedSuite): { systemPrompts: ResolvedSyst
     }
   };
   const checks = (items: Suite['checks'], path: (string | number)[]) =>
-    toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>, suite.judge).map((spec, i) => {
+    toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>, suite.judge, { text: fileText, dir: loaded.dir }).map((spec, i) => {
       const item = checkTemplate(spec);
       if (item.arg) compile(item.arg.text, [...path, i]);
       return item;

@@ -17,6 +17,7 @@ import { shardLabel } from '../ci/shard.js';
 import { WARN } from '../warnings.js';
 import type { Executed } from './execute.js';
 import { judgeRun } from './judge.js';
+import { runCodeCheck } from '../checks/code.js';
 import type { OpenedRun } from './open.js';
 import type { RunReport } from './options.js';
 import type { RunPlan } from './prepare.js';
@@ -54,7 +55,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
+    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, code: runCodeCheck, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);

@@ -11,6 +11,7 @@ import { AgentLabError, ConfigError, EXIT } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
 import type { CheckSpec } from '../types/job.js';
 import type { VerdictLookup } from '../checks/judge.js';
+import type { CodeRunner } from '../checks/evaluate.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
@@ -106,6 +107,8 @@ export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   checksFor?: (row: JobResult) => readonly CheckSpec[] | undefined;
   /** The judge pass's verdicts, for the judge checks among them. */
   verdicts?: VerdictLookup;
+  /** Runs the script and command checks. */
+  code?: CodeRunner;
 }
 
 /**
@@ -129,7 +132,7 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   try {
     for await (const journalRow of finalRows(dir, { fresh: opts.fresh })) {
       // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
-      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow), { final: true, verdicts: opts.verdicts }) : journalRow;
+      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow), { final: true, verdicts: opts.verdicts, code: opts.code }) : journalRow;
       aggregator.add(row);
       if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
       if (!csv.write(csvRecord(row))) await drain(csv);

@@ -80,7 +80,7 @@ export interface Job {
 export const CHECK_KINDS = [
   'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
   'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
-  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal',
+  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal', 'script', 'command',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -94,7 +94,11 @@ export type CheckSpec =
   | JudgeSpec
   | { kind: 'tool_called'; name: string; schema: Record<string, unknown> | null }
   | { kind: 'no_tool_call' }
-  | { kind: 'tool_args_equal'; name: string; arguments: unknown };
+  | { kind: 'tool_args_equal'; name: string; arguments: unknown }
+  /** A module's function of the row, run in a node:vm context (no fs, no network) with a time limit. */
+  | { kind: 'script'; file: string; source: string }
+  /** A program fed the row as JSON on stdin, run in the suite's folder; prints {pass, score?, reason}. */
+  | { kind: 'command'; argv: string[]; cwd: string };
 
 /** An LLM-judged check, with the suite's `judge:` defaults filled in. */
 export interface JudgeSpec {
