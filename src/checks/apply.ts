@@ -25,7 +25,12 @@ export function passedOf(checks: readonly CheckResult[]): boolean | null {
 
 /** The judge's cost and tokens over the row's judge checks; null when none ran or one is unknown. */
 function judgeFigures(specs: readonly CheckSpec[], row: JobResult, options: EvaluateOptions): Pick<JobResult, 'judge_cost_usd' | 'judge_tokens_prompt' | 'judge_tokens_completion'> {
-  const verdicts = specs.filter((s) => s.kind === 'judge').map((s) => options.verdicts?.(s, row));
+  const verdicts = specs.flatMap((s): (JudgeVerdict | undefined)[] => {
+    if (s.kind === 'judge') return [options.verdicts?.(s, row)];
+    if (s.kind !== 'pairwise') return [];
+    const pair = options.pairwise?.(s, row);
+    return !pair ? [undefined] : 'self' in pair || pair.missing ? [] : [pair.first, pair.second];
+  });
   if (!verdicts.length || verdicts.some((v) => v === undefined)) return NO_JUDGE;
   const total = (pick: (v: JudgeVerdict) => number | null) => {
     const values = verdicts.map((v) => pick(v!));

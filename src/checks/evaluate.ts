@@ -5,7 +5,8 @@
 import type { CheckResult, JobResult } from '../types/result.js';
 import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
-import { judgeResult, type VerdictLookup } from './judge.js';
+import { judgeResult, type PairwiseLookup, type VerdictLookup } from './judge.js';
+import { pairwiseResult } from './pairwise.js';
 import { toolVerdict } from './tools.js';
 
 /** The row fields checks read. */
@@ -20,6 +21,8 @@ export interface EvaluateOptions {
   final: boolean;
   /** The judge pass's verdicts; without it a judge check reads `error: the judge was not asked`. */
   verdicts?: VerdictLookup;
+  /** The pairwise checks' verdicts. */
+  pairwise?: PairwiseLookup;
   /** Runs a script or command check (checks/code.ts); without it they read `error: not run here`. */
   code?: CodeRunner;
 }
@@ -50,6 +53,8 @@ export function checkName(spec: CheckSpec): string {
       return `script ${spec.file}`;
     case 'command':
       return `command ${clip(spec.argv.join(' '))}`;
+    case 'pairwise':
+      return `pairwise vs ${spec.against}`;
     case 'max_latency_ms':
     case 'max_ttft_ms':
     case 'max_cost_usd':
@@ -110,6 +115,12 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
     case 'no_tool_call':
     case 'tool_args_equal':
       return toolVerdict(spec, row);
+    case 'pairwise': {
+      const found = options.pairwise?.(spec, row as JobResult);
+      if (found && 'self' in found) return { pass: true, detail: `this is the ${spec.against} column: nothing to compare` };
+      const missing = found ? found.missing : options.final ? 'the judge was not asked' : 'pending (the judge is asked once every answer is in)';
+      return pairwiseResult(spec, found?.first, found?.second, missing);
+    }
     case 'script':
     case 'command':
       return options.code ? options.code(spec, row as JobResult) : { pass: false, verdict: 'error', detail: 'code check error: not run here', reason: 'not run here' };

@@ -4,7 +4,7 @@
 // only often wraps its JSON. The verdict's key names everything that decides it.
 import { createHash } from 'node:crypto';
 import { canonical } from '../config/matrix.js';
-import type { JudgeSpec, Message, Params } from '../types/job.js';
+import type { JudgeSpec, Message, PairwiseSpec, Params } from '../types/job.js';
 import type { CheckResult, JobResult } from '../types/result.js';
 
 /** One verdict as the judge pass found it (or could not). */
@@ -23,6 +23,10 @@ export interface JudgeVerdict {
 
 /** A verdict for one judge check of one row; undefined when none was sought. */
 export type VerdictLookup = (spec: JudgeSpec, row: JobResult) => JudgeVerdict | undefined;
+
+/** A pairwise check's two verdicts (the row's answer first, then second), why there are none, or `self`: the row is in the column it would be compared with. */
+export type PairwiseVerdicts = { first: JudgeVerdict | undefined; second: JudgeVerdict | undefined; missing: string | null } | { self: true };
+export type PairwiseLookup = (spec: PairwiseSpec, row: JobResult) => PairwiseVerdicts | undefined;
 
 export const JUDGE_SYSTEM =
   'You are a strict grader. Score how well the ANSWER to the PROMPT meets the RUBRIC, from 0 (not at all) to 1 (fully). ' +
@@ -69,8 +73,15 @@ export function verdictKey(spec: JudgeSpec, prompt: string, answer: string): str
   return createHash('sha256').update(text).digest('hex');
 }
 
+export type Read = { score: number; reason: string } | { problem: string };
+
 /** The judge's reply → score and reason, or why it is not a verdict. */
-export function parseVerdict(text: string): { score: number; reason: string } | { problem: string } {
+export function parseVerdict(text: string): Read {
+  return parseReply(text, readScore, '{"score", "reason"}');
+}
+
+/** The first JSON object in a reply (whole, fenced, or inside prose), read by `read`. */
+export function parseReply(text: string, read: (value: Record<string, unknown>) => Read, shape: string): Read {
   for (const candidate of candidates(text)) {
     let value: unknown;
     try {
@@ -78,14 +89,16 @@ export function parseVerdict(text: string): { score: number; reason: string } | 
     } catch {
       continue;
     }
-    if (typeof value !== 'object' || value === null) continue;
-    const { score, reason } = value as { score?: unknown; reason?: unknown };
-    const n = typeof score === 'string' && score.trim() !== '' ? Number(score) : score;
-    if (typeof n !== 'number' || !Number.isFinite(n)) return { problem: `the judge's score is not a number: ${JSON.stringify(score ?? null)}` };
-    if (n < 0 || n > 1) return { problem: `the judge's score ${n} is outside 0..1` };
-    return { score: n, reason: typeof reason === 'string' ? reason : '' };
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return read(value as Record<string, unknown>);
   }
-  return { problem: `the judge's reply holds no {"score", "reason"} object: ${JSON.stringify(text.slice(0, 80))}` };
+  return { problem: `the judge's reply holds no ${shape} object: ${JSON.stringify(text.slice(0, 80))}` };
+}
+
+function readScore({ score, reason }: Record<string, unknown>): Read {
+  const n = typeof score === 'string' && score.trim() !== '' ? Number(score) : score;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return { problem: `the judge's score is not a number: ${JSON.stringify(score ?? null)}` };
+  if (n < 0 || n > 1) return { problem: `the judge's score ${n} is outside 0..1` };
+  return { score: n, reason: typeof reason === 'string' ? reason : '' };
 }
 
 /** The whole reply, a fenced block, then each {...} span from the first { to each later }. */

@@ -89,6 +89,18 @@ const JudgeCheckSchema = z
   )
   .meta({ description: 'An LLM judge scores the answer 0..1 against a rubric (README "LLM judge").' });
 
+const PairwiseSchema = z
+  .strictObject(
+    {
+      rubric: text('rubric').meta({ description: 'What makes one answer better than the other; templates apply.' }),
+      against: text('against').meta({ description: 'The column to compare with: a model label (or slug), with ` · <system prompt id>` for another arm.' }),
+      model: text('model').optional().meta({ description: "The judge model (default: the suite's `judge.model`)." }),
+      params: ParamsSchema.optional().meta({ description: "The judge request's params, over the suite's `judge.params`." }),
+    },
+    { error: typeError('Expected `pairwise` to be { rubric, against }') },
+  )
+  .meta({ description: "The judge compares this answer with the same task's answer in the `against` column, asked twice with the positions swapped; win, tie or loss (README \"Pairwise judge\")." });
+
 const JsonSchemaObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const compiled = compileJsonSchema(value);
   if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `Invalid JSON Schema: ${compiled.problem}` });
@@ -133,6 +145,7 @@ export const CheckSchema = z
       script: text('script')
         .optional()
         .meta({ description: "A JavaScript file (relative to the suite's folder) whose `export default` function of the row returns { pass, score?, reason }; run in a node:vm context, no fs or network, 1 s limit." }),
+      pairwise: PairwiseSchema.optional(),
       command: z
         .array(text('command'), { error: typeError('Expected `command` to be a list like [python3, check.py]') })
         .min(1, { error: 'Expected `command` to name a program, like [python3, check.py]' })

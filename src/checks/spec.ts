@@ -64,6 +64,10 @@ function toCheckSpec(item: CheckInput, readJson: (file: string) => Record<string
       return { kind, name: item.tool_args_equal!.name, arguments: item.tool_args_equal!.arguments };
     case 'script':
       return { kind, file: item.script!, source: files?.text(item.script!) ?? '' };
+    case 'pairwise': {
+      const p = item.pairwise!;
+      return { kind, rubric: p.rubric, against: p.against, model: p.model ?? judge.model ?? '', params: { ...JUDGE_PARAMS, ...judge.params, ...p.params } };
+    }
     case 'command':
       return { kind, argv: item.command!, cwd: files?.dir ?? '.' };
     default:

@@ -128,7 +128,7 @@ export function renderChecks(checks: readonly CheckTemplate[], render: (field: s
     const field = `checks.${i}.${spec.kind}`;
     if (args && spec.kind === 'tool_args_equal') return { ...spec, arguments: renderLeaves(spec.arguments, (text) => render(field, compileTemplate(text))) };
     if (!arg) return spec;
-    if (spec.kind === 'judge') return { ...spec, rubric: render(field, arg) };
+    if (spec.kind === 'judge' || spec.kind === 'pairwise') return { ...spec, rubric: render(field, arg) };
     const text = render(field, arg);
     if (spec.kind === 'regex') {
       const problem = regexProblem(text, spec.flags);
@@ -147,7 +147,7 @@ export function renderChecks(checks: readonly CheckTemplate[], render: (field: s
 /** A check's templatable argument: the text of a text check, the pattern of a regex. */
 export function checkTemplate(spec: CheckSpec): CheckTemplate {
   if (spec.kind === 'tool_args_equal') return { spec, arg: null, ...(hasTemplate(spec.arguments) ? { args: true as const } : {}) };
-  const text = spec.kind === 'regex' ? spec.pattern : spec.kind === 'judge' ? spec.rubric : 'value' in spec ? spec.value : null;
+  const text = spec.kind === 'regex' ? spec.pattern : spec.kind === 'judge' || spec.kind === 'pairwise' ? spec.rubric : 'value' in spec ? spec.value : null;
   const arg = text === null ? null : compileTemplate(text);
   return { spec, arg: arg && !arg.literal ? arg : null };
 }

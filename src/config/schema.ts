@@ -197,9 +197,9 @@ function judgeModels(suite: Record<string, unknown>, ctx: z.RefinementCtx): void
   const look = (checks: unknown, path: (string | number)[]) => {
     if (!Array.isArray(checks)) return;
     checks.forEach((check, i) => {
-      const j = isRecord(check) ? check.judge : undefined;
+      const j = isRecord(check) ? (check.judge ?? check.pairwise) : undefined;
       if (j === undefined || (isRecord(j) && typeof j.model === 'string')) return;
-      ctx.addIssue({ code: 'custom', path: [...path, i, 'judge'], message: 'A `judge` check needs a judge model: set `judge: { model: … }` at the top of the suite, or `model` on the check' });
+      ctx.addIssue({ code: 'custom', path: [...path, i, isRecord(check) && check.pairwise !== undefined ? 'pairwise' : 'judge'], message: 'A `judge` check needs a judge model: set `judge: { model: … }` at the top of the suite, or `model` on the check' });
     });
   };
   look(suite.checks, ['checks']);

@@ -2,7 +2,8 @@
 // the judge model. Judge requests are jobs sent by the same runner as the subject's, so they
 // get its retries, timeouts, /generation cost, concurrency, rate adaptation and cost cap. A
 // verdict the judge could not give is an error verdict (never stored: asked again next time).
-import { parseVerdict, type JudgeVerdict } from '../checks/judge.js';
+import { parseReply, parseVerdict, type JudgeVerdict } from '../checks/judge.js';
+import { parsePreference } from '../checks/pairwise.js';
 import type { Job, JudgeSpec, Message, Params } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
 import { runJobs, type RunnerDeps, type RunnerOutcome } from './runner.js';
@@ -14,6 +15,8 @@ export interface JudgeRequest {
   task_id: string;
   messages: Message[];
   params: Params;
+  /** A pairwise request: its reply names a winner (checks/pairwise.ts). */
+  pairwise?: true;
 }
 
 export interface VerdictStore {
@@ -57,7 +60,7 @@ export async function judgeAll(requests: Iterable<JudgeRequest>, deps: JudgeDeps
     ...deps,
     onRow: (row, job) => {
       const request = byJob.get(job.job_id)!;
-      const verdict = fromReply(row);
+      const verdict = fromReply(row, request);
       // The cost comes with /generation (onCost); store now only when none is coming.
       if (verdict.error !== null || row.cost_source !== 'pending') keep(request, verdict);
       else verdicts.set(request.key, verdict);
@@ -83,10 +86,10 @@ export async function judgeAll(requests: Iterable<JudgeRequest>, deps: JudgeDeps
 }
 
 /** A judge's reply row → its verdict: a failed request or an unparsable reply is an error. */
-function fromReply(row: JobResult): JudgeVerdict {
+function fromReply(row: JobResult, request: JudgeRequest): JudgeVerdict {
   const figures = { cost_usd: null, tokens_prompt: row.tokens_prompt, tokens_completion: row.tokens_completion };
   if (row.status !== 'ok') return { score: null, reason: '', error: `the judge request failed (${row.error_kind}: ${row.error_message})`, ...figures };
-  const parsed = parseVerdict(row.output_text);
+  const parsed = request.pairwise ? parseReply(row.output_text, parsePreference, '{"winner", "reason"}') : parseVerdict(row.output_text);
   if ('problem' in parsed) return { score: null, reason: '', error: parsed.problem, ...figures };
   return { score: parsed.score, reason: parsed.reason, error: null, ...figures };
 }

@@ -24,12 +24,21 @@ export function judgeScore(rubric: string, answer: string): number {
 
 export function judgeReply(userText: string): string {
   const rubric = rubricOf(userText);
+  if (userText.includes('<answer_a>')) return preferenceReply(rubric, userText);
   const score = judgeScore(rubric, section(userText, 'answer'));
   const json = JSON.stringify({ score, reason: `${Math.round(score * rubricWords(rubric).length)} of ${rubricWords(rubric).length} rubric words found` });
   if (rubric.includes('JUDGE-GARBAGE')) return 'I cannot grade this one.';
   if (rubric.includes('JUDGE-FENCE')) return `Here is my verdict:\n\n\`\`\`json\n${json}\n\`\`\`\n\nHope that helps.`;
   if (rubric.includes('JUDGE-PROSE')) return `My verdict is ${json} and that is final.`;
   return json;
+}
+
+/** A pairwise request: the answer with more rubric words wins; JUDGE-FIRST always prefers A (a position bias the swap must cancel). */
+function preferenceReply(rubric: string, userText: string): string {
+  const a = judgeScore(rubric, section(userText, 'answer_a'));
+  const b = judgeScore(rubric, section(userText, 'answer_b'));
+  const winner = rubric.includes('JUDGE-FIRST') ? 'A' : a > b ? 'A' : a < b ? 'B' : 'tie';
+  return JSON.stringify({ winner, reason: `A ${a}, B ${b}` });
 }
 
 export interface MockToolCall {

@@ -7,7 +7,7 @@ import { suggestModels } from './list.js';
 
 export function suiteJudgeModels(suite: Pick<ResolvedSuite, 'entries'>): string[] {
   const models = new Set<string>();
-  for (const entry of suite.entries) for (const { spec } of entry.checks) if (spec.kind === 'judge') models.add(spec.model);
+  for (const entry of suite.entries) for (const { spec } of entry.checks) if (spec.kind === 'judge' || spec.kind === 'pairwise') models.add(spec.model);
   return [...models];
 }
 

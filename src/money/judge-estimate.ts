@@ -4,14 +4,17 @@
 // judge's own max_tokens. The plan prices it, and the cost cap reserves it with the job.
 import Big from 'big.js';
 import { JUDGE_SYSTEM } from '../checks/judge.js';
-import type { Job, JudgeSpec } from '../types/job.js';
+import type { Job, JudgeSpec, PairwiseSpec } from '../types/job.js';
 import { BUDGET_PROMPT_MARGIN, estimatePromptTokens, maxTokensOf, worstCase, type JobEstimate } from './estimate.js';
 import { costOf, type Pricing } from './pricing.js';
 
 /** The tags and two messages around the three parts. */
 const JUDGE_OVERHEAD_TOKENS = 40;
 
-const judgeSpecs = (job: Pick<Job, 'checks'>): JudgeSpec[] => (job.checks ?? []).filter((c): c is JudgeSpec => c.kind === 'judge');
+type Judged = JudgeSpec | PairwiseSpec;
+const judgeSpecs = (job: Pick<Job, 'checks'>): Judged[] => (job.checks ?? []).filter((c): c is Judged => c.kind === 'judge' || c.kind === 'pairwise');
+/** A pairwise check is two requests (both orders), each with two answers in. */
+const shape = (spec: Judged) => (spec.kind === 'pairwise' ? { requests: 2, answers: 2 } : { requests: 1, answers: 1 });
 
 /** One estimate per judge check of the job: low at `expectTokens` of answer and reply, high at the caps. */
 export function judgeEstimates(job: Pick<Job, 'messages' | 'params' | 'checks'>, pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): { model: string; estimate: JobEstimate }[] {
@@ -21,17 +24,19 @@ export function judgeEstimates(job: Pick<Job, 'messages' | 'params' | 'checks'>,
   const answer = maxTokensOf(job.params) ?? expectTokens;
   return specs.map((spec) => {
     const pricing = pricingOf(spec.model);
+    const { requests, answers } = shape(spec);
     const fixed = asked + Math.ceil(Buffer.byteLength(JUDGE_SYSTEM + spec.rubric, 'utf8') / 4) + JUDGE_OVERHEAD_TOKENS;
     const high = maxTokensOf(spec.params) ?? expectTokens;
     const low = Math.min(expectTokens, high);
+    const lowPrompt = fixed + answers * Math.min(expectTokens, answer);
     return {
       model: spec.model,
       estimate: {
-        prompt_tokens: fixed + Math.min(expectTokens, answer),
-        low_completion: low,
-        high_completion: high,
-        low_usd: pricing ? costOf(pricing, { prompt: fixed + Math.min(expectTokens, answer), completion: low }, at) : null,
-        high_usd: pricing ? worstCase(pricing, fixed + answer, high, at) : null,
+        prompt_tokens: requests * lowPrompt,
+        low_completion: requests * low,
+        high_completion: requests * high,
+        low_usd: pricing ? costOf(pricing, { prompt: lowPrompt, completion: low }, at).times(requests) : null,
+        high_usd: pricing ? worstCase(pricing, fixed + answers * answer, high, at).times(requests) : null,
       },
     };
   });
@@ -43,8 +48,9 @@ export function judgeWorst(job: Pick<Job, 'messages' | 'params' | 'checks'>, pri
   for (const spec of judgeSpecs(job)) {
     const pricing = pricingOf(spec.model);
     if (!pricing) continue;
-    const prompt = estimatePromptTokens(job.messages) + Math.ceil(Buffer.byteLength(JUDGE_SYSTEM + spec.rubric, 'utf8') / 4) + JUDGE_OVERHEAD_TOKENS + (maxTokensOf(job.params) ?? 0);
-    total = total.plus(worstCase(pricing, Math.ceil(prompt * BUDGET_PROMPT_MARGIN), maxTokensOf(spec.params) ?? 0, at));
+    const { requests, answers } = shape(spec);
+    const prompt = estimatePromptTokens(job.messages) + Math.ceil(Buffer.byteLength(JUDGE_SYSTEM + spec.rubric, 'utf8') / 4) + JUDGE_OVERHEAD_TOKENS + answers * (maxTokensOf(job.params) ?? 0);
+    total = total.plus(worstCase(pricing, Math.ceil(prompt * BUDGET_PROMPT_MARGIN), maxTokensOf(spec.params) ?? 0, at).times(requests));
   }
   return total;
 }

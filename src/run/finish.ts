@@ -55,7 +55,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, code: runCodeCheck, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
+    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, pairwise: judged?.pairwise, code: runCodeCheck, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   env.stdout.write(renderSummaryTable(summary));
   const gateResults = applyGates(summary, plan.gates, env);

@@ -4,6 +4,7 @@ import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
 import { createJudgeFigures, totalCost } from './judge.js';
+import { createPairwise } from './pairwise.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
 import { groupId, type GroupKey, type GroupSummary, type MetricStats, type RunHeader, type RunSummary } from '../types/summary.js';
 
@@ -58,9 +59,11 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   const groups = new Map<string, Group>();
   const overall = newGroup('*', '*', '*');
   const reconciler = createReconciler(opts.canonical);
+  const pairwise = createPairwise();
   return {
     add(row) {
       reconciler.add(row);
+      pairwise.add(row);
       const key = groupId(row);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = newGroup(row.model, row.model_label, row.system_prompt_id)));
@@ -78,7 +81,8 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
       const estimate = meta.estimate
         ? { ...meta.estimate, actual_usd: all.cost_usd, prompt_tokens_actual: all.native_tokens_prompt, prompt_tokens_actual_jobs: overall.native_prompt_n }
         : undefined;
-      return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish() };
+      const pairs = pairwise.finish();
+      return { ...meta, estimate, groups: ordered(groups, opts.groupOrder).map(summarise), overall: all, reconciliation: reconciler.finish(), ...(pairs.length ? { pairwise: pairs } : {}) };
     },
   };
 }

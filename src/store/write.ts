@@ -10,7 +10,7 @@ import { createAggregator, type AggregatorOptions } from '../stats/aggregate.js'
 import { AgentLabError, ConfigError, EXIT } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
 import type { CheckSpec } from '../types/job.js';
-import type { VerdictLookup } from '../checks/judge.js';
+import type { PairwiseLookup, VerdictLookup } from '../checks/judge.js';
 import type { CodeRunner } from '../checks/evaluate.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
@@ -109,6 +109,8 @@ export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
   verdicts?: VerdictLookup;
   /** Runs the script and command checks. */
   code?: CodeRunner;
+  /** The pairwise checks' verdicts. */
+  pairwise?: PairwiseLookup;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   try {
     for await (const journalRow of finalRows(dir, { fresh: opts.fresh })) {
       // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
-      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow), { final: true, verdicts: opts.verdicts, code: opts.code }) : journalRow;
+      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow), { final: true, verdicts: opts.verdicts, code: opts.code, pairwise: opts.pairwise }) : journalRow;
       aggregator.add(row);
       if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
       if (!csv.write(csvRecord(row))) await drain(csv);

@@ -80,7 +80,7 @@ export interface Job {
 export const CHECK_KINDS = [
   'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
   'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
-  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal', 'script', 'command',
+  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal', 'script', 'command', 'pairwise',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -98,7 +98,18 @@ export type CheckSpec =
   /** A module's function of the row, run in a node:vm context (no fs, no network) with a time limit. */
   | { kind: 'script'; file: string; source: string }
   /** A program fed the row as JSON on stdin, run in the suite's folder; prints {pass, score?, reason}. */
-  | { kind: 'command'; argv: string[]; cwd: string };
+  | { kind: 'command'; argv: string[]; cwd: string }
+  | PairwiseSpec;
+
+/** The pairwise judge: is this row's answer better than the same task's answer in the `against` column? */
+export interface PairwiseSpec {
+  kind: 'pairwise';
+  rubric: string;
+  /** The other column: `label` (the row's own system prompt) or `label · prompt id`; a model slug for a label works too. */
+  against: string;
+  model: string;
+  params: Params;
+}
 
 /** An LLM-judged check, with the suite's `judge:` defaults filled in. */
 export interface JudgeSpec {

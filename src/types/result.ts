@@ -42,8 +42,12 @@ export interface CheckResult {
   threshold?: number | null;
   /** The judge's reason, in its words (or why it gave no verdict). */
   reason?: string | null;
-  /** What this verdict cost (the judge's /generation total_cost); null when unknown; 0 when it came from the verdict cache of another run. */
+  /** What this verdict cost (the judge's /generation total_cost); null when unknown. */
   cost_usd?: number | null;
+  /** A pairwise check: this answer against the other column's, both orders asked. */
+  outcome?: 'win' | 'tie' | 'loss';
+  /** A pairwise check: the column it was compared with. */
+  against?: string;
 }
 
 /** One attempt at a job (a retry adds one). */

@@ -132,6 +132,25 @@ export interface GroupSummary extends GroupKey {
   total_cost_usd?: number | null;
 }
 
+/** One column against another (stats/pairwise.ts): its answers' outcomes, errors apart. */
+export interface PairwiseSummary extends GroupKey {
+  /** The column compared with, as the check names it. */
+  against: string;
+  /** Pairs judged (errors not included). */
+  n: number;
+  wins: number;
+  ties: number;
+  losses: number;
+  /** Pairs the judge could not decide. */
+  errors: number;
+  win_rate: number | null;
+  /** Wilson 95 % interval of win_rate. */
+  win_rate_ci95: [number, number] | null;
+  tie_rate: number | null;
+  loss_rate: number | null;
+  loss_rate_ci95: [number, number] | null;
+}
+
 /** The judge's part of a group (stats/judge.ts). */
 export type JudgeFigures = Required<Pick<GroupSummary, 'checks_errored' | 'judge_scored' | 'judge_score' | 'judge_score_ci95' | 'judge_cost_usd'>>;
 
@@ -184,6 +203,8 @@ export interface RunSummary extends RunHeader {
   reconciliation?: Reconciliation;
   /** Gate verdicts (ci/gates.ts); absent when no gate was set. */
   gates?: GateResult[];
+  /** Win, tie and loss rates per column pair, from `pairwise` checks; absent without them. */
+  pairwise?: PairwiseSummary[];
   /** Set by `agent-lab merge`: the shard folders this summary combines. */
   merged_from?: string[];
   /** One per model × system prompt, in the suite's order. */
