@@ -203,14 +203,14 @@ export interface RunSummary extends RunHeader {
   reconciliation?: Reconciliation;
   /** Gate verdicts (ci/gates.ts); absent when no gate was set. */
   gates?: GateResult[];
-  /** Win, tie and loss rates per column pair, from `pairwise` checks; absent without them. */
-  pairwise?: PairwiseSummary[];
   /** Set by `agent-lab merge`: the shard folders this summary combines. */
   merged_from?: string[];
   /** One per model × system prompt, in the suite's order. */
   groups: GroupSummary[];
   /** The whole run. */
   overall: GroupSummary;
+  /** Win, tie and loss rates per column pair, from `pairwise` checks; absent without them. */
+  pairwise?: PairwiseSummary[];
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */
