@@ -25,6 +25,7 @@ const COMMANDS = [
   ['plan', () => import('./cli/plan.js')],
   ['models', () => import('./cli/models.js')],
   ['resume', () => import('./cli/resume.js')],
+  ['recheck', () => import('./cli/recheck.js')],
   ['merge', () => import('./cli/merge.js')],
   ['compare', () => import('./cli/compare.js')],
   ['history', () => import('./cli/history.js')],

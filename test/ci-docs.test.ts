@@ -16,7 +16,7 @@ import { runCli } from './helpers/cli.js';
 import { readJson, readResults } from './helpers/results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COMMANDS = ['run', 'plan', 'models', 'resume', 'merge', 'compare', 'history', 'report', 'show', 'mock-server'];
+const COMMANDS = ['run', 'plan', 'models', 'resume', 'recheck', 'merge', 'compare', 'history', 'report', 'show', 'mock-server'];
 const helpCache = new Map<string, Promise<string>>();
 const help = (command: string): Promise<string> => {
   if (!helpCache.has(command)) helpCache.set(command, runCli([command, '--help']).then((r) => r.stdout));

@@ -24,7 +24,7 @@ function side(all: JobResult[], perJob = true, run_id = 'r'): CompareSide {
   const samples = new Map<string, Samples>();
   for (const r of all) {
     if (r.status !== 'ok') continue;
-    const s = samples.get(groupId(r)) ?? { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] };
+    const s = samples.get(groupId(r)) ?? { latency_ms: [] as number[], ttft_ms: [] as number[], tokens: [] as number[], cost_usd: [] as number[], score: [] as number[] };
     samples.set(groupId(r), s);
     s.latency_ms.push(r.latency_ms!);
     s.ttft_ms.push(r.ttft_ms!);

@@ -91,7 +91,7 @@ describe('loadSuite: a good suite', () => {
     });
     const error = await rejection(loadSuite(file));
     // The anchor's home must itself be a known key; the merge itself works.
-    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, vars, tasks, params, repeats, concurrency, max_cost, checks, gates, stream, cache, cache_repeats, request_rate, arrival, warmup, max_image_bytes, allow_outside_files)']);
+    expect(error.issues.map(where)).toEqual(['3:1 x-shared: Unknown key `x-shared` (allowed: name, description, models, system_prompts, vars, tasks, params, repeats, concurrency, max_cost, checks, gates, stream, cache, cache_repeats, request_rate, arrival, warmup, max_image_bytes, allow_outside_files, judge)']);
     await ws!.write('suite.yaml', `name: s\nmodels:\n  - { id: a/b, params: &shared { temperature: 0, seed: 7 } }\ntasks:\n  - id: t\n    prompt: hi\n    params: { <<: *shared, seed: 8 }\n`);
     expect((await loadSuite(file)).suite.tasks[0]!.params).toEqual({ temperature: 0, seed: 8 });
   });

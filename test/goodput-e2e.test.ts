@@ -93,7 +93,9 @@ describe('SLO goodput on the simulator', () => {
     expect(res.stdout).toMatch(/4\/4 100%/);
     expect(res.stdout).toMatch(/0\/4 0%/);
     const csv = (await readFile(ws.path('out/results.csv'), 'utf8')).split('\n');
-    expect(csv[0]!.split(',').at(-1)).toBe('slo_met');
+    // Appended after the columns that were there before it (a contract: nothing reordered).
+    const header = csv[0]!.split(',');
+    expect(header.indexOf('slo_met')).toBeGreaterThan(header.indexOf('prompt_sha256'));
     const html = await readFile(ws.path('out/report.html'), 'utf8');
     expect(html).toContain('SLO met (95% CI)');
     expect(html).toMatch(/data-field="slo_met_rate" data-value="0"/);

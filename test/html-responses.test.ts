@@ -1,3 +1,4 @@
+import type { JobResult } from '../src/types/result.js';
 // report.html's Responses section in a real Chromium: every answer is there (pages, repeats),
 // filters, search and sort change the rows, Markdown renders and raw text shows as written, the
 // diff views mark words, and hostile answers run nothing, in both embeddings (JSON and gzip).
@@ -67,7 +68,7 @@ const HOSTILE = [
 
 async function writeRun(ws: Workspace, dir: string, rows: ResponseRow[], baseline?: string): Promise<string> {
   await ws.write(`${dir}/results.jsonl`, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const summary = summarize(rows, { run_id: dir, suite: 'responses', started_at: 'a', finished_at: 'b', status: 'ok' });
+  const summary = summarize(rows as unknown as JobResult[], { run_id: dir, suite: 'responses', started_at: 'a', finished_at: 'b', status: 'ok' });
   const files = await writeRunReports(ws.path(dir), summary, { baseline: baseline ? ws.path(baseline) : null });
   return files.html;
 }

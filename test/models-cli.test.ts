@@ -41,11 +41,11 @@ describe('agent-lab models --mock', () => {
     expect(out.code).toBe(0);
     const lines = out.stdout.trim().split('\n');
     expect(lines[0]!.split(/\s{2,}/)).toEqual(['id', 'name', 'context', 'max out', '$/M in', '$/M out', 'modalities', 'flags']);
-    expect(lines.slice(2, 8).map((l) => l.split(' ')[0])).toEqual([
-      'openai/gpt-4o-mini', 'anthropic/claude-sonnet-4.5', 'google/gemini-2.5-flash', 'meta-llama/llama-3.1-8b-instruct', 'deepseek/deepseek-r1', 'mock/echo',
+    expect(lines.slice(2, 10).map((l) => l.split(' ')[0])).toEqual([
+      'openai/gpt-4o-mini', 'anthropic/claude-sonnet-4.5', 'google/gemini-2.5-flash', 'meta-llama/llama-3.1-8b-instruct', 'deepseek/deepseek-r1', 'mock/echo', 'mock/judge', 'mock/tools',
     ]);
     expect(lines.find((l) => l.startsWith('openai/gpt-4o-mini '))!.split(/\s{2,}/).slice(2, 6)).toEqual(['128000', '16384', '0.15', '0.6']);
-    expect(out.stderr).toMatch(/^6 of 6 models match \(fetched from /);
+    expect(out.stderr).toMatch(/^8 of 8 models match \(fetched from /);
   });
 
   it('filters: --supports, --free, --search, --max-price with --sort price, --min-context with --sort context', async () => {
@@ -55,7 +55,7 @@ describe('agent-lab models --mock', () => {
     expect(ids((await cli(['models', '--mock', '--json', '--search', 'llama 8b'])).stdout)).toEqual(['meta-llama/llama-3.1-8b-instruct']);
     // 0.5 in and 2 out per million, boundaries included: gemini (2.5 out) and sonnet are out.
     expect(ids((await cli(['models', '--mock', '--json', '--max-price', '0.5/2', '--sort', 'price'])).stdout)).toEqual([
-      'mock/echo', 'meta-llama/llama-3.1-8b-instruct', 'openai/gpt-4o-mini', 'deepseek/deepseek-r1',
+      'mock/echo', 'meta-llama/llama-3.1-8b-instruct', 'openai/gpt-4o-mini', 'deepseek/deepseek-r1', 'mock/tools',
     ]);
     expect(ids((await cli(['models', '--mock', '--json', '--min-context', '1000000', '--sort', 'context'])).stdout)).toEqual([
       'google/gemini-2.5-flash', 'anthropic/claude-sonnet-4.5',

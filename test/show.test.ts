@@ -1,3 +1,4 @@
+import type { JobResult } from '../src/types/result.js';
 // `agent-lab show DIR`: each mode piped (the built CLI, plain text) and on a terminal (an Env
 // whose stdout is a TTY, and once a real pseudo-terminal through util-linux's `script`).
 import { spawnSync } from 'node:child_process';
@@ -39,7 +40,7 @@ let ws: Workspace;
 beforeAll(async () => {
   ws = await workspace();
   await ws.write('run/results.jsonl', ROWS.map((x) => `${JSON.stringify(x)}\n`).join(''));
-  const summary = summarize(ROWS, { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', status: 'ok' });
+  const summary = summarize(ROWS as unknown as JobResult[], { run_id: 'r', suite: 's', started_at: 'a', finished_at: 'b', status: 'ok' });
   await ws.write('run/summary.json', JSON.stringify(summary));
 });
 afterAll(async () => {

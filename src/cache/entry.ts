@@ -38,6 +38,8 @@ const AnswerSchema = z.object({
   native_tokens_reasoning: num,
   native_tokens_cached: num,
   cost_usd: num,
+  // Entries from before tool calls were kept have none.
+  tool_calls: z.array(z.object({ id: str, name: str, arguments: z.string() })).default([]),
 });
 export type CachedAnswer = z.infer<typeof AnswerSchema>;
 type Assert<T extends true> = T;
@@ -115,5 +117,6 @@ export function hitRow(job: Job, runId: string, entry: CacheEntry, at: string): 
     spent_usd: 0,
     cost_source: 'cache',
     cost_cached_usd: a.cost_usd,
+    tool_calls: a.tool_calls,
   };
 }

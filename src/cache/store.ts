@@ -13,18 +13,23 @@ export const entryFile = (dir: string, key: string): string => join(dir, key.sli
 export type Lookup = { entry: CacheEntry } | { problem: string; file: string } | null;
 
 export async function readCacheEntry(dir: string, key: string): Promise<Lookup> {
+  const found = await readEntryText(dir, key);
+  if (found === null || 'problem' in found) return found;
+  const read = readEntry(found.text, key);
+  return 'entry' in read ? read : { problem: read.problem, file: found.file };
+}
+
+/** The text stored under `key` (any kind of entry: answers, the judge's verdicts), a miss (null), or why it cannot be read. */
+export async function readEntryText(dir: string, key: string): Promise<{ text: string; file: string } | { problem: string; file: string } | null> {
   const file = entryFile(dir, key);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return { text: await readFile(file, 'utf8'), file };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Gone between a listing and the read (a `cache clear`), or never there: a miss.
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     return { problem: `unreadable (${(error as Error).message})`, file };
   }
-  const read = readEntry(text, key);
-  return 'entry' in read ? read : { problem: read.problem, file };
 }
 
 export function writeCacheEntry(dir: string, key: string, text: string): Promise<void> {

@@ -5,10 +5,13 @@
 import type { CheckResult, JobResult } from '../types/result.js';
 import type { CheckSpec } from '../types/job.js';
 import { compileJsonSchema, describeErrors } from './json-schema.js';
+import { judgeResult, type PairwiseLookup, type VerdictLookup } from './judge.js';
+import { pairwiseResult } from './pairwise.js';
+import { toolVerdict } from './tools.js';
 
 /** The row fields checks read. */
 export type CheckedRow = Pick<JobResult, 'output_text' | 'latency_ms' | 'ttft_ms' | 'itl_ms' | 'output_tps' | 'cost_usd' | 'cost_source' | 'tokens_completion' | 'native_tokens_completion'> &
-  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cached_itl_ms' | 'cached_output_tps' | 'cost_cached_usd'>>;
+  Partial<Pick<JobResult, 'cache_hit' | 'cached_latency_ms' | 'cached_ttft_ms' | 'cached_itl_ms' | 'cached_output_tps' | 'cost_cached_usd' | 'tool_calls' | 'job_id' | 'prompt_sha256'>>;
 
 export interface EvaluateOptions {
   /**
@@ -16,7 +19,15 @@ export interface EvaluateOptions {
    * that a missing cost reads "cost pending" — the verdict is provisional until finalize.
    */
   final: boolean;
+  /** The judge pass's verdicts; without it a judge check reads `error: the judge was not asked`. */
+  verdicts?: VerdictLookup;
+  /** The pairwise checks' verdicts. */
+  pairwise?: PairwiseLookup;
+  /** Runs a script or command check (checks/code.ts); without it they read `error: not run here`. */
+  code?: CodeRunner;
 }
+
+export type CodeRunner = (spec: Extract<CheckSpec, { kind: 'script' | 'command' }>, row: JobResult) => Omit<CheckResult, 'name'>;
 
 export function evaluateChecks(specs: readonly CheckSpec[], row: CheckedRow, options: EvaluateOptions = { final: true }): CheckResult[] {
   return specs.map((spec) => ({ name: checkName(spec), ...verdict(spec, row, options) }));
@@ -31,6 +42,19 @@ export function checkName(spec: CheckSpec): string {
       return 'is_json';
     case 'json_schema':
       return `json_schema ${spec.file ?? '(inline)'}`;
+    case 'judge':
+      return `judge ${JSON.stringify(clip(spec.rubric))}`;
+    case 'tool_called':
+    case 'tool_args_equal':
+      return `${spec.kind} ${spec.name}`;
+    case 'no_tool_call':
+      return 'no_tool_call';
+    case 'script':
+      return `script ${spec.file}`;
+    case 'command':
+      return `command ${clip(spec.argv.join(' '))}`;
+    case 'pairwise':
+      return `pairwise vs ${spec.against}`;
     case 'max_latency_ms':
     case 'max_ttft_ms':
     case 'max_cost_usd':
@@ -91,6 +115,21 @@ function verdict(spec: CheckSpec, row: CheckedRow, options: EvaluateOptions): Ve
       if (cost === null) return fail(!options.final && row.cost_source === 'pending' ? 'cost pending' : 'cost unknown');
       return atMost(named('cost'), cost, spec.limit, (v) => `$${v}`);
     }
+    case 'judge':
+      return judgeResult(spec, options.verdicts?.(spec, row as JobResult), options.final);
+    case 'tool_called':
+    case 'no_tool_call':
+    case 'tool_args_equal':
+      return toolVerdict(spec, row);
+    case 'pairwise': {
+      const found = options.pairwise?.(spec, row as JobResult);
+      if (found && 'self' in found) return { pass: true, detail: `this is the ${spec.against} column: nothing to compare` };
+      const missing = found ? found.missing : options.final ? 'the judge was not asked' : 'pending (the judge is asked once every answer is in)';
+      return pairwiseResult(spec, found?.first, found?.second, missing);
+    }
+    case 'script':
+    case 'command':
+      return options.code ? options.code(spec, row as JobResult) : { pass: false, verdict: 'error', detail: 'code check error: not run here', reason: 'not run here' };
   }
 }
 

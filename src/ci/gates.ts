@@ -64,6 +64,8 @@ export function exitCodeFor(status: RunStatus, summary: RunSummary, gates: reado
   if (status === 'stopped') return EXIT.jobs_failed;
   if (gates.some((g) => g.status === 'fail')) return EXIT.gate;
   if (summary.overall.errors > 0 || gates.some((g) => g.status === 'unknown')) return EXIT.jobs_failed;
+  // A check the judge could not decide is an unknown, like a failed job: the run was not fully graded.
+  if ((summary.overall.checks_errored ?? 0) > 0) return EXIT.jobs_failed;
   return EXIT.ok;
 }
 

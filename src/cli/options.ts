@@ -159,7 +159,7 @@ export const logOf = (o: OptsOf<ReturnType<typeof withLog<[], {}, {}>>>): Mapped
 /** --retry-errors, --force: how a resumed run treats its folder (run --resume, resume). */
 export const withResume = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, when = '') =>
   cmd.option('--retry-errors', `${when}run failed jobs again too`).option('--force', `${when}accept a suite that changed since the run`);
-export const resumeOf = (o: OptsOf<ReturnType<typeof withResume<[], {}, {}>>>): Mapped<Omit<ResumeOptions, 'resume'>> => ({
+export const resumeOf = (o: OptsOf<ReturnType<typeof withResume<[], {}, {}>>>): Mapped<Omit<ResumeOptions, 'resume' | 'recheck'>> => ({
   retryErrors: Boolean(o.retryErrors),
   force: Boolean(o.force),
 });

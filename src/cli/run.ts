@@ -27,7 +27,7 @@ export function register(program: Command, exit: (code: number) => void): void {
   withLoad(withStream(withCache(withMetrics(withLog(withGates(written))))))
     .action(async (suitePath, opts) => {
       // Every RunOptions key is named here (Mapped): a new option does not compile until the flag maps to it.
-      const options: Mapped<Omit<RunOptions, 'mockOptions'>> = {
+      const options: Mapped<Omit<RunOptions, 'mockOptions' | 'recheck'>> = {
         suitePath,
         ...endpointOf(opts),
         ...filterOf(opts),

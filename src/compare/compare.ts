@@ -84,6 +84,8 @@ export function compareRuns(base: CompareSide, cur: CompareSide, rules: FailRule
     for (const metric of COMPARE_METRICS) {
       // A suite without speed checks keeps the table it had: no slo row of dashes.
       if (metric === 'slo_met_rate' && !b.slo_checked && !c.slo_checked) continue;
+      // Runs without a judge have no score to compare: no row that can only say '-'.
+      if (metric === 'score' && b.judge_score == null && c.judge_score == null) continue;
       const row = withDirection(compareMetric(metric, b, c, perJob ? (bs ?? emptySamples()) : null, perJob ? (cs ?? emptySamples()) : null));
       for (const rule of rules) {
         if (rule.metric !== metric || !crosses(rule, row.delta) || row.significant === false) continue;
@@ -123,7 +125,7 @@ function sideInfo(side: CompareSide) {
   return { path: side.path, run_id: side.summary.run_id, suite: side.summary.suite, per_job: side.samples !== null };
 }
 
-const emptySamples = (): Samples => ({ latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] });
+const emptySamples = (): Samples => ({ latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [], score: [] });
 
 function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, bs: Samples | null, cs: Samples | null): CompareRow {
   const base = { model: c.model, model_label: c.model_label, system_prompt_id: c.system_prompt_id, metric, failed: [] as string[] };
@@ -148,6 +150,12 @@ function compareMetric(metric: CompareMetric, b: GroupSummary, c: GroupSummary, 
       return { ...base, ...perJob(tokensPerJob(b), tokensPerJob(c), bs?.tokens, cs?.tokens) };
     case 'cost':
       return { ...base, ...perJob(costPerJob(b), costPerJob(c), bs?.cost_usd, cs?.cost_usd) };
+    case 'score': {
+      const baseline = b.judge_score ?? null;
+      const current = c.judge_score ?? null;
+      const delta = baseline === null || current === null ? null : Math.round((current - baseline) * 10000) / 10000;
+      return { ...base, baseline, current, delta, ...rankVerdict(bs?.score, cs?.score) };
+    }
   }
 }
 
@@ -229,7 +237,8 @@ function withDirection(row: CompareRow): CompareRow {
 
 export function formatDelta(metric: CompareMetric, delta: number | null): string {
   if (delta === null) return '-';
-  return `${formatSigned(delta)}${METRIC_INFO[metric].unit === 'pp' ? ' pp' : '%'}`;
+  const unit = METRIC_INFO[metric].unit;
+  return `${formatSigned(delta)}${unit === 'pp' ? ' pp' : unit}`;
 }
 
 const fmtP = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);

@@ -16,7 +16,7 @@ export interface FailRule {
 }
 
 const FLIPS = /^\s*task_flips\s*>\s*(\d+)\s*$/;
-const RULE = /^\s*([a-z0-9_]+)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(pp|%)\s*$/;
+const RULE = /^\s*([a-z0-9_]+)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(pp|%)?\s*$/;
 
 export function parseFailOn(spec: string): FailRule[] {
   const parts = spec.split(',').filter((p) => p.trim() !== '');
@@ -32,13 +32,15 @@ function parseRule(part: string): FailRule {
   if (!m) {
     throw new ConfigError(`Cannot read the --fail-on rule ${JSON.stringify(part.trim())}: expected METRIC<VALUE or METRIC>VALUE with a unit, e.g. "pass_rate<-5pp" or "cost>+10%". Metrics: ${COMPARE_METRICS.join(', ')}, and task_flips>N.`);
   }
-  const [, metric, op, number, unit] = m as unknown as [string, string, '<' | '>', string, 'pp' | '%'];
+  const [, metric, op, number, written] = m as unknown as [string, string, '<' | '>', string, 'pp' | '%' | undefined];
+  const unit = written ?? '';
   if (!isCompareMetric(metric)) {
     throw new ConfigError(`Unknown metric \`${metric}\` in --fail-on; expected one of ${COMPARE_METRICS.join(', ')}.`);
   }
   const want = METRIC_INFO[metric].unit;
   if (unit !== want) {
-    throw new ConfigError(`\`${metric}\` in --fail-on changes in ${want === 'pp' ? 'percentage points' : 'percent'}: write it as ${metric}${op}${number.replace(/^(?=\d)/, op === '<' ? '-' : '+')}${want}.`);
+    const how = want === 'pp' ? 'percentage points' : want === '%' ? 'percent' : "the judge's 0..1 scale, without a unit";
+    throw new ConfigError(`\`${metric}\` in --fail-on changes in ${how}: write it as ${metric}${op}${number.replace(/^(?=\d)/, op === '<' ? '-' : '+')}${want}.`);
   }
   const value = Number(number);
   return { metric, op, value, text: `${metric}${op}${value >= 0 ? '+' : ''}${value}${unit}` };

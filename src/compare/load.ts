@@ -21,6 +21,8 @@ export interface Samples {
   /** Native prompt + completion tokens. */
   tokens: number[];
   cost_usd: number[];
+  /** Each judged job's mean judge score. */
+  score: number[];
 }
 
 export interface CompareSide {
@@ -54,11 +56,13 @@ export async function readSide(path: string): Promise<CompareSide> {
       if (row.status !== 'ok' || row.cache_hit) continue;
       const key = groupId(row);
       let s = samples.get(key);
-      if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [] }));
+      if (!s) samples.set(key, (s = { latency_ms: [], ttft_ms: [], tokens: [], cost_usd: [], score: [] }));
       if (row.latency_ms !== null) s.latency_ms.push(row.latency_ms);
       if (row.ttft_ms !== null) s.ttft_ms.push(row.ttft_ms);
       if (row.native_tokens_prompt !== null || row.native_tokens_completion !== null) s.tokens.push((row.native_tokens_prompt ?? 0) + (row.native_tokens_completion ?? 0));
       if (row.cost_usd !== null) s.cost_usd.push(row.cost_usd);
+      const scores = (row.checks ?? []).map((c) => c.score).filter((x): x is number => typeof x === 'number');
+      if (scores.length) s.score.push(scores.reduce((a, b) => a + b, 0) / scores.length);
     }
     const summary = aggregator
       ? aggregator.finish({ run_id: runId ?? basename(path), suite: '?', started_at: '', finished_at: '', status: 'interrupted' })

@@ -1,12 +1,12 @@
 // The closed set of metrics `compare` reports and `--fail-on` can name, with their unit and
 // which direction is worse. Rates move in percentage points; everything else in percent.
 
-export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost', 'slo_met_rate'] as const;
+export const COMPARE_METRICS = ['pass_rate', 'error_rate', 'p50_latency', 'p95_latency', 'p50_ttft', 'p95_ttft', 'tokens', 'cost', 'slo_met_rate', 'score'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
 
 export interface MetricInfo {
-  /** How a change is expressed: percentage points for rates, percent for the rest. */
-  unit: 'pp' | '%';
+  /** How a change is expressed: percentage points for rates, the judge's own 0..1 scale for its score (no unit), percent for the rest. */
+  unit: 'pp' | '%' | '';
   /** The direction that is a regression. */
   worse: 'up' | 'down';
   label: string;
@@ -22,6 +22,7 @@ export const METRIC_INFO: Record<CompareMetric, MetricInfo> = {
   tokens: { unit: '%', worse: 'up', label: 'tokens/job' },
   cost: { unit: '%', worse: 'up', label: 'cost/job' },
   slo_met_rate: { unit: 'pp', worse: 'down', label: 'slo met' },
+  score: { unit: '', worse: 'down', label: 'judge score' },
 };
 
 export function isCompareMetric(name: string): name is CompareMetric {

@@ -7,6 +7,7 @@ import { ConfigError, type Issue } from '../errors.js';
 import { checkTemplate, type DatasetFormat, type DatasetRef, type Place, type TaskEntry } from './entry.js';
 import type { LoadedSuite } from './load.js';
 import type { Suite } from './schema.js';
+import type { Params } from '../types/job.js';
 import { compileTemplate, TemplateError, type Template } from './template.js';
 
 export interface ResolvedSystemPrompt {
@@ -42,7 +43,7 @@ export function compileSuite(loaded: LoadedSuite): { systemPrompts: ResolvedSyst
     }
   };
   const checks = (items: Suite['checks'], path: (string | number)[]) =>
-    toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>).map((spec, i) => {
+    toCheckSpecs(items ?? [], (file) => JSON.parse(fileText(file)) as Record<string, unknown>, suite.judge, { text: fileText, dir: loaded.dir }).map((spec, i) => {
       const item = checkTemplate(spec);
       if (item.arg) compile(item.arg.text, [...path, i]);
       return item;
@@ -68,11 +69,11 @@ export function compileSuite(loaded: LoadedSuite): { systemPrompts: ResolvedSyst
       promptKey: task.messages ? null : task.prompt === undefined ? 'prompt_file' : 'prompt',
       images: (task.images ?? []).map((image, i) => compile(image, ['tasks', index, 'images', i])),
       vars: task.vars ?? {},
-      params: task.params ?? {},
+      params: toolParams(task, fileText),
       stream: task.stream,
       ...(task.repeats === undefined ? {} : { repeats: task.repeats }),
       checks: [...suiteChecks, ...own],
-      rowChecks: [...suiteChecks, ...own].some((c) => c.arg !== null),
+      rowChecks: [...suiteChecks, ...own].some((c) => c.arg !== null || c.args === true),
       baseDir: dataset ? dirname(dataset.path) : loaded.dir,
     };
   });
@@ -88,3 +89,9 @@ export function datasetRef(written: string, suiteDir: string): DatasetRef {
   return { written, path, stem: basename(path, extname(path)), format };
 }
 
+
+/** The task's params, with its `tools` (inline or from their file) and `tool_choice` as request fields. */
+function toolParams(task: Suite['tasks'][number], fileText: (written: string) => string): Params {
+  const tools = task.tools === undefined ? undefined : Array.isArray(task.tools) ? task.tools : (JSON.parse(fileText(task.tools.file)) as unknown[]);
+  return { ...task.params, ...(tools !== undefined ? { tools } : {}), ...(task.tool_choice !== undefined ? { tool_choice: task.tool_choice } : {}) };
+}

@@ -28,10 +28,12 @@ export interface Place {
   path: string;
 }
 
-/** A check whose string argument (text or regex pattern) may be a template. */
+/** A check whose string argument (text, regex pattern, rubric) may be a template; tool_args_equal's string values too. */
 export interface CheckTemplate {
   spec: CheckSpec;
   arg: Template | null;
+  /** tool_args_equal: the expected arguments hold a template somewhere. */
+  args?: true;
 }
 
 export interface TaskEntry {
@@ -124,9 +126,11 @@ function taskId(entry: TaskEntry, fields: Vars | null, row: number, render: (fie
 
 /** Checks with their templated arguments rendered; a rendered regex must still compile. */
 export function renderChecks(checks: readonly CheckTemplate[], render: (field: string, t: Template) => string): CheckSpec[] {
-  return checks.map(({ spec, arg }, i) => {
-    if (!arg) return spec;
+  return checks.map(({ spec, arg, args }, i) => {
     const field = `checks.${i}.${spec.kind}`;
+    if (args && spec.kind === 'tool_args_equal') return { ...spec, arguments: renderLeaves(spec.arguments, (text) => render(field, compileTemplate(text))) };
+    if (!arg) return spec;
+    if (spec.kind === 'judge' || spec.kind === 'pairwise') return { ...spec, rubric: render(field, arg) };
     const text = render(field, arg);
     if (spec.kind === 'regex') {
       const problem = regexProblem(text, spec.flags);
@@ -144,7 +148,23 @@ export function renderChecks(checks: readonly CheckTemplate[], render: (field: s
 
 /** A check's templatable argument: the text of a text check, the pattern of a regex. */
 export function checkTemplate(spec: CheckSpec): CheckTemplate {
-  const text = spec.kind === 'regex' ? spec.pattern : 'value' in spec ? spec.value : null;
+  if (spec.kind === 'tool_args_equal') return { spec, arg: null, ...(hasTemplate(spec.arguments) ? { args: true as const } : {}) };
+  const text = spec.kind === 'regex' ? spec.pattern : spec.kind === 'judge' || spec.kind === 'pairwise' ? spec.rubric : 'value' in spec ? spec.value : null;
   const arg = text === null ? null : compileTemplate(text);
   return { spec, arg: arg && !arg.literal ? arg : null };
+}
+
+/** Some string inside `value` is a template. */
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return !compileTemplate(value).literal;
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  return value !== null && typeof value === 'object' && Object.values(value).some(hasTemplate);
+}
+
+/** `value` with every string rendered (keys and other values as they are). */
+function renderLeaves(value: unknown, render: (text: string) => string): unknown {
+  if (typeof value === 'string') return render(value);
+  if (Array.isArray(value)) return value.map((v) => renderLeaves(v, render));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderLeaves(v, render)]));
+  return value;
 }

@@ -60,16 +60,20 @@ export async function loadSuite(file: string, options: LoadOptions = {}): Promis
     if (ref.written in files) continue;
     const target = resolve(dir, ref.written);
     const prompt = decoded(await readSuiteFile(ref.written, rules));
-    const what = ref.json ? 'JSON Schema file' : ref.task ? 'Prompt file' : 'System prompt file';
+    const what = ref.json ? 'JSON Schema file' : ref.tools ? 'Tools file' : ref.script ? 'Check script' : ref.task ? 'Prompt file' : 'System prompt file';
     if (!prompt.ok) {
       issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${prompt.problem} (looked for ${target}; paths are relative to the suite's folder)`));
       continue;
     }
     if (ref.task && prompt.text.trim() === '') issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` is empty: write the prompt in it`));
-    const schemaProblem = ref.json ? jsonSchemaFileProblem(prompt.text) : null;
+    const schemaProblem = ref.json ? jsonSchemaFileProblem(prompt.text) : ref.tools ? toolsFileProblem(prompt.text) : null;
     if (schemaProblem) issues.push(at(parsed, ref.path, `${what} \`${ref.written}\` ${schemaProblem}`));
     files[ref.written] = prompt.text;
     bytesOf.set(ref.written, prompt.bytes);
+  }
+  for (const ref of commandFiles(raw)) {
+    const found = await checkSuiteFile(ref.written, rules);
+    if (!found.ok) issues.push(at(parsed, ref.path, `Check command file \`${ref.written}\` ${found.problem} (looked for ${found.path}; paths are relative to the suite's folder)`));
   }
   const datasets = await datasetFiles(parsed.fatal ? undefined : parsed.data, rules);
   for (const ref of datasets) if (ref.problem) issues.push(at(parsed, ref.path, ref.problem));
@@ -129,15 +133,17 @@ function validate(parsed: Parsed, schema: z.ZodType): { issues: Issue[]; data: u
 }
 
 /** Every file a suite names, found in the raw data so they are checked even when the suite has other problems. */
-function references(data: unknown): { written: string; path: FieldPath; task: boolean; json?: true }[] {
+function references(data: unknown): { written: string; path: FieldPath; task: boolean; json?: true; tools?: true; script?: true }[] {
   if (!isRecord(data)) return [];
-  const refs: { written: string; path: FieldPath; task: boolean; json?: true }[] = [];
+  const refs: { written: string; path: FieldPath; task: boolean; json?: true; tools?: true; script?: true }[] = [];
   // `- json_schema: { file: x.json }` in the suite's checks and in each task's.
   const schemaFiles = (checks: unknown, path: FieldPath) => {
     if (!Array.isArray(checks)) return;
     checks.forEach((check, index) => {
       const ref = isRecord(check) ? check.json_schema : undefined;
       if (isFileRef(ref) && ref.file) refs.push({ written: ref.file, path: [...path, index, 'json_schema', 'file'], task: false, json: true });
+      const script = isRecord(check) ? check.script : undefined;
+      if (typeof script === 'string' && script) refs.push({ written: script, path: [...path, index, 'script'], task: false, script: true });
     });
   };
   schemaFiles(data.checks, ['checks']);
@@ -147,6 +153,7 @@ function references(data: unknown): { written: string; path: FieldPath; task: bo
       if (isRecord(task) && typeof task.prompt_file === 'string' && task.prompt_file) {
         refs.push({ written: task.prompt_file, path: ['tasks', index, 'prompt_file'], task: true });
       }
+      if (isRecord(task) && isFileRef(task.tools) && task.tools.file) refs.push({ written: task.tools.file, path: ['tasks', index, 'tools', 'file'], task: false, tools: true });
     });
   }
   if (isRecord(data.system_prompts)) {
@@ -189,6 +196,36 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Why a json_schema file cannot be used, or null: it must be a JSON object that compiles. */
+/** The script files a `command:` check names (its arguments that end like a script), to be checked like any file a suite names. */
+function commandFiles(data: unknown): { written: string; path: FieldPath }[] {
+  if (!isRecord(data)) return [];
+  const found: { written: string; path: FieldPath }[] = [];
+  const look = (checks: unknown, path: FieldPath) => {
+    if (!Array.isArray(checks)) return;
+    checks.forEach((check, index) => {
+      const argv = isRecord(check) ? check.command : undefined;
+      if (!Array.isArray(argv)) return;
+      argv.slice(1).forEach((arg, i) => {
+        if (typeof arg === 'string' && SCRIPT_FILE.test(arg)) found.push({ written: arg, path: [...path, index, 'command', i + 1] });
+      });
+    });
+  };
+  look(data.checks, ['checks']);
+  if (Array.isArray(data.tasks)) data.tasks.forEach((task, index) => isRecord(task) && look(task.checks, ['tasks', index, 'checks']));
+  return found;
+}
+
+const SCRIPT_FILE = /\.(py|js|mjs|cjs|ts|sh|rb|pl|php|lua)$/i;
+
+function toolsFileProblem(text: string): string | null {
+  try {
+    const tools: unknown = JSON.parse(text);
+    return Array.isArray(tools) && tools.every(isRecord) ? null : 'is not a list of tool definitions: expected a JSON array of objects';
+  } catch (error) {
+    return `is not JSON: ${(error as Error).message}`;
+  }
+}
+
 function jsonSchemaFileProblem(text: string): string | null {
   let schema: unknown;
   try {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { bool, forbidden, httpUrl, id, intFrom, intIn, isRecord, numberIn, oneOf, positive, present, strings, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
-import { CheckSchema, ChecksSchema } from '../checks/schema.js';
+import { CheckSchema, ChecksSchema, JudgeDefaultsSchema } from '../checks/schema.js';
 import { LOG_LEVELS } from '../log.js';
 import { CHECK_KINDS, ROLES } from '../types/job.js';
 import { ARRIVALS, type GateKey } from '../types/summary.js';
@@ -80,6 +80,16 @@ export const TaskSchema = z
       checks: ChecksSchema.optional(),
       stream: streamKey("this task's requests are"),
       repeats: intIn('repeats', 1, 1_000_000).optional().meta({ description: "Times this task (each row, for a dataset) is run per model × system prompt; overrides the suite's `repeats`." }),
+      tools: z
+        .union([z.array(z.looseObject({}), { error: typeError('Expected `tools` to be a list of tool definitions') }), z.strictObject({ file: text('file') })], {
+          error: 'Expected `tools` to be a list of OpenAI function definitions or { file: tools.json }',
+        })
+        .optional()
+        .meta({ description: "Tools the model may call (OpenAI function definitions), sent as the request's `tools`; inline, or { file } (a JSON array, relative to the suite's folder)." }),
+      tool_choice: z
+        .union([z.string(), z.looseObject({})], { error: 'Expected `tool_choice` to be auto, none, required or { type: function, function: { name } }' })
+        .optional()
+        .meta({ description: "Sent as the request's `tool_choice`." }),
     },
     { error: typeError('Expected a task to be a mapping like { id: capital, prompt: What is the capital of France? }') },
   )
@@ -170,6 +180,7 @@ export const SuiteSchema = z
       allow_outside_files: bool('allow_outside_files')
         .optional()
         .meta({ description: "Let prompt_file, system prompt files and json_schema files point outside the suite's folder (default false: a suite cannot make agent-lab read and send /etc/shadow)." }),
+      judge: JudgeDefaultsSchema.optional(),
     },
     { error: typeError('Expected the suite to be a mapping with `name`, `models` and `tasks`') },
   )
@@ -200,9 +211,25 @@ export const SuiteSchema = z
         (model) => (isRecord(model) ? { key: arm(model.id, model.label, model.providers), name: model.id, path: ['id'] } : { key: arm(model, model), name: model, path: [] }),
         'a model listed twice needs its own `label` on each entry',
       );
+      judgeModels(suite, ctx);
     },
     { when: () => true },
   );
+
+/** A judge check needs a judge model: its own `model`, or the suite's `judge.model`. */
+function judgeModels(suite: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (isRecord(suite.judge) && typeof suite.judge.model === 'string') return;
+  const look = (checks: unknown, path: (string | number)[]) => {
+    if (!Array.isArray(checks)) return;
+    checks.forEach((check, i) => {
+      const j = isRecord(check) ? (check.judge ?? check.pairwise) : undefined;
+      if (j === undefined || (isRecord(j) && typeof j.model === 'string')) return;
+      ctx.addIssue({ code: 'custom', path: [...path, i, isRecord(check) && check.pairwise !== undefined ? 'pairwise' : 'judge'], message: 'A `judge` check needs a judge model: set `judge: { model: … }` at the top of the suite, or `model` on the check' });
+    });
+  };
+  look(suite.checks, ['checks']);
+  if (Array.isArray(suite.tasks)) suite.tasks.forEach((task, i) => isRecord(task) && look(task.checks, ['tasks', i, 'checks']));
+}
 
 /** setTimeout's limit: a longer delay fires after 1 ms (with a TimeoutOverflowWarning), so a 30-day timeout would end every attempt at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -168,6 +168,10 @@ export function toRow(job: Job, runId: string, outcome: AttemptOutcome, attempts
     vars: job.vars,
     prompt_sha256: job.prompt_sha256,
     slo_met: null,
+    tool_calls: s?.tool_calls ?? [],
+    judge_cost_usd: null,
+    judge_tokens_prompt: null,
+    judge_tokens_completion: null,
   };
 }
 

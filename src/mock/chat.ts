@@ -11,6 +11,7 @@ import { findModel, type MockModel } from './catalog.js';
 import { routeProvider } from './endpoints.js';
 import { DirectiveError, directivesIn, mergeDirectives, parseDirective, type Directive, type Fault } from './directive.js';
 import { faultReply, jsonError } from './faults.js';
+import { rubricOf } from './judge.js';
 import { now, pushBounded, setBounded, type MockRequestLog } from './log.js';
 import { planAnswer, type PlanOptions } from './plan.js';
 import { streamAnswer, type StreamFault } from './stream.js';
@@ -131,7 +132,9 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   try {
     const fromHeader = header(req, 'x-mock-fault');
     const lastUser = [...messages].reverse().find((m) => m?.role === 'user');
-    directive = mergeDirectives(state.serverFault, fromHeader ? parseDirective(fromHeader) : undefined, directivesIn(textOf(lastUser?.content)));
+    // A judge request quotes the subject's prompt, directives and all: the judge takes its own from the rubric only.
+    const said = textOf(lastUser?.content);
+    directive = mergeDirectives(state.serverFault, fromHeader ? parseDirective(fromHeader) : undefined, directivesIn(requested.id === 'mock/judge' ? rubricOf(said) : said));
   } catch (err) {
     if (err instanceof DirectiveError) return fail(400, jsonError(400, err.message));
     throw err;
@@ -149,7 +152,7 @@ function respond(state: MockState, req: IncomingMessage, res: ServerResponse, en
   if (early) return fail(early.status, early.body, early.headers);
 
   const id = generationId();
-  const produced = plan.reasoning.length + plan.content.length;
+  const produced = plan.reasoning.length + plan.content.length + plan.toolDeltas.length;
   const counts = { prompt: plan.promptTokens, completion: produced, reasoning: plan.reasoning.length };
   Object.assign(entry, { status: 200, generation_id: id, served_model: served.canonical_slug, provider: plan.provider });
   const streamFault: StreamFault | null =

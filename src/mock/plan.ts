@@ -3,6 +3,7 @@
 import { around, generateTokens, prng, promptTokens, requestDigest, splitTokens, textOf, type ChatMessage } from './answer.js';
 import type { MockModel } from './catalog.js';
 import { stripDirectives, type Directive } from './directive.js';
+import { judgeReply, toolCallFor, toolDeltas, type MockToolCall } from './judge.js';
 
 export interface PlanOptions {
   ttftMs?: number;
@@ -18,11 +19,14 @@ export interface Plan {
   content: string[];
   /** Reasoning happens (and is billed) but is not streamed: `reasoning.exclude`. */
   hideReasoning: boolean;
-  finish: 'stop' | 'length';
+  finish: 'stop' | 'length' | 'tool_calls';
   nativeFinish: string;
   ttftMs: number;
   itlMs: number;
   promptTokens: number;
+  /** mock/tools: the call it makes ([] otherwise), and that call as streamed deltas (each a token). */
+  toolCalls: MockToolCall[];
+  toolDeltas: string[];
 }
 
 export interface PlanInput {
@@ -71,9 +75,11 @@ export function planAnswer(input: PlanInput): Plan {
   const rand = prng(digest);
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
 
+  const call = served.id === 'mock/tools' && !input.empty ? toolCallFor(body, textOf(lastUser?.content), `call_${digest.toString('hex', 0, 12)}`) : null;
   let content: string[];
-  if (input.empty) content = [];
+  if (input.empty || call) content = [];
   else if (directive.reply !== undefined) content = splitTokens(directive.reply);
+  else if (served.id === 'mock/judge') content = splitTokens(judgeReply(textOf(lastUser?.content)));
   else {
     const count = directive.tokens ?? options.tokens;
     const echo = served.id === 'mock/echo' ? stripDirectives(textOf(lastUser?.content)) : '';
@@ -92,7 +98,7 @@ export function planAnswer(input: PlanInput): Plan {
   const limit = maxTokens(body);
   const reasoning = generateTokens(rand, Math.min(reasoningCount, limit));
   content = content.slice(0, Math.max(0, limit - reasoning.length));
-  const finish = reasoning.length + content.length < wanted ? 'length' : 'stop';
+  const finish = reasoning.length + content.length < wanted ? 'length' : call ? 'tool_calls' : 'stop';
 
   return {
     served,
@@ -101,9 +107,11 @@ export function planAnswer(input: PlanInput): Plan {
     content,
     hideReasoning: ask.hidden,
     finish,
-    nativeFinish: finish === 'length' ? served.native_length : served.native_stop,
+    nativeFinish: finish === 'length' ? served.native_length : finish === 'tool_calls' ? 'tool_calls' : served.native_stop,
     ttftMs: directive.ttft ?? options.ttftMs ?? around(rand, served.ttft_ms),
     itlMs: directive.itl ?? options.itlMs ?? served.itl_ms,
     promptTokens: promptTokens(messages) + Math.floor(directive.hidden_prompt ?? 0),
+    toolCalls: call ? [call] : [],
+    toolDeltas: call ? toolDeltas(call) : [],
   };
 }

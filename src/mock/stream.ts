@@ -57,7 +57,8 @@ export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: Stre
   const open = '"finish_reason":null,"native_finish_reason":null}]}\n\n';
   const format = j(plan.served.reasoning?.format ?? 'unknown');
   const nReasoning = plan.reasoning.length;
-  const total = nReasoning + plan.content.length;
+  const nText = nReasoning + plan.content.length;
+  const total = nText + plan.toolDeltas.length;
   const faultAt = fault ? Math.min(fault.after, total) : -1;
   const commentAt = spec.commentLines > 0 && total >= MID_COMMENT_MIN_TOKENS ? Math.floor(total / 2) : -1;
   const due = (k: number) => spec.startAt + plan.ttftMs + k * plan.itlMs;
@@ -84,6 +85,7 @@ export function streamAnswer(res: ServerResponse, spec: StreamSpec, events: Stre
       const t = j(plan.reasoning[k]);
       return `${head}"content":"","role":"assistant","reasoning":${t},"reasoning_details":[{"type":"reasoning.text","text":${t},"format":${format},"index":0}]},${open}`;
     }
+    if (k >= nText) return `${head}"role":"assistant","tool_calls":${plan.toolDeltas[k - nText]}},${open}`;
     return `${head}"content":${j(plan.content[k - nReasoning])},"role":"assistant"},${open}`;
   }
 

@@ -13,7 +13,7 @@ export function answerWhole(res: ServerResponse, spec: StreamSpec, events: Strea
   const { plan, fault } = spec;
   const j = JSON.stringify;
   const nReasoning = plan.reasoning.length;
-  const total = nReasoning + plan.content.length;
+  const total = nReasoning + plan.content.length + plan.toolDeltas.length;
   const faultAt = fault ? Math.min(fault.after, total) : -1;
   // When token k would be streamed; the answer is whole once its last token is due.
   const due = (k: number) => spec.startAt + plan.ttftMs + Math.max(0, k - 1) * plan.itlMs;
@@ -35,14 +35,16 @@ export function answerWhole(res: ServerResponse, spec: StreamSpec, events: Strea
     events.firstByte(at);
     if (!last) return;
     // The tokens arrive with the body, all at once.
-    if (plan.content.length > 0 || (nReasoning > 0 && !plan.hideReasoning)) events.firstToken(at);
+    if (plan.content.length > 0 || plan.toolCalls.length > 0 || (nReasoning > 0 && !plan.hideReasoning)) events.firstToken(at);
     if (plan.content.length > 0) events.firstContent(at);
   };
 
   function answer(): string {
     const reasoningText = plan.reasoning.join('');
     const reasoning = nReasoning === 0 || plan.hideReasoning ? ',"reasoning":null' : `,"reasoning":${j(reasoningText)},"reasoning_details":[{"type":"reasoning.text","text":${j(reasoningText)},"format":${j(plan.served.reasoning?.format ?? 'unknown')},"index":0}]`;
-    const message = `{"role":"assistant","content":${j(plan.content.join(''))},"refusal":null${reasoning}}`;
+    const calls = plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+    const tools = calls.length ? `,"tool_calls":${j(calls)}` : '';
+    const message = `{"role":"assistant","content":${calls.length ? 'null' : j(plan.content.join(''))},"refusal":null${reasoning}${tools}}`;
     return `${head}"choices":[{"index":0,"logprobs":null,"finish_reason":${j(plan.finish)},"native_finish_reason":${j(plan.nativeFinish)},"message":${message}}],"usage":${spec.usageJson}}`;
   }
 

@@ -8,6 +8,7 @@ import { toRow } from '../exec/job.js';
 import type { AttemptOutcome } from '../provider/client.js';
 import { attemptCharges, chargeOf, unknownAttempts } from './charge.js';
 import { estimatePromptTokens, maxTokensOf, reservationFor, type ObservedFactors } from './estimate.js';
+import { judgeWorst } from './judge-estimate.js';
 import type { Pricing } from './pricing.js';
 import type { Job } from '../types/job.js';
 import type { JobResult } from '../types/result.js';
@@ -45,6 +46,8 @@ export interface Budget {
   spent(): Big;
   /** Worst cases still held for jobs whose cost is not known yet. */
   reserved(): Big;
+  /** Let go of what was held for the judge checks of settled jobs: the judge pass reserves each request itself. */
+  releaseJudges(): void;
 }
 
 export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): Budget {
@@ -105,6 +108,7 @@ export function createBudget(capUsd: number, reservationOf: (job: Job) => Big): 
     worstFor: () => new Big(0),
     spent: () => spent,
     reserved: () => reserved,
+    releaseJudges() {},
   };
 }
 
@@ -123,8 +127,12 @@ export function budgetFor(capUsd: number, models: Iterable<string>, pricingOf: (
   // Reservations learn from real counts: a model whose provider adds hidden prompt tokens (or
   // thinks past max_tokens) gets reservations that cover what it really used.
   const seen = new Map<string, ObservedFactors>();
-  const reservationOf = (job: Job) => reservationFor(job, pricingOf(job.model)!, date(), seen.get(job.model));
+  // A job with judge checks reserves their worst case too, and keeps it held once its own cost is
+  // in: the judge is asked after the last job, and the cap must still have room for it then.
+  const judgeOf = (job: Job) => judgeWorst(job, pricingOf, date());
+  const reservationOf = (job: Job) => reservationFor(job, pricingOf(job.model)!, date(), seen.get(job.model)).plus(judgeOf(job));
   const budget = createBudget(capUsd, reservationOf);
+  const judgeHolds = new Set<string>();
   // Until a model's real prompt size is known, one job of it at a time: at concurrency 50, fifty
   // jobs reserved at an estimate 10× short all went out before the first one told the truth. An
   // endpoint that never reports usage would be run one job at a time for ever: after a few
@@ -176,6 +184,15 @@ export function budgetFor(capUsd: number, models: Iterable<string>, pricingOf: (
       learn(job, row);
       if (probes.get(job.model)?.delete(job.job_id) && !promptKnown.has(job.model)) blindProbes.set(job.model, (blindProbes.get(job.model) ?? 0) + 1);
       budget.settle(job, row);
+      const judge = row.status === 'ok' ? judgeOf(job) : new Big(0);
+      if (judge.gt(0)) {
+        judgeHolds.add(job.job_id);
+        budget.earlier(`judge\u0000${job.job_id}`, new Big(0), judge, false);
+      }
+    },
+    releaseJudges() {
+      for (const id of judgeHolds) budget.earlier(`judge\u0000${id}`, new Big(0), new Big(0), true);
+      judgeHolds.clear();
     },
     worstFor(row) {
       const job = byId.get(row.job_id);

@@ -168,7 +168,13 @@ export function buildPlan(jobs: Iterable<Job>, pricingOf: (model: string) => Pri
 }
 
 /** buildPlan one job at a time, for a matrix that streams: memory grows with the groups and job shapes, not the jobs. */
-export function createPlanner(pricingOf: (model: string) => Pricing | null, expectTokens: number, at: Date): { add(job: Job): void; finish(): CostPlan } {
+export function createPlanner(
+  pricingOf: (model: string) => Pricing | null,
+  expectTokens: number,
+  at: Date,
+  /** Requests a job brings besides its own (its judge checks: money/judge-estimate.ts). */
+  extras?: (job: Job) => { model: string; estimate: JobEstimate }[],
+): { add(job: Job): void; finish(): CostPlan } {
   interface Acc { row: PlanRow; low: Big; high: Big; known: boolean }
   const groups = new Map<string, Acc>();
   const models = new Map<string, Acc>();
@@ -208,6 +214,12 @@ export function createPlanner(pricingOf: (model: string) => Pricing | null, expe
     addTo(model, e);
     // The total sums what is known and says it is incomplete, rather than hiding every number.
     addTo(total, pricing ? e : { ...e, low_usd: new Big(0), high_usd: new Big(0) });
+    // A judge check is a request of its own: a line per judge model, in the total too.
+    for (const judged of extras?.(job) ?? []) {
+      if (!judged.estimate.high_usd) incomplete = true;
+      addTo(at_(models, `judge\u0000${judged.model}`, () => emptyRow(judged.model, `${judged.model} (judge)`, '*')), judged.estimate);
+      addTo(total, judged.estimate.high_usd ? judged.estimate : { ...judged.estimate, low_usd: new Big(0), high_usd: new Big(0) });
+    }
   };
   const done = (acc: Acc): PlanRow => ({
     ...acc.row,

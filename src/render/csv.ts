@@ -24,6 +24,7 @@ export const CSV_COLUMNS = [
   'stream', 'cache_hit', 'cached_started_at', 'cached_ttft_ms', 'cached_ttfc_ms', 'cached_latency_ms', 'cached_itl_ms', 'cached_output_tps', 'cost_cached_usd',
   'vars', 'prompt_sha256',
   'slo_met',
+  'tool_calls', 'judge_cost_usd', 'judge_tokens_prompt', 'judge_tokens_completion',
 ] as const satisfies readonly (keyof JobResult | keyof typeof DERIVED)[];
 
 /** One row as CSV cells: unknowns are empty cells (never 0), objects are JSON. */

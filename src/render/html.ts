@@ -7,6 +7,7 @@ import { chartBox, escapeHtml, renderPage } from './html-page.js';
 import { renderResponsesSection, renderResponsesTail, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
 import { RESPONSES_SCRIPT } from './html-responses-script.js';
 import { formatMs, formatPercent, formatPercentRange, formatUsd } from '../format.js';
+import { judgeColumns, scoreCell } from './judge-cells.js';
 
 /** The per-job fields the charts use; a 100k-job run embeds a sample of these, not every row. */
 export type SampleRow = Pick<JobResult, 'task_id' | 'model_label' | 'system_prompt_id' | 'status' | 'latency_ms' | 'ttft_ms' | 'cost_usd' | 'native_tokens_completion' | 'passed'>;
@@ -59,15 +60,17 @@ export function renderRunHtml(input: RunHtmlInput): string {
 type Cell = { field: string; value: number | null; text: string | null };
 
 function summaryTable(s: RunSummary): string {
-  // The SLO column only when speed checks judged something: a run without them keeps its table.
+  // The SLO and judge columns only when something was judged: a run without them keeps its table.
   const slo = (s.overall.slo_checked ?? 0) > 0;
+  const judged = judgeColumns(s).back.length > 0;
   const head = ['model', 'prompt', 'ok/n', 'errors', 'pass rate (95% CI)', ...(slo ? ['SLO met (95% CI)'] : []), 'ttft p50', 'ttft p95', 'latency p50', 'latency p95', 'latency p99', 'tok/s p50', 'tokens in/out', 'cost $'];
-  const rows = s.groups.map((g) => groupRow(g, g.model_label, g.system_prompt_id, '', slo));
-  if (s.groups.length > 1) rows.push(groupRow(s.overall, 'all', '', ' class="overall"', slo));
+  if (judged) head.push('judge score (95% CI)', 'judge errors', 'judge $', 'total $');
+  const rows = s.groups.map((g) => groupRow(g, g.model_label, g.system_prompt_id, '', slo, judged));
+  if (s.groups.length > 1) rows.push(groupRow(s.overall, 'all', '', ' class="overall"', slo, judged));
   return `<table id="summary"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string, slo: boolean): string {
+function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string, slo: boolean, judged: boolean): string {
   const cells: Cell[] = [
     { field: 'ok', value: g.ok, text: `${g.ok}/${g.n}` },
     { field: 'errors', value: g.errors, text: String(g.errors) },
@@ -82,6 +85,14 @@ function groupRow(g: GroupSummary, model: string, prompt: string, attrs: string,
     { field: 'native_tokens', value: g.native_tokens_prompt === null && g.native_tokens_completion === null ? null : (g.native_tokens_prompt ?? 0) + (g.native_tokens_completion ?? 0), text: g.native_tokens_prompt || g.native_tokens_completion ? `${g.native_tokens_prompt ?? '?'}/${g.native_tokens_completion ?? '?'}` : null },
     { field: 'cost_usd', value: g.cost_usd, text: g.cost_usd === null ? (g.cost_pending ? '?' : null) : `${formatUsd(g.cost_usd)}${g.cost_pending ? '+?' : ''}` },
   ];
+  if (judged) {
+    cells.push(
+      { field: 'judge_score', value: g.judge_score ?? null, text: scoreCell(g) },
+      { field: 'checks_errored', value: g.checks_errored ?? null, text: String(g.checks_errored ?? 0) },
+      { field: 'judge_cost_usd', value: g.judge_cost_usd ?? null, text: g.judge_cost_usd == null ? null : formatUsd(g.judge_cost_usd) },
+      { field: 'total_cost_usd', value: g.total_cost_usd ?? null, text: g.total_cost_usd == null ? null : formatUsd(g.total_cost_usd) },
+    );
+  }
   const td = (c: Cell) => `<td data-field="${c.field}" data-value="${c.value === null ? '' : c.value}">${c.text === null ? '-' : escapeHtml(c.text)}</td>`;
   const key = escapeHtml(`${g.model}|${g.system_prompt_id}`);
   return `<tr data-group="${key}"${attrs}><td>${escapeHtml(model)}</td><td>${escapeHtml(prompt)}</td>${cells.map(td).join('')}</tr>`;

@@ -5,6 +5,7 @@ import { loadNotes } from './load-notes.js';
 import { endpointNotes } from './endpoint-notes.js';
 import { formatTable, type Column } from './format-table.js';
 import { formatMs, formatPercent, formatUsd } from '../format.js';
+import { judgeColumns } from './judge-cells.js';
 
 const COLUMNS: Column[] = [
   { header: 'model' },
@@ -30,11 +31,14 @@ export function renderSummaryTable(summary: RunSummary): string {
   const flaky = flakyCells(summary);
   if (flaky) extra.push([{ header: 'flaky', align: 'right' }, flaky]);
   if (summary.overall.cached) extra.push([{ header: 'cached', align: 'right' }, (g) => `${g.cached ?? 0}/${g.n}`]);
+  const judged = judgeColumns(summary);
+  extra.push(...judged.front);
   const at = COLUMNS.findIndex((c) => c.header === 'ok/n') + 1;
-  const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at)];
+  const columns = [...COLUMNS.slice(0, at), ...extra.map(([c]) => c), ...COLUMNS.slice(at), ...judged.back.map(([c]) => c)];
   const line = (g: GroupSummary, model: string, prompt: string) => {
     const cells = groupRow(g, model, prompt);
     cells.splice(at, 0, ...extra.map(([, cell]) => cell(g)));
+    cells.push(...judged.back.map(([, cell]) => cell(g)));
     return cells;
   };
   const rows = summary.groups.flatMap((g) => [line(g, g.model_label, g.system_prompt_id), ...providerLines(g).map(([name, part]) => line(part, name, ''))]);
@@ -51,6 +55,7 @@ export function renderSummaryTable(summary: RunSummary): string {
   if (cached) notes.push(`cached ${cached}/${summary.overall.n}: answered from the response cache, sent nowhere and cost $0${saved ? ` (${formatUsd(saved)} when they were made)` : ''}; their timing and tokens are left out of every figure above`);
   notes.push(...loadNotes(summary), ...endpointNotes(summary));
   notes.push(...costNotes(summary));
+  if (summary.overall.checks_errored) notes.push(`judge errors: ${summary.overall.checks_errored} job(s) have a check the judge could not decide (verdict error): they are in neither pass nor fail (see check_failures)`);
   return formatTable(columns, rows) + notes.map((n) => `${n}\n`).join('');
 }
 

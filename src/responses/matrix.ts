@@ -1,6 +1,7 @@
 // Pure: streamed rows → the response matrix; tasks in suite order, columns in summary.json's.
 import { createHash } from 'node:crypto';
 import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
+import type { ToolCall } from '../provider/wire.js';
 import type { GroupKey } from '../types/summary.js';
 
 /** Answer and reasoning text a report embeds at most, over all its jobs (UTF-16 units). */
@@ -144,7 +145,7 @@ function checkView(c: CheckView): CheckView {
   return view;
 }
 
-function toolCallView(t: ToolCallView): ToolCallView {
+function toolCallView(t: ToolCall): ToolCallView {
   const args = t.arguments as unknown;
   return { id: String(t.id ?? ''), name: String(t.name ?? ''), arguments: typeof args === 'string' ? args : JSON.stringify(args ?? null) };
 }

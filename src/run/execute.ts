@@ -6,14 +6,11 @@ import { relative } from 'node:path';
 import { budgetSkippedRow, chargeEarlierRow } from '../money/budget.js';
 import { createCacheHooks } from '../cache/hooks.js';
 import { withChecks } from '../checks/apply.js';
-import type { Settings } from '../config/settings.js';
 import type { Env } from '../env.js';
 import { AgentLabError, EXIT } from '../errors.js';
 import { nativeCostEstimate } from '../money/estimate.js';
 import { createProgress } from '../exec/progress.js';
-import { createClient } from '../provider/client.js';
 import type { SocketStock } from '../provider/preconnect.js';
-import { proxyFromEnv } from '../provider/proxy.js';
 import { costKey, openJournal, RunFolderGone } from '../store/journal.js';
 import { renderResponse } from '../render/response-md.js';
 import { responseSaver } from '../store/responses.js';
@@ -21,10 +18,10 @@ import { runJobs, type RunnerOutcome } from '../exec/runner.js';
 import { createPacer } from '../exec/arrival.js';
 import { openWarmupLog } from '../store/warmup.js';
 import { withWarmup } from './warmup.js';
-import { VERSION } from '../version.js';
 import { WARN } from '../warnings.js';
 import type { OpenedRun } from './open.js';
 import type { RunPlan } from './prepare.js';
+import { chatClient } from './client.js';
 
 export interface Executed {
   outcome: RunnerOutcome;
@@ -41,18 +38,7 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
   const { settings, logger, budget, catalog } = plan;
   const { outDir } = plan.paths;
   const { todo, runId } = opened;
-  const client = createClient({
-    baseUrl: plan.endpoint.baseUrl,
-    apiKey: plan.endpoint.apiKey,
-    headers: attribution(settings),
-    connections: settings.concurrency,
-    timeouts: settings.timeouts,
-    maxResponseBytes: settings.max_response_bytes,
-    proxy: plan.endpoint.simulated ? null : proxyFromEnv(env.env),
-    sockets,
-    now: env.now,
-    logger,
-  });
+  const client = chatClient(plan, env, sockets);
   // A journal that cannot be written (a full disk) stops the run: results that cannot be kept
   // are not worth paying for.
   const halt = new AbortController();
@@ -150,11 +136,4 @@ export async function executeRun(plan: RunPlan, opened: OpenedRun, env: Env, soc
     throw new AgentLabError(`Could not write the results to ${dir} (${lost.message}); no new jobs were sent after that. Free some space, then resume with: agent-lab resume ${dir}`, EXIT.jobs_failed);
   }
   return { outcome, skipped, cached: cache?.hits ?? new Set(), fresh: journal.fresh };
-}
-
-function attribution(settings: Settings): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': `agent-lab/${VERSION}` };
-  if (settings.app_url) headers['http-referer'] = settings.app_url;
-  if (settings.app_title) headers['x-title'] = settings.app_title;
-  return headers;
 }

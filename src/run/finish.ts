@@ -7,6 +7,7 @@ import { suiteGroupOrder } from '../stats/aggregate.js';
 import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
 import { createPlanner, estimateSummary } from '../money/estimate.js';
+import { judgeEstimates } from '../money/judge-estimate.js';
 import { rowChecks } from '../config/tasks.js';
 import { exitCodeFor } from '../ci/gates.js';
 import { renderSummaryTable } from '../render/table.js';
@@ -15,6 +16,8 @@ import { endedRunInfo, writeRunInfo } from '../store/run-info.js';
 import { shardLabel } from '../ci/shard.js';
 import { WARN } from '../warnings.js';
 import type { Executed } from './execute.js';
+import { judgeRun } from './judge.js';
+import { runCodeCheck } from '../checks/code.js';
 import type { OpenedRun } from './open.js';
 import type { RunReport } from './options.js';
 import type { RunPlan } from './prepare.js';
@@ -42,9 +45,15 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
   // Estimate vs actual, over the jobs that were sent (the skipped and the cached ones cost nothing).
   let sentPlan = estimate;
   if (estimate && (skipped.size || executed.cached.size)) {
-    const planner = createPlanner(catalog!.pricingOf, plan.expectTokens, env.date());
+    const planner = createPlanner(catalog!.pricingOf, plan.expectTokens, env.date(), (job) => judgeEstimates(job, catalog!.pricingOf, plan.expectTokens, env.date()));
     for await (const job of jobs.jobs()) if (!skipped.has(job.job_id) && !executed.cached.has(job.job_id)) planner.add(job);
     sentPlan = planner.finish();
+  }
+  // The judge pass, once every answer is in: its verdicts are read by finalize's checks.
+  const judged = await judgeRun(plan, env, executed.fresh);
+  if (judged?.status === 'budget' && outcome.status === 'ok') {
+    logger.warn('the cost cap kept some judge requests back: their checks have an error verdict');
+    outcome.status = 'budget';
   }
   const finishedAt = env.date().toISOString();
   const finalized = await finalize(
@@ -58,7 +67,7 @@ export async function finishRun(plan: RunPlan, opened: OpenedRun, executed: Exec
       throttles: outcome.throttles,
       estimate: sentPlan ? estimateSummary(sentPlan) : undefined,
     },
-    { checksFor: rowChecks(suite, plan.tasks), canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
+    { checksFor: rowChecks(suite, plan.tasks), verdicts: judged?.verdicts, pairwise: judged?.pairwise, code: runCodeCheck, canonical: catalog?.canonical, groupOrder: suiteGroupOrder(suite), fresh: executed.fresh },
   );
   const endpoints = await endpointFigures(plan, new Set(finalized.groups.map((g) => g.model_label)), env);
   const summary = { ...finalized, ...(await loadFigures(settings, outcome.sends, outDir)), ...(endpoints ? { endpoints } : {}) };

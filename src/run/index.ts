@@ -10,6 +10,7 @@ import { claimRunDir, openRun } from './open.js';
 import type { RunOptions, RunReport } from './options.js';
 import { prepareRun } from './prepare.js';
 import { withSimulator } from './simulator.js';
+import { recheckExecuted } from './recheck.js';
 
 export type { PlanOptions, PlanReport, ReplayOptions, RunOptions, RunReport } from './options.js';
 export type { RunPlan } from './prepare.js';
@@ -29,7 +30,7 @@ export async function runSuite(options: RunOptions, env: Env): Promise<RunReport
       const unlock = await lockRunDir(plan.paths.outDir);
       try {
         const opened = await openRun(plan, previous, env);
-        const executed = await (await executing).executeRun(plan, opened, env, connections);
+        const executed = plan.resume?.recheck ? recheckExecuted(previous) : await (await executing).executeRun(plan, opened, env, connections);
         const { finishRun } = await import('./finish.js');
         return await finishRun(plan, opened, executed, env);
       } finally {

@@ -103,6 +103,8 @@ export interface ResumeOptions {
   retryErrors?: boolean;
   /** Resume even though the suite changed. */
   force?: boolean;
+  /** `agent-lab recheck`: send no subject job; evaluate the suite's current checks (judge included) on the answers in the folder. */
+  recheck?: boolean;
 }
 
 /** The response cache (README "Response cache"). */
@@ -136,7 +138,7 @@ export type ReplayOptions = Omit<RunOptions, 'out' | 'mockOptions' | 'shardCount
  * the config are the files this run loaded (a config found in cwd is named, not looked for again).
  */
 export function replayOf(options: RunOptions, paths: { cwd: string; suite: string; config: string | null }, shard: Shard | null): ReplayOptions {
-  const { out: _out, mockOptions: _mock, resume: _resume, retryErrors: _retry, force: _force, shardCount: _count, ...replay } = options;
+  const { out: _out, mockOptions: _mock, resume: _resume, retryErrors: _retry, force: _force, recheck: _recheck, shardCount: _count, ...replay } = options;
   const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(paths.cwd, path));
   return {
     ...replay,

@@ -4,6 +4,8 @@
 // one RunPlan. The later stages take the RunPlan and never see RunOptions.
 import { join, resolve } from 'node:path';
 import { budgetFor, type Budget } from '../money/budget.js';
+import { checkJudgeModels, suiteJudgeModels } from '../models/judges.js';
+import { judgeEstimates } from '../money/judge-estimate.js';
 import { responseCacheDir } from '../cache/dir.js';
 import { keyBase, SIMULATOR_BASE } from '../cache/key.js';
 import { writesCache, type CachePlan } from '../cache/mode.js';
@@ -49,7 +51,7 @@ export interface RunPlan {
   endpoint: Endpoint;
   paths: RunPaths;
   /** Set when the run continues in paths.outDir. */
-  resume: { retryErrors: boolean; force: boolean } | null;
+  resume: { retryErrors: boolean; force: boolean; recheck: boolean } | null;
   /** The suite's `gates:`, each overridden by its flag. */
   gates: Gates;
   after: AfterRunPlan;
@@ -126,7 +128,9 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   // Every task is read (every dataset row rendered, every image checked) before anything is
   // sent; the same pass checks every job against /models and prices it.
   const check = catalog && createPreflight(catalog.models, { strictParams: options.strictParams, baseUrl: catalog.baseUrl });
-  const planner = catalog && createPlanner(catalog.pricingOf, expectTokens, env.date());
+  const planner = catalog && createPlanner(catalog.pricingOf, expectTokens, env.date(), (job) => judgeEstimates(job, catalog.pricingOf, expectTokens, env.date()));
+  const judges = suiteJudgeModels(suite);
+  if (catalog) checkJudgeModels(judges, catalog);
   const onJob = check && planner ? (job: Job) => (check.add(job), planner.add(job)) : undefined;
   const { tasks, matrix, jobs, shardIds } = await readMatrix(suite, selectionOf(options), strictParams(options), filter, shard ?? undefined, { onJob }, options.stream);
   if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
@@ -138,7 +142,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
     estimate = { ...planner.finish(), ...selectionNotes(options, tasks) };
   }
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).
-  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, models, catalog ? catalog.pricingOf : null, env.date);
+  const budget = mode.dryRun || settings.max_cost === null ? null : budgetFor(settings.max_cost, [...models, ...judges], catalog ? catalog.pricingOf : null, env.date);
 
   if (!mode.dryRun) await confirmRun(confirmationReason(jobs.size, estimate, settings), { yes: options.yes, resuming: options.resume !== undefined }, env);
 
@@ -148,7 +152,8 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
     junit: options.junit === undefined ? null : resolve(env.cwd, options.junit),
     responses: options.saveResponses ? join(outDir, 'responses') : null,
   };
-  const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force) };
+  // A re-check exists to try edited checks: a changed suite is its point, not a mix of two runs.
+  const resume = options.resume === undefined ? null : { retryErrors: Boolean(options.retryErrors), force: Boolean(options.force || options.recheck), recheck: Boolean(options.recheck) };
   const replay = replayOf(options, { cwd: env.cwd, suite: suite.path, config: configPath }, shard);
   return { suite, settings, logger, matrix, jobs, shard, sharding, shardIds, tasks, endpoint, paths, resume, gates, after, catalog, estimate, expectTokens, budget, cache, replay };
 }

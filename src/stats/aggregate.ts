@@ -4,6 +4,8 @@ import Big from 'big.js';
 import { createReconciler } from '../money/reconcile.js';
 import { wilson } from './wilson.js';
 import { createConsistency, type ConsistencyOptions } from './consistency.js';
+import { createJudgeFigures, totalCost } from './judge.js';
+import { createPairwise } from './pairwise.js';
 import type { ErrorKind, JobResult } from '../types/result.js';
 import { groupId, type GroupKey, type GroupSummary, type MetricStats, type ProviderSummary, type RunHeader, type RunSummary } from '../types/summary.js';
 
@@ -39,6 +41,7 @@ interface Group extends GroupKey {
   slo_met: number;
   /** The same figures per served provider (null: unknown); null on a provider's own group. Its timing values live here, not in `values`. */
   byProvider: Map<string, Group> | null;
+  judge: ReturnType<typeof createJudgeFigures>;
 }
 
 export interface Aggregator {
@@ -62,9 +65,11 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
   const overall = newGroup('*', '*', '*');
   const reconciler = createReconciler(opts.canonical);
   const consistency = createConsistency(opts);
+  const pairwise = createPairwise();
   return {
     add(row) {
       reconciler.add(row);
+      pairwise.add(row);
       const key = groupId(row);
       consistency.add(row, key);
       let group = groups.get(key);
@@ -88,7 +93,12 @@ export function createAggregator(opts: AggregatorOptions = {}): Aggregator {
         : undefined;
       const list = ordered(groups, opts.groupOrder);
       const perTask = consistency.finish(list);
-      return { ...meta, estimate, groups: list.map(summarise), overall: all, reconciliation: reconciler.finish(), ...(perTask.length ? { consistency: perTask } : {}) };
+      const pairs = pairwise.finish();
+      return {
+        ...meta, estimate, groups: list.map(summarise), overall: all, reconciliation: reconciler.finish(),
+        ...(perTask.length ? { consistency: perTask } : {}),
+        ...(pairs.length ? { pairwise: pairs } : {}),
+      };
     },
   };
 }
@@ -152,6 +162,7 @@ function newGroup(model: string, model_label: string, system_prompt_id: string, 
     slo_checked: 0,
     slo_met: 0,
     byProvider: split ? new Map() : null,
+    judge: createJudgeFigures(),
   };
 }
 
@@ -208,6 +219,7 @@ function addTo(g: Group, row: JobResult, keepValues = true): void {
     g.slo_checked++;
     if (row.slo_met) g.slo_met++;
   }
+  g.judge.add(row);
 }
 
 function addCached(g: Group, row: JobResult, exact: boolean): void {
@@ -227,6 +239,7 @@ function partSums(g: Group, parts: Group[]): void {
 }
 
 function summarise(g: Group): GroupSummary {
+  const judge = g.judge.finish();
   const stats = Object.fromEntries(METRICS.map((m) => [m, metricStats(g.values[m])])) as Record<Metric, MetricStats>;
   return {
     model: g.model,
@@ -256,6 +269,10 @@ function summarise(g: Group): GroupSummary {
     slo_met_rate: g.slo_checked ? g.slo_met / g.slo_checked : null,
     slo_met_rate_ci95: wilson(g.slo_met, g.slo_checked),
     ...(g.byProvider ? { by_provider: byProvider(g.byProvider) } : {}),
+    // Only a run with judged checks has the judge's figures: an absent judge is not a 0 (history, metrics).
+    ...(judge.judge_scored || judge.checks_errored || judge.judge_cost_usd !== null
+      ? { ...judge, total_cost_usd: totalCost(g.cost_n ? g.cost_total.toNumber() : null, judge.judge_cost_usd) }
+      : {}),
   };
 }
 

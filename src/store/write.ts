@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify';
 import { createAggregator, type AggregatorOptions } from '../stats/aggregate.js';
 import { AgentLabError, ConfigError, EXIT } from '../errors.js';
 import { withChecks } from '../checks/apply.js';
+import type { PairwiseLookup, VerdictLookup } from '../checks/judge.js';
+import type { CodeRunner } from '../checks/evaluate.js';
 import type { EstimateSummary, RunHeader, RunSummary } from '../types/summary.js';
 import { CSV_COLUMNS, csvRecord } from '../render/csv.js';
 import { COSTS_FILE, RESULTS_FILE } from './journal.js';
@@ -93,7 +95,14 @@ export interface FinalizeMeta extends RunHeader {
 }
 
 /** `checksFor` (AggregatorOptions): a row's checks by its task; leave out to keep the verdicts the rows already carry. */
-export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {}
+export interface FinalizeOptions extends AggregatorOptions, FinalRowsOptions {
+  /** The judge pass's verdicts, for the judge checks among them. */
+  verdicts?: VerdictLookup;
+  /** Runs the script and command checks. */
+  code?: CodeRunner;
+  /** The pairwise checks' verdicts. */
+  pairwise?: PairwiseLookup;
+}
 
 /** Journal → final results.jsonl and results.csv, streamed. The caller writes the summary once its gates are in. */
 export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOptions = {}): Promise<RunSummary> {
@@ -112,7 +121,7 @@ export async function finalize(dir: string, meta: FinalizeMeta, opts: FinalizeOp
   try {
     for await (const journalRow of finalRows(dir, { fresh: opts.fresh })) {
       // Checks are judged here, on the row with its final cost: max_cost_usd needs /generation.
-      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow)) : journalRow;
+      const row = opts.checksFor ? withChecks(journalRow, opts.checksFor(journalRow), { final: true, verdicts: opts.verdicts, code: opts.code, pairwise: opts.pairwise }) : journalRow;
       aggregator.add(row);
       if (!jsonl.write(`${JSON.stringify(row)}\n`)) await drain(jsonl);
       if (!csv.write(csvRecord(row))) await drain(csv);

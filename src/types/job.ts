@@ -85,6 +85,7 @@ export const CHECK_KINDS = [
   'contains', 'not_contains', 'icontains', 'equals', 'starts_with', 'regex', 'is_json', 'json_schema',
   'max_latency_ms', 'max_ttft_ms', 'max_cost_usd', 'max_tokens',
   'min_output_tps', 'max_itl_ms',
+  'judge', 'tool_called', 'no_tool_call', 'tool_args_equal', 'script', 'command', 'pairwise',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
@@ -94,7 +95,39 @@ export type CheckSpec =
   | { kind: 'regex'; pattern: string; flags: string }
   | { kind: 'is_json' }
   | { kind: 'json_schema'; schema: Record<string, unknown>; file: string | null }
-  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens' | 'min_output_tps' | 'max_itl_ms'; limit: number };
+  | { kind: 'max_latency_ms' | 'max_ttft_ms' | 'max_cost_usd' | 'max_tokens' | 'min_output_tps' | 'max_itl_ms'; limit: number }
+  | JudgeSpec
+  | { kind: 'tool_called'; name: string; schema: Record<string, unknown> | null }
+  | { kind: 'no_tool_call' }
+  | { kind: 'tool_args_equal'; name: string; arguments: unknown }
+  /** A module's function of the row, run in a node:vm context (no fs, no network) with a time limit. */
+  | { kind: 'script'; file: string; source: string }
+  /** A program fed the row as JSON on stdin, run in the suite's folder; prints {pass, score?, reason}. */
+  | { kind: 'command'; argv: string[]; cwd: string }
+  | PairwiseSpec;
+
+/** The pairwise judge: is this row's answer better than the same task's answer in the `against` column? */
+export interface PairwiseSpec {
+  kind: 'pairwise';
+  rubric: string;
+  /** The other column: `label` (the row's own system prompt) or `label · prompt id`; a model slug for a label works too. */
+  against: string;
+  model: string;
+  params: Params;
+}
+
+/** An LLM-judged check, with the suite's `judge:` defaults filled in. */
+export interface JudgeSpec {
+  kind: 'judge';
+  /** What a good answer does; rendered with the row's vars. */
+  rubric: string;
+  /** The verdict passes when score >= threshold (0..1, default 0.5). */
+  threshold: number;
+  /** The judge model's slug. */
+  model: string;
+  /** The judge request's params (max_tokens included). */
+  params: Params;
+}
 
 type Assert<T extends true> = T;
 /** Compile-time proof that CHECK_KINDS and CheckSpec name the same kinds (a kind added to one only fails here). */

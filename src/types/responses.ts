@@ -21,19 +21,9 @@ export interface CheckView extends CheckResult {
   reason?: string | null;
 }
 
-/**
- * Row fields that other changes add, read when present so the views show them once they land:
- * `vars` and `prompt_sha256` (issue 8, datasets), `tool_calls` and `judge_cost_usd` (issue 9).
- */
-export interface RowExtras {
-  vars?: Record<string, unknown>;
-  prompt_sha256?: string;
-  tool_calls?: ToolCallView[];
-  judge_cost_usd?: number | null;
-}
-
-/** A results.jsonl row as the responses views read it: with the fields above, and checks that may carry a judge's. */
-export type ResponseRow = Omit<JobResult, 'checks'> & RowExtras & { checks: CheckView[] };
+/** A results.jsonl row as the responses views read it: an older row may lack the later fields (vars, tool_calls, judge_cost_usd). */
+export type ResponseRow = Omit<JobResult, 'checks' | 'vars' | 'prompt_sha256' | 'tool_calls' | 'judge_cost_usd'> &
+  Partial<Pick<JobResult, 'vars' | 'prompt_sha256' | 'tool_calls' | 'judge_cost_usd'>> & { checks: CheckView[] };
 
 /** The same job in the baseline run (joined on job_id), for a per-cell diff. */
 export interface BaselineView {

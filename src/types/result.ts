@@ -1,5 +1,6 @@
 // One row of results.jsonl: the same shape for success and failure. `null` means unknown, never zero.
 import type { Params, Vars } from './job.js';
+import type { ToolCall } from '../provider/wire.js';
 
 /** The closed set of reasons a job can fail; recorded on the row as `error_kind`. */
 export const ERROR_KINDS = [
@@ -33,6 +34,20 @@ export interface CheckResult {
   pass: boolean;
   /** Why, in a few words: what was found or measured. */
   detail: string;
+  /** A judge's verdict: `error` when it could not give one (HTTP failure, unparsable reply); then `pass` is false and the row's `passed` never counts it. Absent for deterministic checks. */
+  verdict?: 'pass' | 'fail' | 'error';
+  /** The judge's score 0..1; null when it gave none. Absent for deterministic checks. */
+  score?: number | null;
+  /** The judge check's pass threshold. */
+  threshold?: number | null;
+  /** The judge's reason, in its words (or why it gave no verdict). */
+  reason?: string | null;
+  /** What this verdict cost (the judge's /generation total_cost); null when unknown. */
+  cost_usd?: number | null;
+  /** A pairwise check: this answer against the other column's, both orders asked. */
+  outcome?: 'win' | 'tie' | 'loss';
+  /** A pairwise check: the column it was compared with. */
+  against?: string;
 }
 
 /** One attempt at a job (a retry adds one). */
@@ -190,4 +205,14 @@ export interface JobResult {
   // service level
   /** The speed checks (max_ttft_ms, max_latency_ms, max_itl_ms, min_output_tps) all met; null when the task has none, the job did not finish ok, it was a cache hit, or a figure is unknown. Absent in rows written before it existed. */
   slo_met: boolean | null;
+
+  // tools and the judge
+  /** The tool calls the answer made, arguments as streamed (JSON text, unparsed); [] when none. A tool-only answer has output_text '' and its calls here. */
+  tool_calls: ToolCall[];
+  /** What the LLM judge's verdicts on this answer cost (their /generation total_cost); null when none was judged or a cost is unknown. Kept apart from cost_usd. */
+  judge_cost_usd: number | null;
+  /** The judge's prompt tokens over this row's verdicts, as billed (/generation native counts); null when unknown. */
+  judge_tokens_prompt: number | null;
+  /** The judge's completion tokens over this row's verdicts, as billed; null when unknown. */
+  judge_tokens_completion: number | null;
 }

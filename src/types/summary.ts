@@ -138,6 +138,20 @@ export interface GroupSummary extends GroupKey {
   // providers
   /** The same figures per provider that served the jobs (`unknown`: none named, e.g. a failed request). Absent in older summaries. */
   by_provider?: Record<string, ProviderSummary>;
+
+  // the judge (README "LLM judge"): present only when some check was judged (or could not be)
+  /** Ok jobs with a check whose verdict is `error` (the judge could not decide): passed is null for them unless another check failed, so they are not in `checked`. */
+  checks_errored?: number;
+  /** Ok jobs with at least one judge score. */
+  judge_scored?: number;
+  /** Mean judge score over those jobs (each job: the mean of its judge checks' scores); null when none. */
+  judge_score?: number | null;
+  /** Student-t 95 % interval of judge_score, clipped to 0..1; null with fewer than two jobs. */
+  judge_score_ci95?: [number, number] | null;
+  /** What the judge's verdicts cost, USD (kept apart from cost_usd); null when none is known. */
+  judge_cost_usd?: number | null;
+  /** cost_usd + judge_cost_usd: the subject and the judge together; null when neither is known. */
+  total_cost_usd?: number | null;
 }
 
 /** One task of one model × system prompt, over its repeats (stats/consistency.ts). */
@@ -177,6 +191,28 @@ export interface GroupConsistency extends GroupKey {
 
 /** A group's figures for the jobs one provider served. */
 export type ProviderSummary = Omit<GroupSummary, keyof GroupKey | 'providers' | 'by_provider'>;
+
+/** One column against another (stats/pairwise.ts): its answers' outcomes, errors apart. */
+export interface PairwiseSummary extends GroupKey {
+  /** The column compared with, as the check names it. */
+  against: string;
+  /** Pairs judged (errors not included). */
+  n: number;
+  wins: number;
+  ties: number;
+  losses: number;
+  /** Pairs the judge could not decide. */
+  errors: number;
+  win_rate: number | null;
+  /** Wilson 95 % interval of win_rate. */
+  win_rate_ci95: [number, number] | null;
+  tie_rate: number | null;
+  loss_rate: number | null;
+  loss_rate_ci95: [number, number] | null;
+}
+
+/** The judge's part of a group (stats/judge.ts). */
+export type JudgeFigures = Required<Pick<GroupSummary, 'checks_errored' | 'judge_scored' | 'judge_score' | 'judge_score_ci95' | 'judge_cost_usd'>>;
 
 /** The plan's estimate for the jobs this run sent, and what they really cost (USD; null = unknown). */
 export interface EstimateSummary {
@@ -287,6 +323,8 @@ export interface RunSummary extends RunHeader {
   warmup?: WarmupSummary;
   /** OpenRouter's own figures for each pinned arm's provider (by arm label; null: not listed); absent without provider arms. */
   endpoints?: Record<string, EndpointFigures | null>;
+  /** Win, tie and loss rates per column pair, from `pairwise` checks; absent without them. */
+  pairwise?: PairwiseSummary[];
 }
 
 /** One gate applied to one scope: the whole run, or a model × system prompt group. */

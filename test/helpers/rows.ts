@@ -62,6 +62,10 @@ export function row(overrides: Partial<JobResult> = {}): JobResult {
     vars: {},
     prompt_sha256: 'prompt-sha',
     slo_met: null,
+    tool_calls: [],
+    judge_cost_usd: null,
+    judge_tokens_prompt: null,
+    judge_tokens_completion: null,
     ...overrides,
   };
 }
