@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricStats, quantile, summarize } from '../src/stats/aggregate.js';
+import { summarize } from '../src/stats/aggregate.js';
+import { metricStats, quantile } from '../src/stats/metric-stats.js';
 import { renderSummaryTable } from '../src/render/table.js';
 import { row } from './helpers/rows.js';
 

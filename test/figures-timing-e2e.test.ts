@@ -3,7 +3,7 @@
 // request arrived and when it wrote the first token, the first content and the end. Every row's
 // ttft/ttfc/latency/itl/tokens-per-second must match that record within a loopback tolerance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantile } from '../src/stats/aggregate.js';
+import { quantile } from '../src/stats/metric-stats.js';
 import { startMockServer, type MockRequestLog, type MockServer } from '../src/mock/server.js';
 import type { JobResult } from '../src/types/result.js';
 import type { RunSummary } from '../src/types/summary.js';

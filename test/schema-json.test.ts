@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SuiteSchema, suiteJsonSchema, suiteJsonSchemaText } from '../src/config/schema.js';
+import { SuiteSchema } from '../src/config/schema.js';
+import { suiteJsonSchema, suiteJsonSchemaText } from '../src/config/json-schema.js';
 
 const ROOT = new URL('..', import.meta.url);
 const read = (rel: string) => readFile(fileURLToPath(new URL(rel, ROOT)), 'utf8');

@@ -1,7 +1,7 @@
 // The statistics behind `compare`, checked against published values: Newcombe (1998) Table II for
 // the difference of proportions, scipy.stats.mannwhitneyu for the rank test.
 import { describe, expect, it } from 'vitest';
-import { quantile } from '../src/stats/aggregate.js';
+import { quantile } from '../src/stats/metric-stats.js';
 import { bootstrapQuantileDiff, mulberry32, resampledQuantile } from '../src/stats/bootstrap.js';
 import { mannWhitney } from '../src/stats/mann-whitney.js';
 import { newcombe } from '../src/stats/newcombe.js';

@@ -1,10 +1,7 @@
-// Pure: two runs in, one row per model × system prompt × metric out, each with its delta and
-// whether the change is significant — so noise is not called a regression. Rates use Newcombe's
-// interval for a difference of proportions; the Mann-Whitney U test for medians and per-job tokens and cost (ranks: valid at small n, and
-// one outlier cannot carry it); a seeded bootstrap interval for p95s, only from MIN_P95_JOBS jobs a
-// side (below that a p95 is the maximum, and any bootstrap of it is overconfident). A `--fail-on`
-// rule fails only on a significant change past its threshold; one that crosses the threshold but
-// cannot be tested (too few jobs, or only summary.json) is listed as untested, never as a failure.
+// Pure: two runs in, one row per model × system prompt × metric out, with its delta and whether the
+// change is significant: Newcombe for rates, Mann-Whitney for medians and per-job figures, a seeded
+// bootstrap for p95s (from MIN_P95_JOBS a side). A `--fail-on` rule fails only on a significant
+// change past its threshold; one that cannot be tested is listed as untested, never as a failure.
 import { bootstrapQuantileDiff, mean } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
 import { newcombe } from '../stats/newcombe.js';

@@ -83,8 +83,7 @@ export async function loadSuite(file: string, options: LoadOptions = {}): Promis
     hash.update(`\n${ref.written}\n${ref.size}\n`);
     for await (const chunk of createReadStream(ref.target)) hash.update(chunk as Buffer);
   }
-  // Referenced files in a fixed order, each framed by its name and length, so the hash
-  // cannot be the same for two different sets of files.
+  // Files in a fixed order, each framed by name and length: two different sets never hash alike.
   for (const [written, bytes] of [...bytesOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     hash.update(`\n${written}\n${bytes.length}\n`).update(bytes);
   }

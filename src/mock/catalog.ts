@@ -1,6 +1,5 @@
-// The simulator's model catalog. Prices are USD per token as decimal strings, the way /models
-// publishes them, so cost arithmetic in the simulator and in agent-lab starts from the same text.
-// Timing profiles are realistic in shape but brisk, so an example suite finishes in seconds.
+// The simulator's model catalog. Prices are USD per token as decimal strings, as /models publishes
+// them; timing profiles are realistic in shape but brisk, so an example suite finishes in seconds.
 
 /** Per-token prices. Only `prompt` and `completion` are required; zero-valued extras are left out. */
 export interface MockPricing {
@@ -16,8 +15,7 @@ export interface MockReasoning {
   /** The model always reasons, whatever the request says. */
   mandatory: boolean;
   default_enabled: boolean;
-  /** `reasoning_details[].format` in the stream. */
-  format: string;
+  format: string; // reasoning_details[].format in the stream
   /** Typical number of reasoning tokens at medium effort. */
   tokens: number;
 }

@@ -1,18 +1,9 @@
-// Pure: what a job will cost before it is sent. Prompt tokens are estimated from the text with
-// a documented heuristic (no tokenizer matches every model family behind OpenRouter, and the
-// native tokenizer decides the bill), then priced exactly with pricing.ts.
-//
-//   prompt tokens ≈ Σ over messages (ceil(UTF-8 bytes / 4) + 4) + 3
-//                   + ceil(bytes of the JSON of `tools` and `response_format` / 4)
-//
-// Four bytes per token is the usual English rate of BPE tokenizers; counting bytes rather than
-// characters keeps non-Latin text (3 bytes a character, often a token or more each) from being
-// badly under-counted. The +4 per message and +3 per request are the chat template's role and
-// separator tokens (OpenAI's published counting rule); tool and schema definitions are sent as
-// prompt too. Measured on the recorded OpenRouter traffic: gpt-4o-mini 22 estimated vs 21 real;
-// but providers add hidden template tokens (Claude ~30, Grok ~680, Claude tool use ~700) that no
-// client-side tokenizer can see — which is why this is an estimate, labelled so, and why the
-// summary sets it against the native counts after a run.
+// Pure: what a job will cost before it is sent. Prompt tokens come from a documented heuristic (no
+// tokenizer matches every model behind OpenRouter), priced exactly with pricing.ts:
+//   prompt tokens ≈ Σ messages (ceil(UTF-8 bytes / 4) + 4) + 3 + ceil(JSON bytes of tools and response_format / 4)
+// Bytes, not characters, so non-Latin text is not under-counted; +4/+3 are OpenAI's template tokens.
+// Recorded traffic: gpt-4o-mini 22 estimated vs 21 real, but providers add hidden template tokens
+// (Claude ~30, Grok ~680), so the summary sets the estimate against the native counts.
 import Big from 'big.js';
 import { costOf, type Pricing } from './pricing.js';
 import type { EstimateSummary, GroupKey } from '../types/summary.js';
@@ -25,11 +16,7 @@ export const DEFAULT_EXPECT_TOKENS = 256;
 /** The budget reserves this much more prompt than estimated: the heuristic can be short. */
 export const BUDGET_PROMPT_MARGIN = 1.25;
 
-/**
- * What one image is counted as. Providers bill images by their pixels (OpenAI: 85 + 170 per
- * 512-px tile, ~765 for 1024×1024; Anthropic: w×h/750, ~1,400); the estimate does not decode
- * images, so it takes a 1024-px image's typical cost.
- */
+/** One image, not decoded: a 1024-px image's typical bill (OpenAI ~765 tokens, Anthropic ~1,400). */
 export const TOKENS_PER_IMAGE = 1000;
 
 export function estimatePromptTokens(messages: readonly Message[], params: Params = {}): number {
@@ -195,8 +182,7 @@ export function createPlanner(
     if (!acc) map.set(key, (acc = { row: make(), low: new Big(0), high: new Big(0), known: true }));
     return acc;
   };
-  // Jobs of one model with the same prompt size and cap cost the same: price each shape once
-  // (exact decimal arithmetic is the slow part of a 100k-job plan).
+  // Price each job shape once: exact decimal arithmetic is the slow part of a 100k-job plan.
   const shapes = new Map<string, JobEstimate>();
   let count = 0;
   const add = (job: Job) => {

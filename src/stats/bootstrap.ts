@@ -1,6 +1,6 @@
 // A seeded bootstrap interval for a quantile's change: tail quantiles have no closed form without
 // assuming a shape, which latency never has. Seeded, so the same two runs give the same verdict.
-import { quantile } from './aggregate.js';
+import { quantile } from './metric-stats.js';
 
 export interface BootstrapOptions {
   resamples?: number;
