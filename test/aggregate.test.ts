@@ -19,6 +19,18 @@ describe('metricStats', () => {
 });
 
 describe('summarize', () => {
+  it('a provider line of the table shows its own judge cost, not the group total', () => {
+    const rows = [
+      row({ model: 'a', provider: 'X', cost_usd: 0.001, judge_cost_usd: 0.0002 }),
+      row({ model: 'a', provider: 'Y', cost_usd: 0.003, judge_cost_usd: null }),
+    ];
+    const summary = summarize(rows, meta);
+    expect(summary.groups[0]!.judge_cost_usd).toBe(0.0002);
+    const line = (name: string) => renderSummaryTable(summary).split('\n').find((l) => l.includes(`↳ ${name}`))!;
+    expect(line('X')).toContain('0.000200');
+    expect(line('Y')).not.toContain('0.000200');
+  });
+
   it('groups by model × system prompt and keeps failed jobs out of timing stats', () => {
     const rows = [
       row({ model: 'a', system_prompt_id: 'p', ttft_ms: 100, latency_ms: 300, cost_usd: 0.001, native_tokens_prompt: 10, native_tokens_completion: 5, provider: 'X' }),

@@ -145,3 +145,34 @@ describe('suites/regression.yaml', () => {
     }
   });
 });
+
+describe('suites/judge.yaml', () => {
+  it('grades on the simulator as its README section says: judge, tool-call and code checks, the judge cost apart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-lab-judge-suite-'));
+    try {
+      const r = await runCli(['run', join(ROOT, 'suites/judge.yaml'), '--mock', '--out', dir, '--no-history'], { cwd: dir, env: { AGENT_LAB_CACHE_DIR: join(dir, 'cache') } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('judge: 2 verdicts asked, 0 from the run');
+      const rows = await readResults(dir);
+      expect(rows).toHaveLength(4);
+      const of = (task: string, model: string) => rows.find((x) => x.task_id === task && x.model === model)!;
+      // mock/tools calls the tool the prompt names, with the prompt's JSON as its arguments.
+      expect(of('weather', 'mock/tools').passed).toBe(true);
+      expect(of('weather', 'mock/tools').tool_calls.map((c) => c.name)).toEqual(['get_weather']);
+      expect(of('weather', 'openai/gpt-4o-mini').passed).toBe(false);
+      for (const model of ['openai/gpt-4o-mini', 'mock/tools']) {
+        const refund = of('refund', model);
+        const [judge, script] = refund.checks;
+        expect(judge).toMatchObject({ verdict: expect.stringMatching(/^(pass|fail)$/), threshold: 0.5 });
+        expect(typeof judge!.score).toBe('number');
+        expect(script!.reason).toMatch(/^\d+ words$/);
+        expect(refund.judge_cost_usd).toBeGreaterThan(0);
+        expect(refund.cost_usd).not.toBe(refund.judge_cost_usd);
+      }
+      const summary = await readJson<{ overall: { judge_cost_usd: number; total_cost_usd: number; cost_usd: number } }>(join(dir, 'summary.json'));
+      expect(summary.overall.total_cost_usd).toBeCloseTo(summary.overall.cost_usd + summary.overall.judge_cost_usd, 12);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

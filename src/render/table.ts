@@ -104,7 +104,9 @@ function flakyCells(summary: RunSummary): ((g: GroupSummary) => string | null) |
 /** A group served by more than one provider gets a line per provider under it (` ↳ Groq`). */
 function providerLines(g: GroupSummary): [string, GroupSummary][] {
   const parts = Object.entries(g.by_provider ?? {});
-  return parts.length > 1 ? parts.map(([name, part]) => [`  ↳ ${name}`, { ...g, ...part }]) : [];
+  // Only the part's own figures: a provider that served no judged job has no judge cost of its own.
+  const key = { model: g.model, model_label: g.model_label, system_prompt_id: g.system_prompt_id };
+  return parts.length > 1 ? parts.map(([name, part]) => [`  ↳ ${name}`, { ...key, providers: { [name]: part.n }, ...part }]) : [];
 }
 
 const ms = (value: number | null) => (value === null ? null : formatMs(value));
