@@ -169,6 +169,9 @@ describe('suites/judge.yaml', () => {
         expect(refund.judge_cost_usd).toBeGreaterThan(0);
         expect(refund.cost_usd).not.toBe(refund.judge_cost_usd);
       }
+      const plan = await runCli(['plan', join(ROOT, 'suites/judge.yaml'), '--mock'], { cwd: dir });
+      expect(plan.stdout).toMatch(/^mock\/judge \(judge\) +2 /m);
+      expect(plan.stdout).toContain('4 job(s) and 2 judge request(s).');
       const summary = await readJson<{ overall: { judge_cost_usd: number; total_cost_usd: number; cost_usd: number } }>(join(dir, 'summary.json'));
       expect(summary.overall.total_cost_usd).toBeCloseTo(summary.overall.cost_usd + summary.overall.judge_cost_usd, 12);
     } finally {

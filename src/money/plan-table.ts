@@ -26,6 +26,8 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
   const rows: (string | number)[][] = [];
   for (const model of plan.models) {
     const groups = plan.groups.filter((g) => g.model === model.model);
+    // A judge model's row (`<model> (judge)`) has no groups: its requests are the checks' own.
+    if (model.model_label.endsWith(' (judge)')) rows.push(cells(model, model.model_label, ''));
     for (const g of groups) rows.push(cells(g, g.model_label, g.system_prompt_id));
     // A per-model subtotal only adds information when the model has several system prompts.
     if (groups.length > 1) rows.push(cells(model, `${model.model_label} (all)`, ''));
@@ -34,7 +36,7 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
   const mark = t.incomplete ? '+?' : '';
   rows.push(cells({ ...t, low_usd: t.low_usd, high_usd: t.high_usd }, 'total', '', mark));
   const notes = [
-    `${plan.jobs} job(s). low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
+    `${plan.jobs} job(s)${plan.total.jobs > plan.jobs ? ` and ${plan.total.jobs - plan.jobs} judge request(s)` : ''}. low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
     `Estimates: ${plan.method}.`,
     ...(plan.selection ?? []),
   ];
