@@ -15,7 +15,7 @@ import { decodeOtlp, otlpJsonProblems } from './helpers/otlp-receiver.js';
 
 const group = (over: Partial<HistoryGroup> = {}): HistoryGroup => ({
   model: 'openai/gpt-4o-mini',
-  model_label: 'mini',
+  model_label: 'openai/gpt-4o-mini',
   system_prompt_id: 'terse',
   n: 10,
   ok: 7,
@@ -58,7 +58,7 @@ function parsed(text: string): Map<string, string[]> {
 }
 
 describe('suiteMetrics → Prometheus text', () => {
-  const latest = entry('2026-11-02T06:10:00.000Z', [group(), group({ model: 'mock/echo', system_prompt_id: 'none', pass_rate: null, cost_usd: null, latency_p90_ms: undefined, providers: {} })]);
+  const latest = entry('2026-11-02T06:10:00.000Z', [group(), group({ model: 'mock/echo', model_label: 'mock/echo', system_prompt_id: 'none', pass_rate: null, cost_usd: null, latency_p90_ms: undefined, providers: {} })]);
   const text = renderPrometheus(suiteMetrics(latest, null).families);
   const families = parsed(text);
   const base = 'suite=nightly,model=openai/gpt-4o-mini,system_prompt=terse';
@@ -75,6 +75,15 @@ describe('suiteMetrics → Prometheus text', () => {
     expect(families.get('agent_lab_run_native_tokens')).toEqual(expect.arrayContaining([`${base},kind=prompt 100`, `${base},kind=completion 50`]));
     expect(families.get('agent_lab_run_provider_jobs')).toEqual([`${base},provider=Azure 1`, `${base},provider=OpenAI 6`]);
     expect(families.get('agent_lab_run_timestamp_seconds')).toEqual([`suite=nightly ${Date.parse('2026-11-02T06:10:00Z') / 1000}`]);
+  });
+
+  it('two arms of one model (a label of their own) are two series, each with its counter', () => {
+    const arms = [group({ model_label: 'llama@groq', cost_usd: 0.1 }), group({ model_label: 'llama@deepinfra', cost_usd: 0.05 })];
+    const runs = [entry('2026-11-01T06:10:00.000Z', arms), entry('2026-11-02T06:10:00.000Z', arms)];
+    const got = parsed(renderPrometheus(suiteMetrics(runs[1]!, runs).families));
+    const arm = (label: string) => `suite=nightly,model=openai/gpt-4o-mini,model_label=${label},system_prompt=terse`;
+    expect(got.get('agent_lab_pass_ratio')).toEqual([`${arm('llama@groq')} 0.75`, `${arm('llama@deepinfra')} 0.75`]);
+    expect(got.get('agent_lab_cost_usd_total')).toEqual(expect.arrayContaining([`${arm('llama@groq')},role=subject 0.2`, `${arm('llama@deepinfra')},role=subject 0.1`]));
   });
 
   it('leaves out what is unknown instead of writing 0: null figures, fields an older line lacks, no judge, no history', () => {

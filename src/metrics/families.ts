@@ -51,11 +51,19 @@ const known = (value: Known): value is number => typeof value === 'number' && Nu
  * them, for the counters; null when the run keeps no history (then no counter is emitted: a
  * counter of one run would drop at the next and read as a reset).
  */
+/** `model_label` only when it is not the slug: two arms of one model (provider arms, a streamed and a whole one) are two series. */
+function groupLabels(suite: string, g: HistoryGroup): Record<string, string> {
+  const labels: Record<string, string> = { suite, model: g.model };
+  if (g.model_label && g.model_label !== g.model) labels.model_label = g.model_label;
+  labels.system_prompt = g.system_prompt_id;
+  return labels;
+}
+
 export function suiteMetrics(latest: HistoryEntry, history: readonly HistoryEntry[] | null): SuiteMetrics {
   const family = familyBuilder();
   const { gauge, counter } = family;
   for (const g of latest.groups) {
-    const labels = { suite: latest.suite, model: g.model, system_prompt: g.system_prompt_id };
+    const labels = groupLabels(latest.suite, g);
     for (const [q, p] of QUANTILES) {
       gauge('agent_lab_ttft_seconds', { ...labels, quantile: q }, seconds(ttft(g, p)));
       gauge('agent_lab_latency_seconds', { ...labels, quantile: q }, seconds(latency(g, p)));
@@ -77,8 +85,8 @@ export function suiteMetrics(latest: HistoryEntry, history: readonly HistoryEntr
   if (runs?.length) {
     counter('agent_lab_runs_total', { suite: latest.suite }, runs.length);
     for (const g of latest.groups) {
-      const labels = { suite: latest.suite, model: g.model, system_prompt: g.system_prompt_id };
-      const past = runs.flatMap((e) => e.groups.filter((h) => h.model === g.model && h.system_prompt_id === g.system_prompt_id));
+      const labels = groupLabels(latest.suite, g);
+      const past = runs.flatMap((e) => e.groups.filter((h) => h.model === g.model && h.system_prompt_id === g.system_prompt_id && (h.model_label ?? h.model) === (g.model_label ?? g.model)));
       counter('agent_lab_cost_usd_total', { ...labels, role: 'subject' }, sumKnown(past.map((h) => h.cost_usd)));
       counter('agent_lab_cost_usd_total', { ...labels, role: 'judge' }, sumKnown(past.map((h) => h.judge_cost_usd)));
       for (const kind of ['prompt', 'completion', 'reasoning'] as const) {
