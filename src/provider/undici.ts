@@ -11,7 +11,6 @@ import api from 'undici/lib/api/index.js';
 import PoolClass from 'undici/lib/dispatcher/pool.js';
 import errorsModule from 'undici/lib/core/errors.js';
 import connectModule from 'undici/lib/core/connect.js';
-import globalModule from 'undici/lib/global.js';
 
 // What undici's index does first: request(), stream(), pipeline() … on every dispatcher.
 Object.assign((DispatcherClass as { prototype: object }).prototype, api);
@@ -19,21 +18,31 @@ Object.assign((DispatcherClass as { prototype: object }).prototype, api);
 export const Pool = PoolClass as typeof Undici.Pool;
 export const errors = errorsModule as typeof Undici.errors;
 export const buildConnector = connectModule as typeof Undici.buildConnector;
-const { getGlobalDispatcher } = globalModule as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
 
-/** `dispatcher` (or the global one) retrying as `options` say: undici's backoff, Retry-After included. Loaded on first use (metrics only). */
+let own: Undici.Dispatcher | null = null;
+/**
+ * Our own Agent where a caller gives no dispatcher, never undici's global one: that global is
+ * shared with Node's built-in fetch, and once fetch has made it, it is another undici that rejects
+ * this one's handlers ("invalid onError method" on Node 22).
+ */
+function fallback(): Undici.Dispatcher {
+  own ??= new (require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent)();
+  return own;
+}
+
+/** `dispatcher` (or our own Agent) retrying as `options` say: undici's backoff, Retry-After included. Loaded on first use (metrics only). */
 export function retrying(dispatcher: Undici.Dispatcher | undefined, options: Undici.RetryHandler.RetryOptions): Undici.Dispatcher {
   const RetryAgent = require('undici/lib/dispatcher/retry-agent.js') as typeof Undici.RetryAgent;
-  return new RetryAgent(dispatcher ?? getGlobalDispatcher(), options);
+  return new RetryAgent(dispatcher ?? fallback(), options);
 }
 
 type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & Partial<Pick<Undici.Dispatcher.RequestOptions, 'method'>> & { dispatcher?: Undici.Dispatcher };
 
-/** undici's top-level `request(url, options)`: a URL on the given (or the global) dispatcher. */
+/** undici's top-level `request(url, options)`: a URL on the given dispatcher (or our own Agent). */
 export function request(url: string | URL, options: RequestOptions = {}): Promise<Undici.Dispatcher.ResponseData> {
   const { dispatcher, ...rest } = options;
   const target = typeof url === 'string' ? new URL(url) : url;
-  return (dispatcher ?? getGlobalDispatcher()).request({
+  return (dispatcher ?? fallback()).request({
     ...rest,
     origin: target.origin,
     path: `${target.pathname}${target.search}`,
