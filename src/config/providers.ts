@@ -11,19 +11,23 @@ export function providerPin(provider: string): Params {
 /** An arm's label: `label@provider`, so each provider is its own column and group. */
 export const pinnedLabel = (label: string, provider: string): string => `${label}@${provider}`;
 
-interface Arm {
+/** A model of the suite as the matrix expands it: one per provider arm. */
+export interface ResolvedModel {
+  /** Slug sent as `model`. */
   id: string;
+  /** Display name (defaults to the slug). */
   label: string;
   params: Params;
+  /** The model's own `stream`; absent: the suite's. */
   stream?: boolean;
-  /** Applied over every params layer, the command line's too: the arm is its provider. */
+  /** A provider arm's pin, over every params layer (the command line's too). */
   pin?: Params;
-  /** The provider slug the arm is pinned to. */
+  /** The provider slug a provider arm is pinned to. */
   provider?: string;
 }
 
 /** One model entry's arms: itself when it lists no providers, else one pinned arm per provider. */
-export function providerArms<T extends Arm>(model: T, providers: readonly string[] | undefined): T[] {
+export function providerArms<T extends ResolvedModel>(model: T, providers: readonly string[] | undefined): T[] {
   if (!providers?.length) return [model];
   return providers.map((provider) => ({ ...model, label: pinnedLabel(model.label, provider), pin: providerPin(provider), provider }));
 }

@@ -9,7 +9,7 @@ import type { AgentLabConfig } from './schema.js';
 import type { FileRules } from './files.js';
 import { compileSuite, type ResolvedSystemPrompt } from './compile.js';
 import type { TaskEntry } from './entry.js';
-import { providerArms } from './providers.js';
+import { providerArms, type ResolvedModel } from './providers.js';
 
 /** Sent when no layer sets max_tokens or max_completion_tokens: an unset cap can hit the 402 trap (wire doc §5.2). */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -62,19 +62,7 @@ export function jobParams(base: Params, model: Params, task: Params, cli: Params
   return params;
 }
 
-export interface ResolvedModel {
-  /** Slug sent as `model`. */
-  id: string;
-  /** Display name (defaults to the slug). */
-  label: string;
-  params: Params;
-  /** The model's own `stream`; absent: the suite's. */
-  stream?: boolean;
-  /** A provider arm's pin (config/providers.ts), over every params layer. */
-  pin?: Params;
-  /** The provider slug a provider arm is pinned to. */
-  provider?: string;
-}
+export type { ResolvedModel } from './providers.js';
 
 export type { ResolvedSystemPrompt } from './compile.js';
 
