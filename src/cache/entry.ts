@@ -1,5 +1,5 @@
 // Pure: a response-cache entry (an ok answer with its /generation figures). A malformed one is a miss, never a crash.
-import { z } from 'zod';
+import * as z from 'zod';
 import { toRow } from '../exec/job.js';
 import type { AttemptOutcome } from '../provider/client.js';
 import type { Job } from '../types/job.js';

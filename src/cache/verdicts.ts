@@ -3,7 +3,7 @@
 // verdict it paid for instead of asking again. Only real verdicts are kept; a judge error is
 // asked again next time. An unreadable entry is a miss, never a crash.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JudgeVerdict } from '../checks/judge.js';
 import { readEntryText, writeCacheEntry } from './store.js';
 

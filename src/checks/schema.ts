@@ -2,7 +2,7 @@
 // One strict object with every kind optional (so a misspelt kind gets "did you mean"), plus a
 // refinement that exactly one kind is given. A bad regex or JSON Schema fails here, at load
 // time with file:line, instead of failing every job of the run.
-import { z } from 'zod';
+import * as z from 'zod';
 import { intFrom, isRecord, numberIn, present, text, typeError } from '../config/fields.js';
 import { ParamsSchema } from '../config/params.js';
 import { CHECK_KINDS, type CheckKind } from '../types/job.js';

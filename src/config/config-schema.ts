@@ -1,6 +1,6 @@
 // The config file's format (agent-lab.config.yaml): one zod schema, also checking settings from the
 // environment and flags (config/settings.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { bool, forbidden, httpUrl, intFrom, intIn, oneOf, positive, present, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
 import { LOG_LEVELS } from '../log.js';

@@ -1,6 +1,6 @@
 // Field builders shared by the suite, params and config schemas, so every range check
 // carries one message in p-limit's style: "Expected `concurrency` to be a number from 1 and up".
-import { z } from 'zod';
+import * as z from 'zod';
 
 type RawIssue = { code?: string; input?: unknown };
 

@@ -1,7 +1,7 @@
 // zod issues → Issues at file:line:col, with "did you mean" hints. Schema fields carry their
 // own messages (fields.ts); `errorMessage` words the rest the same way.
 import { closest, distance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Issue } from '../errors.js';
 import { locate, type FieldPath, type Source } from './source.js';
 

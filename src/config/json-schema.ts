@@ -1,5 +1,5 @@
 // The editor JSON Schema (schema/suite.schema.json), generated from the suite's zod schema.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckSchema } from '../checks/schema.js';
 import { CHECK_KINDS } from '../types/job.js';
 import { PROMPT_KEYS, SuiteSchema, TaskSchema } from './schema.js';

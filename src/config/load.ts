@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError, formatIssue, type Issue } from '../errors.js';
 import { compileJsonSchema } from '../checks/json-schema.js';
 import { isFileRef } from '../checks/schema.js';

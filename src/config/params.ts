@@ -3,7 +3,7 @@
 // fields faster than we could list them. Every field accepts `null`: in a params layer it
 // means "unset what an earlier layer set" (see mergeParams in resolve.ts).
 import { closest, distance } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue } from '../errors.js';
 import { bool, forbidden, intFrom, intIn, numberIn, oneOf, present, strings, text, typeError } from './fields.js';
 import { errorMessage } from './issues.js';

@@ -1,6 +1,6 @@
 // The suite and config file formats: one zod schema each, the single source of truth for
 // validation, TypeScript types and the editor JSON Schema (schema/suite.schema.json).
-import { z } from 'zod';
+import * as z from 'zod';
 import { bool, id, intFrom, intIn, isRecord, numberIn, oneOf, positive, present, strings, text, typeError } from './fields.js';
 import { ParamsSchema } from './params.js';
 import { MAX_CONCURRENCY, MAX_WARMUP } from './config-schema.js';

@@ -27,13 +27,14 @@ export interface LoadCatalogOptions {
   headers?: Record<string, string>;
   /** After a failed fetch: what the user can do instead. */
   hint?: string;
+  signal?: AbortSignal;
 }
 
 export async function loadCatalog(opts: LoadCatalogOptions, env: Pick<Env, 'env'>): Promise<Catalog> {
   // The simulator's port changes every time: caching its list would only litter the cache folder.
-  if (opts.simulated) return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: '', cache: false }), 'the built-in simulator');
+  if (opts.simulated) return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: '', cache: false, signal: opts.signal }), 'the built-in simulator');
   try {
-    return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: cacheRoot(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env) }), opts.baseUrl);
+    return catalogOf(await fetchModels({ baseUrl: opts.baseUrl, cacheDir: cacheRoot(env), refresh: opts.refresh, headers: opts.headers, dispatcher: proxyDispatcher(env.env), signal: opts.signal }), opts.baseUrl);
   } catch (error) {
     if (error instanceof AgentLabError) throw new AgentLabError(`Preflight: ${error.message}${opts.hint ? ` (${opts.hint})` : ''}`, error.exitCode);
     throw error;

@@ -19,6 +19,8 @@ export interface FetchModelsOptions {
   cache?: boolean;
   headers?: Record<string, string>;
   dispatcher?: Dispatcher;
+  /** Stops the download (a run that failed on its suite while /models was on its way). */
+  signal?: AbortSignal;
   now?: () => number;
 }
 
@@ -78,6 +80,7 @@ async function download(url: string, opts: FetchModelsOptions): Promise<unknown>
       method: 'GET',
       headers: { accept: 'application/json', ...opts.headers },
       dispatcher: opts.dispatcher,
+      signal: opts.signal,
       headersTimeout: TIMEOUT_MS,
       bodyTimeout: TIMEOUT_MS,
     });

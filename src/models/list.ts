@@ -2,7 +2,7 @@
 // listing grows new fields often, so an odd field falls back to null/[] instead of failing.
 import type Big from 'big.js';
 import { distance } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentLabError, EXIT } from '../errors.js';
 import { pricingFrom, type Pricing } from '../money/pricing.js';
 

@@ -93,7 +93,25 @@ export interface PrepareMode {
 }
 
 export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMode): Promise<RunPlan> {
-  const { config, path: configPath } = await loadConfig(options.configPath, env.cwd);
+  const config = await loadConfig(options.configPath, env.cwd);
+  // /models is fetched while the suite is read and every task scanned: its URL comes from the
+  // flags, the environment and the config file, never the suite. A run that stops first stops it.
+  const fetching = new AbortController();
+  // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
+  const hint = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
+  const baseUrl = mode.simulatorUrl ?? resolveSettings(config.config, env.env, flagsOf(options)).base_url;
+  const catalog = options.preflight === false ? Promise.resolve(null) : loadCatalog({ baseUrl, simulated: mode.simulatorUrl !== null, hint, signal: fetching.signal }, env);
+  // Awaited once the suite is read: a failure waits its turn behind the suite's own errors.
+  catalog.catch(() => undefined);
+  try {
+    return await planRun(options, env, mode, config, catalog);
+  } catch (error) {
+    fetching.abort();
+    throw error;
+  }
+}
+
+async function planRun(options: RunOptions, env: Env, mode: PrepareMode, { config, path: configPath }: Awaited<ReturnType<typeof loadConfig>>, fetchingCatalog: Promise<Catalog | null>): Promise<RunPlan> {
   const loaded = await loadSuite(resolve(env.cwd, options.suitePath), { allowOutsideFiles: options.allowOutsideFiles });
   const suite = resolveSuite(loaded, config);
   const settings = resolveSettings(config, env.env, flagsOf(options), suite);
@@ -121,9 +139,7 @@ export async function prepareRun(options: RunOptions, env: Env, mode: PrepareMod
   const plainJobs = suite.entries.every((entry) => !entry.dataset) ? suite.entries.reduce((runs, entry) => runs + (entry.repeats ?? suite.repeats), 0) * models.length * suite.systemPrompts.length : Infinity;
   mode.onEndpoint?.(endpoint, settings, plainJobs);
 
-  // A plan cannot do without /models (it needs the prices), so only a run is offered --no-preflight.
-  const unchecked = mode.dryRun ? 'a plan needs the prices from /models' : 'pass --no-preflight to run without checking models and prices';
-  const catalog = options.preflight === false ? null : await loadCatalog({ baseUrl: endpoint.baseUrl, simulated: endpoint.simulated, hint: unchecked }, env);
+  const catalog = await fetchingCatalog;
   const expectTokens = options.expectTokens ?? DEFAULT_EXPECT_TOKENS;
   // Every task is read (every dataset row rendered, every image checked) before anything is
   // sent; the same pass checks every job against /models and prices it.
