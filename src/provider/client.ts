@@ -203,7 +203,7 @@ export function createClient(options: ClientOptions): Client {
       const broken = decoder ? await (decoder as StreamDecoder).end() : null;
       if (tooLarge) throw new TooLarge();
       const stream = finalStream();
-      const ended_at = now();
+      const ended_at = sending.endedAt ?? now();
       const failure = whole ? wholeFailure(stream, head, hide) : (noEvents(stream, head) ?? streamFailure(stream, hide));
       if (logger.enabled('debug')) {
         logger.debug(`← 200 model=${request.model} events=${stream.events} finish=${stream.finish_reason} gen=${stream.generation_id}`);

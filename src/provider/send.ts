@@ -47,6 +47,8 @@ export interface Exchange {
 /** Where an exchange stands while it runs: `sentAt` is null until the request is on the socket. */
 export interface SendState {
   sentAt: number | null;
+  /** When undici read the body's last byte: the moment the latency clock stops (null until then). */
+  endedAt?: number | null;
   /** Body bytes received so far, streamed or collected. */
   bytes: number;
 }
@@ -69,8 +71,11 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve({ status, headers, text: textParts ? Buffer.concat(textParts) : null, truncated });
+      if (error) return reject(error);
+      // The caller's work on an ended exchange (its row, the journal's write) waits for the loop's
+      // check phase: every other socket already readable is read, and its clock stamped, first.
+      // Run inline, 50 streams ending together stamped the 50th end after 49 rows were written.
+      setImmediate(resolve, { status, headers, text: textParts ? Buffer.concat(textParts) : null, truncated });
     };
     const handler: LegacyHandler = {
       onConnect(abortFn) {
@@ -108,6 +113,7 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
         return false;
       },
       onComplete() {
+        state.endedAt = now();
         finish(null);
       },
       onError(error) {
