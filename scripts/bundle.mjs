@@ -1,7 +1,7 @@
 // `npm run build`, second half: dist/cli.js as one bundle (esbuild) instead of ~300 files. Node 20
 // has no compile cache, and resolving, reading and linking every module of a `run` (zod alone is
 // 95 files) was most of its start-up (docs/performance.md). Each command stays its own chunk,
-// loaded by cli.ts's dynamic import, so `--version` loads none of them. tsc's dist/ stays for the
+// loaded by cli/main.ts's dynamic import, so `--version` loads none of them. tsc's dist/ stays for the
 // programmatic API (dist/index.js) and its types; only the bin is replaced.
 import { build } from 'esbuild';
 import { readdir, rm } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The world, injected: nothing below cli.ts touches process.stdout, process.env or the wall clock.
+// The world, injected: nothing below cli/main.ts touches process.stdout, process.env or the wall clock.
 import { performance } from 'node:perf_hooks';
 
 export interface Writer {

@@ -1,4 +1,4 @@
-// The programmatic API: what cli.ts and the tests call.
+// The programmatic API: what the CLI (cli/main.ts) and the tests call.
 export { planSuite, runSuite, type PlanOptions, type PlanReport, type RunOptions, type RunReport } from './run/index.js';
 export { processEnv, memoryEnv, type Env } from './env.js';
 export { EXIT, AgentLabError, ConfigError } from './errors.js';
