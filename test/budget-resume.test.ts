@@ -90,3 +90,38 @@ describe('resuming a killed --mock run', () => {
     }
   }, 30_000);
 });
+
+describe('a resume under a cap, after the judge was paid', () => {
+  it("counts the verdicts the folder holds: they were paid for, and the cap is the folder's", async () => {
+    const server = await startMockServer({ apiKey: KEY, ttftMs: 0, itlMs: 0, tokens: 20, generationDelayMs: 10 });
+    // Task j0 fails once (a 400 is not retried, and not billed): a resume with --retry-errors sends it again.
+    const tasks = Array.from({ length: 16 }, (_, i) => `  - id: j${i}\n    prompt: "Explain topic ${i} in one line.${i === 0 ? ' [[mock: fault=bad_request times=1]]' : ''}"\n    checks:\n      - judge: { rubric: "Explains the topic clearly in one line.", threshold: 0.1 }`).join('\n');
+    const w = await workspace({
+      'suite.yaml': `name: judged\njudge: { model: mock/judge }\nmodels: [openai/gpt-4o-mini]\ntasks:\n${tasks}\nparams: { max_tokens: 40 }\n`,
+      'agent-lab.config.yaml': FAST_CONFIG,
+    });
+    const env = { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: server.url, AGENT_LAB_CACHE_DIR: w.path('cache') };
+    try {
+      const first = await runCli(['run', 'suite.yaml', '--out', 'out'], { cwd: w.dir, env });
+      expect(first.code, first.stderr).toBe(1);
+      const rows = await readResults(w.path('out'));
+      const judged = rows.filter((r) => r.judge_cost_usd !== null);
+      expect(judged).toHaveLength(15);
+      const paid = server.billing().usd;
+      const subjects = rows.reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);
+      // The judge (mock/judge: $1/M in, $2/M out) is most of what was paid.
+      expect(paid - subjects).toBeGreaterThan(5 * subjects);
+      // Room for less than one more judged job (its worst case, judge included: ~$0.0009) if the
+      // verdicts count; for two (~$0.002 of verdicts) if they did not.
+      const cap = paid + 0.00002;
+      const resumed = await runCli(['resume', 'out', '--retry-errors', '--max-cost', String(cap)], { cwd: w.dir, env });
+      expect([0, 1, 4], resumed.stderr).toContain(resumed.code);
+      expect(server.billing().usd, `billed $${server.billing().usd} for a $${cap} cap`).toBeLessThanOrEqual(cap);
+      const j0 = (await readResults(w.path('out'))).find((r) => r.task_id === 'j0');
+      expect(j0?.status).toBe('skipped');
+    } finally {
+      await server.close();
+      await w.cleanup();
+    }
+  });
+});

@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { JudgeVerdict } from '../checks/judge.js';
+import { readFile } from 'node:fs/promises';
+import { cacheFiles } from './admin.js';
 import { readEntryText, writeCacheEntry } from './store.js';
 
 export const VERDICTS_DIR = 'verdicts';
@@ -39,6 +41,21 @@ export async function readVerdict(dir: string, key: string): Promise<JudgeVerdic
   if (!parsed.success || parsed.data.key !== key) return null;
   const { score, reason, cost_usd, tokens_prompt, tokens_completion } = parsed.data;
   return { score, reason, error: null, cost_usd, tokens_prompt, tokens_completion };
+}
+
+/** What the folder's stored verdicts cost: the sum of the known costs, and how many are unknown. */
+export async function verdictSpend(runDir: string): Promise<{ known: number[]; unknown: number }> {
+  const files = ((await cacheFiles(verdictsDir(runDir))) ?? []).filter((file) => !file.temp);
+  const known: number[] = [];
+  let unknown = 0;
+  for (const file of files) {
+    const parsed = EntrySchema.safeParse(await readFile(file.path, 'utf8').then(JSON.parse, () => null));
+    // Unreadable: asked again (and charged then) if a check still needs it.
+    if (!parsed.success) continue;
+    if (parsed.data.cost_usd === null) unknown++;
+    else known.push(parsed.data.cost_usd);
+  }
+  return { known, unknown };
 }
 
 export function writeVerdict(dir: string, key: string, model: string, verdict: JudgeVerdict, storedAt: string): Promise<void> {

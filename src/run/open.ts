@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Big from 'big.js';
 import { chargeEarlierRow, type Budget } from '../money/budget.js';
+import { verdictSpend } from '../cache/verdicts.js';
 import { attemptCharges } from '../money/charge.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
@@ -134,5 +135,11 @@ async function earlierCosts(outDir: string, budget: Budget | null, lookedUp: boo
   budget?.earlier('', known, new Big(0), true);
   // Earlier warmup requests were paid for too (warmup.jsonl); an unknown cost counts at its worst case.
   if (budget) for (const row of await readWarmup(outDir)) chargeEarlierRow(budget, `warmup:${costKey(row)}`, row, true);
+  // So were the judge's verdicts (verdicts/, reused, not asked again); an unknown cost counts at the worst case of any job.
+  if (budget) {
+    const verdicts = await verdictSpend(outDir);
+    const paid = verdicts.known.reduce((sum, usd) => sum.plus(usd), new Big(0));
+    budget.earlier('verdicts', paid, budget.worstFor({ job_id: '', model: '' }).times(verdicts.unknown), true);
+  }
   return unknown;
 }
