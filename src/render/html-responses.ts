@@ -2,11 +2,12 @@
 // the matrix as data. The answers are model output, so they never enter the HTML: they travel as
 // JSON in non-executed script tags (`<` escaped) or gzip+base64, and the page script puts them
 // in the DOM as text, or as Markdown through marked and then DOMPurify. Pure.
-import type { ResponseMatrix, ResponseTask } from '../types/responses.js';
+import type { Grid, ResponseTask } from '../types/responses.js';
 import { embedJson, escapeHtml, scriptSafeJson } from './html-page.js';
 
 export interface ResponsesSection {
-  matrix: ResponseMatrix;
+  /** Only its head is read here (columns, counts): the cells are in `chunks`. */
+  matrix: Grid<unknown>;
   /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it. */
   chunks: { encoding: 'json' | 'gzip-base64'; texts: string[] };
   /** Where the full text is, for the note on cut answers. */
@@ -28,22 +29,35 @@ export function taskChunks(tasks: readonly ResponseTask[]): string[] {
 }
 
 /** taskChunks one at a time, so a caller can pack each and let its text go (a 100,000-job run's is tens of MB). */
-export function* eachTaskChunk(tasks: readonly ResponseTask[]): Generator<string> {
+export function* eachTaskChunk(tasks: Iterable<ResponseTask>): Generator<string> {
+  const chunker = taskChunker();
+  for (const task of tasks) {
+    const chunk = chunker.add(task);
+    if (chunk !== null) yield chunk;
+  }
+  const last = chunker.end();
+  if (last !== null) yield last;
+}
+
+/** eachTaskChunk fed a task at a time: `add` returns a chunk when one is full, `end` the rest (at least one chunk in all). */
+export function taskChunker(): { add(task: ResponseTask): string | null; end(): string | null } {
   let part: string[] = [];
   let size = 0;
   let first = true;
-  for (const task of tasks) {
-    const json = JSON.stringify(task);
-    part.push(json);
-    size += json.length;
-    if (first ? size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS : size >= CHUNK_CHARS.rest) {
-      yield `[${part.join(',')}]`;
+  return {
+    add(task) {
+      const json = JSON.stringify(task);
+      part.push(json);
+      size += json.length;
+      if (!(first ? size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS : size >= CHUNK_CHARS.rest)) return null;
+      const chunk = `[${part.join(',')}]`;
       first = false;
       part = [];
       size = 0;
-    }
-  }
-  if (part.length || first) yield `[${part.join(',')}]`;
+      return chunk;
+    },
+    end: () => (part.length || first ? `[${part.join(',')}]` : null),
+  };
 }
 
 /** Figures the rows can be sorted by: the cell field and its label. */

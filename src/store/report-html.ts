@@ -6,16 +6,16 @@ import { gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
-import type { ResponseMatrix, ResponseRow } from '../types/responses.js';
+import type { Grid, ResponseCell, ResponseMatrix, ResponseRow, ResponseTask } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
 import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
-import { eachTaskChunk, type ResponsesSection } from '../render/html-responses.js';
-import { baselineJoin, matrixBuilder, textLimit } from '../responses/matrix.js';
-import { renderResponsesMarkdown, RESPONSES_MD } from '../responses/markdown.js';
+import { taskChunker, type ResponsesSection } from '../render/html-responses.js';
+import { baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
+import { responsesMarkdownHead, responsesMarkdownTask, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
 import { RESULTS_FILE } from './journal.js';
-import { readJsonl } from './jsonl.js';
+import { jsonlLines, openJsonlAt, readJsonl } from './jsonl.js';
 import { writeAtomic, writeAtomicStream } from './write.js';
 
 export { chartJsSource } from './browser-libs.js';
@@ -39,28 +39,87 @@ export interface RunReportFiles {
   markdown: string;
 }
 
+/**
+ * Two passes over results.jsonl: the first keeps the matrix's outline and each cell's byte offset
+ * (and a sample for the charts), the second reads the cells back a task at a time into
+ * responses.md and report.html's chunks. The whole matrix was ~500 B a job (48 MB at 100,000).
+ */
 export async function writeRunReports(dir: string, summary: RunSummary, options: RunReportOptions = {}): Promise<RunReportFiles> {
+  const file = join(dir, RESULTS_FILE);
   const sample = reservoir(SAMPLE_LIMIT);
   const limit = textLimit(summary.overall.n);
-  const builder = matrixBuilder({ columnOrder: summary.groups, limit });
-  for await (const row of readJsonl<ResponseRow>(join(dir, RESULTS_FILE))) {
-    sample.add(row);
-    builder.add(row);
-  }
-  let matrix = builder.finish();
+  const grid = gridBuilder<number>({ columnOrder: summary.groups, limit });
   const baseline = options.baseline ? baselineResults(options.baseline) : null;
-  if (baseline) {
-    const joiner = baselineJoin(matrix, limit);
-    for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
-    matrix = joiner.finish();
+  // job_id → its baseline row's offset (null: none yet); only with a baseline.
+  const joined = baseline ? new Map<string, number | null>() : null;
+  let repeated = false;
+  for await (const { value: row, offset } of jsonlLines<ResponseRow>(file)) {
+    sample.add(row);
+    grid.add(row, offset);
+    if (joined) {
+      repeated ||= joined.has(row.job_id);
+      joined.set(row.job_id, null);
+    }
   }
-  const [chartJs, libs, chunks] = await Promise.all([chartJsSource(), responsesLibSources(), packed(matrix)]);
-  const { rows, total } = sample.finish();
-  const html = join(dir, REPORT_FILE);
-  const responses = { matrix, chunks, resultsFile: RESULTS_FILE, libs };
-  await writeAtomic(html, renderRunHtml({ summary, sample: rows, totalRows: total, chartJs, responses }));
+  // A job twice (a journal never finalized) gets its baseline on one cell only: baselineJoin knows which.
+  if (repeated) return writeReports(dir, summary, sample.finish(), await joinedMatrix(file, baseline!, summary.groups, limit));
+  if (baseline && joined) {
+    for await (const { value: row, offset } of jsonlLines<ResponseRow>(baseline)) if (joined.has(row.job_id)) joined.set(row.job_id, offset);
+  }
+  const outline = grid.finish();
+  const baselineJobs = joined ? [...joined.values()].filter((at) => at !== null).length : 0;
+  const rows = openJsonlAt<ResponseRow>(file);
+  const baseRows = baseline && baselineJobs ? openJsonlAt<ResponseRow>(baseline) : null;
+  try {
+    const cell = (offset: number): ResponseCell => {
+      const row = rows.read(offset);
+      const out = cellOf(row, limit);
+      const at = joined?.get(row.job_id);
+      if (baseRows && at != null) out.baseline = baselineView(baseRows.read(at), limit);
+      return out;
+    };
+    // Each task's cells are read as it is written, and let go after.
+    function* tasks(): Generator<ResponseTask> {
+      for (const t of outline.tasks) yield { ...t, cells: t.cells.map((offsets) => byRepeat(offsets.map(cell))) };
+    }
+    return await writeReports(dir, summary, sample.finish(), { matrix: { ...outline, baseline_jobs: baselineJobs }, tasks: tasks() });
+  } finally {
+    rows.close();
+    baseRows?.close();
+  }
+}
+
+/** The matrix built whole, with baselineJoin: for the rare folder whose journal holds a job twice. */
+async function joinedMatrix(file: string, baseline: string, columnOrder: RunSummary['groups'], limit: number): Promise<{ matrix: ResponseMatrix; tasks: Iterable<ResponseTask> }> {
+  const builder = matrixBuilder({ columnOrder, limit });
+  for await (const row of readJsonl<ResponseRow>(file)) builder.add(row);
+  const joiner = baselineJoin(builder.finish(), limit);
+  for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
+  const matrix = joiner.finish();
+  return { matrix, tasks: matrix.tasks };
+}
+
+/** responses.md streamed as the tasks come, their chunks packed on the way; then report.html around the chunks. */
+async function writeReports(dir: string, summary: RunSummary, sample: { rows: SampleRow[]; total: number }, responses: { matrix: Grid<unknown>; tasks: Iterable<ResponseTask> }): Promise<RunReportFiles> {
+  const { matrix, tasks } = responses;
+  const chunker = taskChunker();
+  const packer = chunkPacker();
+  async function* markdownPieces(): AsyncGenerator<string> {
+    yield responsesMarkdownHead(matrix, summary);
+    for (const task of tasks) {
+      const chunk = chunker.add(task);
+      if (chunk !== null) await packer.add(chunk);
+      yield* responsesMarkdownTask(task, matrix.columns);
+    }
+    const last = chunker.end();
+    if (last !== null) await packer.add(last);
+  }
   const markdown = join(dir, RESPONSES_MD);
-  await writeAtomicStream(markdown, renderResponsesMarkdown(matrix, summary));
+  await writeAtomicStream(markdown, markdownPieces());
+  const [chartJs, libs] = await Promise.all([chartJsSource(), responsesLibSources()]);
+  const html = join(dir, REPORT_FILE);
+  const section = { matrix, chunks: packer.finish(), resultsFile: RESULTS_FILE, libs };
+  await writeAtomic(html, renderRunHtml({ summary, sample: sample.rows, totalRows: sample.total, chartJs, responses: section }));
   return { html, markdown };
 }
 
@@ -82,23 +141,25 @@ function baselineResults(path: string): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** Packed as each chunk is made, so only one chunk's JSON is alive at a time. */
-async function packed(matrix: ResponseMatrix): Promise<ResponsesSection['chunks']> {
+/** The chunks packed as each is made, so only one chunk's JSON is alive at a time (up to GZIP_ABOVE of them kept as JSON). */
+function chunkPacker(): { add(text: string): Promise<void>; finish(): ResponsesSection['chunks'] } {
   const json: string[] = [];
   const zipped: string[] = [];
   let size = 0;
   // Level 4 is 3× faster than the default 6 on answers, for 15 % more bytes.
   const zip = async (text: string) => ((await gzipAsync(text, { level: 4 })) as Buffer).toString('base64');
-  for (const text of eachTaskChunk(matrix.tasks)) {
-    if (zipped.length || size + text.length > GZIP_ABOVE) {
-      for (const kept of json.splice(0)) zipped.push(await zip(kept));
-      zipped.push(await zip(text));
-    } else {
-      json.push(text);
-      size += text.length;
-    }
-  }
-  return zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json };
+  return {
+    async add(text) {
+      if (zipped.length || size + text.length > GZIP_ABOVE) {
+        for (const kept of json.splice(0)) zipped.push(await zip(kept));
+        zipped.push(await zip(text));
+      } else {
+        json.push(text);
+        size += text.length;
+      }
+    },
+    finish: () => (zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json }),
+  };
 }
 
 /** Reservoir sample (seeded, so a rebuilt report is identical), kept in file order. */
