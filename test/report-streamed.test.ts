@@ -25,7 +25,8 @@ function rows(tasks: number, repeats: number, answer: (t: number, c: number, r: 
   for (let r = repeats - 1; r >= 0; r--) {
     for (let t = 0; t < tasks; t++) {
       for (const [c, model] of ['o/a', 'o/b'].entries()) {
-        const pass = (t + r + c) % 4 !== 1;
+        // Odd tasks differ by column, even ones agree.
+        const pass = (t + r + (t % 2 ? c : 0)) % 4 !== 1;
         const failed = (t * 7 + r) % 13 === 5;
         out.push(jobRow({
           job_id: `j${t}-${c}-${r}`, job_index: (t * 2 + c) * repeats + r, task_id: `t${t}`, model, model_label: model.toUpperCase(), system_prompt_id: 'p',
@@ -85,10 +86,12 @@ async function expectSame(dir: string, summary: RunSummary, baseline: string | n
 
 describe('writeRunReports, streamed from the journal', () => {
   it('writes what the whole matrix gives: JSON chunks, cut answers, vars, reasoning, failures', async () => {
-    const summary = await writeRun('small', rows(30, 3, (t, c, r) => (t % 10 === 0 ? `long ${'word '.repeat(4100)}` : `answer ${t} ${c} ${r}`)));
+    const summary = await writeRun('small', rows(30, 3, (t, c, r) => (t % 10 === 0 ? `long ${'word '.repeat(4100)}` : t % 2 ? `answer ${t} ${c} ${r}` : `same ${t} ${r}`)));
     const html = await expectSame('small', summary);
     expect(html).toContain('data-encoding="json"');
     expect(html).toContain('answer(s) or reasoning trace(s) are cut');
+    expect(html).toContain('"disagree":true');
+    expect(html).toContain('"disagree":false');
   });
 
   it('writes what the whole matrix gives when the chunks are gzipped', async () => {

@@ -104,8 +104,8 @@ export function renderResponsesSection(s: ResponsesSection): string {
  * The chunks after the first, for the end of the page (after the scripts): the page draws its
  * first rows from the first chunk without waiting for the parser to get through the rest.
  */
-export function renderResponsesTail(s: ResponsesSection): string {
-  return s.chunks.texts.slice(1).map((_, i) => chunkTag(s, i + 1)).join('\n');
+export function* responsesTailPieces(s: ResponsesSection): Generator<string> {
+  for (let i = 1; i < s.chunks.texts.length; i++) yield `${i > 1 ? '\n' : ''}${chunkTag(s, i)}`;
 }
 
 function chunkTag(s: ResponsesSection, i: number): string {

@@ -16,6 +16,8 @@ export interface MatrixOptions {
   columnOrder?: readonly GroupKey[];
   /** UTF-16 units per answer; reasoning gets half. */
   limit?: number;
+  /** false: `disagree` is left false, for a caller that works it out from the rows later (agreement()). */
+  agreement?: boolean;
 }
 
 export interface MatrixBuilder {
@@ -40,7 +42,7 @@ interface TaskAcc<T> {
   first: string;
   seen: number;
   cells: Map<number, T[]>;
-  outcomes: Map<number, Set<string>>;
+  outcomes: Agreement | null;
   failing: boolean;
   errors: boolean;
 }
@@ -93,7 +95,7 @@ export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
       const col = see(row);
       let task = tasks.get(row.task_id);
       if (!task) {
-        task = { task_id: row.task_id, vars: row.vars ?? {}, index: row.job_index ?? null, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
+        task = { task_id: row.task_id, vars: row.vars ?? {}, index: row.job_index ?? null, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: options.agreement === false ? null : agreement(), failing: false, errors: false };
         tasks.set(row.task_id, task);
       }
       if (row.started_at < task.first) task.first = row.started_at;
@@ -102,9 +104,7 @@ export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
       let repeats = task.cells.get(col);
       if (!repeats) task.cells.set(col, (repeats = []));
       repeats.push(cell);
-      let outcomes = task.outcomes.get(col);
-      if (!outcomes) task.outcomes.set(col, (outcomes = new Set()));
-      outcomes.add(outcomeKey(row));
+      task.outcomes?.add(col, row);
       task.failing ||= isFailing({ passed: row.passed ?? null, checks: row.checks ?? [] });
       task.errors ||= row.status !== 'ok';
       jobs++;
@@ -117,7 +117,7 @@ export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
         cells: columns.map((_, c) => t.cells.get(c) ?? []),
         failing: t.failing,
         errors: t.errors,
-        disagree: disagree(t.outcomes),
+        disagree: t.outcomes?.disagree() ?? false,
       }));
       return { columns, tasks: out, jobs, limit, truncated, baseline_jobs: 0 };
     },
@@ -197,10 +197,23 @@ export function baselineView(row: ResponseRow, limit: number | null): BaselineVi
   return { status: row.status, passed: row.passed ?? null, output, output_truncated: output.length < (row.output_text ?? '').length };
 }
 
-/** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
-function disagree(outcomes: Map<number, Set<string>>): boolean {
-  const signatures = new Set([...outcomes.values()].map((set) => [...set].sort().join('\n')));
-  return signatures.size > 1;
+export interface Agreement {
+  add(col: number, row: ResponseRow): void;
+  /** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
+  disagree(): boolean;
+}
+
+/** One task's outcomes per column (a digest each, so ~100 B a job while the task is open). */
+export function agreement(): Agreement {
+  const outcomes = new Map<number, Set<string>>();
+  return {
+    add(col, row) {
+      let set = outcomes.get(col);
+      if (!set) outcomes.set(col, (set = new Set()));
+      set.add(outcomeKey(row));
+    },
+    disagree: () => new Set([...outcomes.values()].map((set) => [...set].sort().join('\n'))).size > 1,
+  };
 }
 
 function outcomeKey(row: ResponseRow): string {

@@ -6,12 +6,12 @@ import { gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
-import type { Grid, ResponseCell, ResponseMatrix, ResponseRow, ResponseTask } from '../types/responses.js';
+import type { Grid, ResponseMatrix, ResponseRow, ResponseTask } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
-import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
+import { runHtmlPieces, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
 import { taskChunker, type ResponsesSection } from '../render/html-responses.js';
-import { baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
+import { agreement, baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
 import { responsesMarkdownHead, responsesMarkdownTask, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
 import { RESULTS_FILE } from './journal.js';
@@ -48,7 +48,7 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
   const file = join(dir, RESULTS_FILE);
   const sample = reservoir(SAMPLE_LIMIT);
   const limit = textLimit(summary.overall.n);
-  const grid = gridBuilder<number>({ columnOrder: summary.groups, limit });
+  const grid = gridBuilder<number>({ columnOrder: summary.groups, limit, agreement: false });
   const baseline = options.baseline ? baselineResults(options.baseline) : null;
   // job_id → its baseline row's offset (null: none yet); only with a baseline.
   const joined = baseline ? new Map<string, number | null>() : null;
@@ -71,16 +71,22 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
   const rows = openJsonlAt<ResponseRow>(file);
   const baseRows = baseline && baselineJobs ? openJsonlAt<ResponseRow>(baseline) : null;
   try {
-    const cell = (offset: number): ResponseCell => {
-      const row = rows.read(offset);
-      const out = cellOf(row, limit);
-      const at = joined?.get(row.job_id);
-      if (baseRows && at != null) out.baseline = baselineView(baseRows.read(at), limit);
-      return out;
-    };
-    // Each task's cells are read as it is written, and let go after.
+    // Each task's cells are read as it is written, and let go after; so are its outcomes, for `disagree`.
     function* tasks(): Generator<ResponseTask> {
-      for (const t of outline.tasks) yield { ...t, cells: t.cells.map((offsets) => byRepeat(offsets.map(cell))) };
+      for (const t of outline.tasks) {
+        const outcomes = agreement();
+        const cells = t.cells.map((offsets, col) =>
+          byRepeat(offsets.map((offset) => {
+            const row = rows.read(offset);
+            outcomes.add(col, row);
+            const cell = cellOf(row, limit);
+            const at = joined?.get(row.job_id);
+            if (baseRows && at != null) cell.baseline = baselineView(baseRows.read(at), limit);
+            return cell;
+          })),
+        );
+        yield { ...t, cells, disagree: outcomes.disagree() };
+      }
     }
     return await writeReports(dir, summary, sample.finish(), { matrix: { ...outline, baseline_jobs: baselineJobs }, tasks: tasks() });
   } finally {
@@ -119,7 +125,7 @@ async function writeReports(dir: string, summary: RunSummary, sample: { rows: Sa
   const [chartJs, libs] = await Promise.all([chartJsSource(), responsesLibSources()]);
   const html = join(dir, REPORT_FILE);
   const section = { matrix, chunks: packer.finish(), resultsFile: RESULTS_FILE, libs };
-  await writeAtomic(html, renderRunHtml({ summary, sample: sample.rows, totalRows: sample.total, chartJs, responses: section }));
+  await writeAtomicStream(html, runHtmlPieces({ summary, sample: sample.rows, totalRows: sample.total, chartJs, responses: section }));
   return { html, markdown };
 }
 
