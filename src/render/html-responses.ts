@@ -30,33 +30,34 @@ export function taskChunks(tasks: readonly ResponseTask[]): string[] {
 
 /** taskChunks one at a time, so a caller can pack each and let its text go (a 100,000-job run's is tens of MB). */
 export function* eachTaskChunk(tasks: Iterable<ResponseTask>): Generator<string> {
-  const chunker = taskChunker();
+  const bounds = chunkBounds();
+  let part: string[] = [];
   for (const task of tasks) {
-    const chunk = chunker.add(task);
-    if (chunk !== null) yield chunk;
+    const json = JSON.stringify(task);
+    part.push(json);
+    if (!bounds.full(json)) continue;
+    yield `[${part.join(',')}]`;
+    part = [];
   }
-  const last = chunker.end();
-  if (last !== null) yield last;
+  if (bounds.pending()) yield `[${part.join(',')}]`;
 }
 
-/** eachTaskChunk fed a task at a time: `add` returns a chunk when one is full, `end` the rest (at least one chunk in all). */
-export function taskChunker(): { add(task: ResponseTask): string | null; end(): string | null } {
-  let part: string[] = [];
+/** Where the chunks end, told each task's JSON in turn: `full` after the last task of a chunk; `pending` when a last one is still to close (at least one chunk in all). */
+export function chunkBounds(): { full(json: string): boolean; pending(): boolean } {
+  let tasks = 0;
   let size = 0;
   let first = true;
   return {
-    add(task) {
-      const json = JSON.stringify(task);
-      part.push(json);
+    full(json) {
+      tasks++;
       size += json.length;
-      if (!(first ? size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS : size >= CHUNK_CHARS.rest)) return null;
-      const chunk = `[${part.join(',')}]`;
+      if (!(first ? size >= CHUNK_CHARS.first && tasks >= PAGE_TASKS : size >= CHUNK_CHARS.rest)) return false;
       first = false;
-      part = [];
+      tasks = 0;
       size = 0;
-      return chunk;
+      return true;
     },
-    end: () => (part.length || first ? `[${part.join(',')}]` : null),
+    pending: () => tasks > 0 || first,
   };
 }
 

@@ -2,7 +2,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { createGzip, gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
@@ -10,7 +12,7 @@ import type { Grid, ResponseMatrix, ResponseRow, ResponseTask } from '../types/r
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
 import { runHtmlPieces, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
-import { taskChunker, type ResponsesSection } from '../render/html-responses.js';
+import { chunkBounds, type ResponsesSection } from '../render/html-responses.js';
 import { agreement, baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
 import { responsesMarkdownHead, responsesMarkdownTask, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
@@ -108,23 +110,19 @@ async function joinedMatrix(file: string, baseline: string, columnOrder: RunSumm
 /** responses.md streamed as the tasks come, their chunks packed on the way; then report.html around the chunks. */
 async function writeReports(dir: string, summary: RunSummary, sample: { rows: SampleRow[]; total: number }, responses: { matrix: Grid<unknown>; tasks: Iterable<ResponseTask> }): Promise<RunReportFiles> {
   const { matrix, tasks } = responses;
-  const chunker = taskChunker();
   const packer = chunkPacker();
   async function* markdownPieces(): AsyncGenerator<string> {
     yield responsesMarkdownHead(matrix, summary);
     for (const task of tasks) {
-      const chunk = chunker.add(task);
-      if (chunk !== null) await packer.add(chunk);
+      await packer.add(task);
       yield* responsesMarkdownTask(task, matrix.columns);
     }
-    const last = chunker.end();
-    if (last !== null) await packer.add(last);
   }
   const markdown = join(dir, RESPONSES_MD);
   await writeAtomicStream(markdown, markdownPieces());
   const [chartJs, libs] = await Promise.all([chartJsSource(), responsesLibSources()]);
   const html = join(dir, REPORT_FILE);
-  const section = { matrix, chunks: packer.finish(), resultsFile: RESULTS_FILE, libs };
+  const section = { matrix, chunks: await packer.finish(), resultsFile: RESULTS_FILE, libs };
   await writeAtomicStream(html, runHtmlPieces({ summary, sample: sample.rows, totalRows: sample.total, chartJs, responses: section }));
   return { html, markdown };
 }
@@ -147,24 +145,76 @@ function baselineResults(path: string): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** The chunks packed as each is made, so only one chunk's JSON is alive at a time (up to GZIP_ABOVE of them kept as JSON). */
-function chunkPacker(): { add(text: string): Promise<void>; finish(): ResponsesSection['chunks'] } {
+/**
+ * The tasks into chunks (chunkBounds), each packed as it is made: JSON while all of them fit
+ * GZIP_ABOVE, else every one gzipped, a chunk streamed into its gzip a task at a time (deflate's
+ * bytes do not depend on how its input is split), so no chunk is ever one string.
+ */
+function chunkPacker(): { add(task: ResponseTask): Promise<void>; finish(): Promise<ResponsesSection['chunks']> } {
+  const bounds = chunkBounds();
   const json: string[] = [];
   const zipped: string[] = [];
   let size = 0;
-  // Level 4 is 3× faster than the default 6 on answers, for 15 % more bytes.
-  const zip = async (text: string) => ((await gzipAsync(text, { level: 4 })) as Buffer).toString('base64');
+  // The open chunk: its text so far while it may stay JSON, or its gzip once it cannot.
+  let part: string[] = [];
+  let length = 0;
+  let zip: ReturnType<typeof gzipText> | null = null;
+  const piece = async (text: string, closing = false) => {
+    if (zip) return zip.write(text);
+    part.push(text);
+    length += text.length;
+    // An open chunk ends with `]` at least: past this, the page is gzipped, the JSON kept so far first.
+    if (zipped.length || size + length + (closing ? 0 : 1) > GZIP_ABOVE) {
+      for (const kept of json.splice(0)) zipped.push(await zipWhole(kept));
+      zip = gzipText();
+      for (const text of part.splice(0)) await zip.write(text);
+    }
+  };
+  const close = async () => {
+    if (length === 0 && !zip) await piece('[');
+    await piece(']', true);
+    if (zip) zipped.push(await zip.end());
+    else {
+      json.push(part.join(''));
+      size += length;
+    }
+    [part, length, zip] = [[], 0, null];
+  };
   return {
-    async add(text) {
-      if (zipped.length || size + text.length > GZIP_ABOVE) {
-        for (const kept of json.splice(0)) zipped.push(await zip(kept));
-        zipped.push(await zip(text));
-      } else {
-        json.push(text);
-        size += text.length;
-      }
+    async add(task) {
+      const text = JSON.stringify(task);
+      await piece(length === 0 && !zip ? '[' : ',');
+      await piece(text);
+      if (bounds.full(text)) await close();
     },
-    finish: () => (zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json }),
+    async finish() {
+      if (bounds.pending()) await close();
+      return zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json };
+    },
+  };
+}
+
+// Level 4 is 3× faster than the default 6 on answers, for 15 % more bytes.
+const GZIP_LEVEL = 4;
+
+const zipWhole = async (text: string) => ((await gzipAsync(text, { level: GZIP_LEVEL })) as Buffer).toString('base64');
+
+/** A gzip fed in pieces, as base64 at the end. */
+function gzipText(): { write(text: string): Promise<void>; end(): Promise<string> } {
+  const zip = createGzip({ level: GZIP_LEVEL });
+  const out: Buffer[] = [];
+  zip.on('data', (data: Buffer) => out.push(data));
+  const done = finished(zip);
+  done.catch(() => {});
+  return {
+    async write(text) {
+      if (!zip.write(text)) await Promise.race([once(zip, 'drain'), done]);
+    },
+    async end() {
+      zip.end();
+      await done;
+      return Buffer.concat(out).toString('base64');
+    },
   };
 }
 
