@@ -74,6 +74,8 @@ const issueAt = (entry: TaskEntry, field: string, at: string | null, message: st
  * that --tasks keeps, in order (what the matrix streams when there is no --sample or --limit),
  * so a caller can do its own pass in this one.
  */
+const TURN_MS = 50;
+
 export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}, onTask?: (task: ResolvedTask) => void): Promise<TaskScan> {
   const issues: Issue[] = [];
   let more = 0;
@@ -86,6 +88,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
   const ownRepeats = suite.entries.some((e) => e.repeats !== undefined && e.repeats !== suite.repeats);  // repeats by position: only when a task has its own
   const repeatsAt: number[] = [];
   const seed = selection.sampleSeed ?? DEFAULT_SAMPLE_SEED;
+  let turned = performance.now();
   for await (const { entry, item } of rows(suite)) {
     if (!item.ok) {
       report(issueAt(entry, 'from', item.at, item.message));
@@ -111,6 +114,12 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
     if (ownRepeats) repeatsAt.push(entry.repeats ?? suite.repeats);
     if (selection.sample !== undefined) keys.push(sampleKey(seed, task.id));
     if (issues.length === 0) onTask?.(task);
+    // The event loop turns every 50 ms of a long scan (onTask prices every job): timers, signals and
+    // the young-generation cap (cli/signals.ts) otherwise wait, and the heap grows meanwhile.
+    if (performance.now() - turned > TURN_MS) {
+      await new Promise(setImmediate);
+      turned = performance.now();
+    }
   }
   for (const name of wanted ?? []) if (!found.has(name) && !seen.has(name)) report({ file: '--tasks', line: null, column: null, path: '', message: `${name}: not a task of the suite${suggestIds(seen, name)}` });
   if (issues.length) {

@@ -19,8 +19,8 @@ export interface PageParts {
   scripts?: string[];
   /** CSS added to the shared style. */
   style?: string;
-  /** HTML after the scripts: data the page reads once it has drawn (the Responses section's later chunks). */
-  tail?: string;
+  /** HTML after the scripts: data the page reads once it has drawn (the Responses section's later chunks), in pieces to stream. */
+  tail?: string | Iterable<string>;
 }
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -63,8 +63,13 @@ export function inlineJs(source: string): string {
 }
 
 export function renderPage(parts: PageParts): string {
+  return [...pagePieces(parts)].join('');
+}
+
+/** renderPage in pieces, for a writer that streams: the tail (megabytes of answers at 100,000 jobs) is never one string. */
+export function* pagePieces(parts: PageParts): Generator<string> {
   const tag = (js: string) => `<script>${js}</script>`;
-  return [
+  yield [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
@@ -79,11 +84,11 @@ export function renderPage(parts: PageParts): string {
     `<script type="application/json" id="agent-lab-data">${embedJson(parts.data)}</script>`,
     ...[parts.chartJs, ...(parts.libs ?? [])].map((lib) => tag(inlineJs(lib))),
     ...[parts.script, ...(parts.scripts ?? [])].map(tag),
-    parts.tail ?? '',
-    '</body>',
-    '</html>',
     '',
   ].join('\n');
+  if (typeof parts.tail === 'string') yield parts.tail;
+  else if (parts.tail) yield* parts.tail;
+  yield '\n</body>\n</html>\n';
 }
 
 /** A canvas in a sized box (Chart.js fills its parent when responsive). */

@@ -2,11 +2,12 @@
 // the matrix as data. The answers are model output, so they never enter the HTML: they travel as
 // JSON in non-executed script tags (`<` escaped) or gzip+base64, and the page script puts them
 // in the DOM as text, or as Markdown through marked and then DOMPurify. Pure.
-import type { ResponseMatrix, ResponseTask } from '../types/responses.js';
+import type { Grid, ResponseTask } from '../types/responses.js';
 import { embedJson, escapeHtml, scriptSafeJson } from './html-page.js';
 
 export interface ResponsesSection {
-  matrix: ResponseMatrix;
+  /** Only its head is read here (columns, counts): the cells are in `chunks`. */
+  matrix: Grid<unknown>;
   /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it. */
   chunks: { encoding: 'json' | 'gzip-base64'; texts: string[] };
   /** Where the full text is, for the note on cut answers. */
@@ -28,22 +29,36 @@ export function taskChunks(tasks: readonly ResponseTask[]): string[] {
 }
 
 /** taskChunks one at a time, so a caller can pack each and let its text go (a 100,000-job run's is tens of MB). */
-export function* eachTaskChunk(tasks: readonly ResponseTask[]): Generator<string> {
+export function* eachTaskChunk(tasks: Iterable<ResponseTask>): Generator<string> {
+  const bounds = chunkBounds();
   let part: string[] = [];
-  let size = 0;
-  let first = true;
   for (const task of tasks) {
     const json = JSON.stringify(task);
     part.push(json);
-    size += json.length;
-    if (first ? size >= CHUNK_CHARS.first && part.length >= PAGE_TASKS : size >= CHUNK_CHARS.rest) {
-      yield `[${part.join(',')}]`;
-      first = false;
-      part = [];
-      size = 0;
-    }
+    if (!bounds.full(json)) continue;
+    yield `[${part.join(',')}]`;
+    part = [];
   }
-  if (part.length || first) yield `[${part.join(',')}]`;
+  if (bounds.pending()) yield `[${part.join(',')}]`;
+}
+
+/** Where the chunks end, told each task's JSON in turn: `full` after the last task of a chunk; `pending` when a last one is still to close (at least one chunk in all). */
+export function chunkBounds(): { full(json: string): boolean; pending(): boolean } {
+  let tasks = 0;
+  let size = 0;
+  let first = true;
+  return {
+    full(json) {
+      tasks++;
+      size += json.length;
+      if (!(first ? size >= CHUNK_CHARS.first && tasks >= PAGE_TASKS : size >= CHUNK_CHARS.rest)) return false;
+      first = false;
+      tasks = 0;
+      size = 0;
+      return true;
+    },
+    pending: () => tasks > 0 || first,
+  };
 }
 
 /** Figures the rows can be sorted by: the cell field and its label. */
@@ -90,8 +105,8 @@ export function renderResponsesSection(s: ResponsesSection): string {
  * The chunks after the first, for the end of the page (after the scripts): the page draws its
  * first rows from the first chunk without waiting for the parser to get through the rest.
  */
-export function renderResponsesTail(s: ResponsesSection): string {
-  return s.chunks.texts.slice(1).map((_, i) => chunkTag(s, i + 1)).join('\n');
+export function* responsesTailPieces(s: ResponsesSection): Generator<string> {
+  for (let i = 1; i < s.chunks.texts.length; i++) yield `${i > 1 ? '\n' : ''}${chunkTag(s, i)}`;
 }
 
 function chunkTag(s: ResponsesSection, i: number): string {

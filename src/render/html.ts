@@ -3,8 +3,8 @@
 // their 95% intervals. Pure: (summary, a sample of rows, the chart library) → string.
 import type { GroupSummary, MetricStats, RunSummary } from '../types/summary.js';
 import type { JobResult } from '../types/result.js';
-import { chartBox, escapeHtml, renderPage } from './html-page.js';
-import { renderResponsesSection, renderResponsesTail, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
+import { chartBox, escapeHtml, pagePieces } from './html-page.js';
+import { renderResponsesSection, responsesTailPieces, RESPONSES_STYLE, type ResponsesSection } from './html-responses.js';
 import { RESPONSES_SCRIPT } from './html-responses-script.js';
 import { formatMs, formatPercent, formatPercentRange, formatUsd } from '../format.js';
 import { judgeColumns, scoreCell } from './judge-cells.js';
@@ -26,6 +26,11 @@ export interface RunHtmlInput {
 export const SAMPLE_FIELDS = ['task_id', 'model_label', 'system_prompt_id', 'status', 'latency_ms', 'ttft_ms', 'cost_usd', 'native_tokens_completion', 'passed'] as const satisfies readonly (keyof SampleRow)[];
 
 export function renderRunHtml(input: RunHtmlInput): string {
+  return [...runHtmlPieces(input)].join('');
+}
+
+/** renderRunHtml in pieces, for report-html's streamed write. */
+export function runHtmlPieces(input: RunHtmlInput): Generator<string> {
   const s = input.summary;
   const checked = s.groups.some((g) => (g.checked ?? 0) > 0);
   const sampled = input.sample.length < input.totalRows;
@@ -47,13 +52,13 @@ export function renderRunHtml(input: RunHtmlInput): string {
       : '<p class="note" id="no-checks">No task in this suite has checks, so there is no pass rate.</p>',
     input.responses ? renderResponsesSection(input.responses) : '',
   ].join('\n');
-  return renderPage({
+  return pagePieces({
     title: `agent-lab · ${s.suite} · ${s.run_id}`,
     body,
     data: { summary: s, sample: input.sample, total_rows: input.totalRows },
     chartJs: input.chartJs,
     script: RUN_SCRIPT,
-    ...(input.responses ? { libs: input.responses.libs, scripts: [RESPONSES_SCRIPT], style: RESPONSES_STYLE, tail: renderResponsesTail(input.responses) } : {}),
+    ...(input.responses ? { libs: input.responses.libs, scripts: [RESPONSES_SCRIPT], style: RESPONSES_STYLE, tail: responsesTailPieces(input.responses) } : {}),
   });
 }
 

@@ -1,6 +1,6 @@
 // Pure: responses.md, in pieces to stream. Answers are fenced, so a model's Markdown cannot break the page.
 import { fence } from '../render/response-md.js';
-import type { ResponseCell, ResponseMatrix } from '../types/responses.js';
+import type { Grid, ResponseCell, ResponseColumn, ResponseMatrix, ResponseTask } from '../types/responses.js';
 import { checkMark, checkText, columnTitle, figuresText, outcomeText, repeatText, toolCallText, varsText } from './figures.js';
 
 export const RESPONSES_MD = 'responses.md';
@@ -13,22 +13,30 @@ export interface ResponsesMeta {
 const MARK = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
 export function* renderResponsesMarkdown(matrix: ResponseMatrix, meta: ResponsesMeta): Generator<string> {
+  yield responsesMarkdownHead(matrix, meta);
+  for (const task of matrix.tasks) yield* responsesMarkdownTask(task, matrix.columns);
+}
+
+/** The file's head, from the matrix's figures alone (its cells may not have been read yet). */
+export function responsesMarkdownHead(matrix: Grid<unknown>, meta: ResponsesMeta): string {
   const failing = matrix.tasks.filter((t) => t.failing).length;
   const errors = matrix.tasks.filter((t) => t.errors).length;
-  yield `# Responses: ${meta.suite}\n\nRun \`${meta.run_id}\` · ${matrix.tasks.length} task(s) × ${matrix.columns.length} column(s) · ${matrix.jobs} job(s) · ${failing} task(s) with failing checks · ${errors} with errors.\n\n`;
-  yield `Columns, in the order every task lists them:\n\n${matrix.columns.map((c, i) => `${columnTitle(matrix.columns, i)} (\`${c.model}\`)`).join('\n')}\n\n`;
+  let head = `# Responses: ${meta.suite}\n\nRun \`${meta.run_id}\` · ${matrix.tasks.length} task(s) × ${matrix.columns.length} column(s) · ${matrix.jobs} job(s) · ${failing} task(s) with failing checks · ${errors} with errors.\n\n`;
+  head += `Columns, in the order every task lists them:\n\n${matrix.columns.map((c, i) => `${columnTitle(matrix.columns, i)} (\`${c.model}\`)`).join('\n')}\n\n`;
   if (matrix.truncated > 0) {
-    yield `> ${matrix.truncated} answer(s) or reasoning trace(s) were cut to ${matrix.limit} characters to keep this file readable; \`results.jsonl\` has the full text (\`agent-lab show DIR --task ID\` prints it).\n\n`;
+    head += `> ${matrix.truncated} answer(s) or reasoning trace(s) were cut to ${matrix.limit} characters to keep this file readable; \`results.jsonl\` has the full text (\`agent-lab show DIR --task ID\` prints it).\n\n`;
   }
-  for (const task of matrix.tasks) {
-    yield `## Task ${code(task.task_id)}\n\n`;
-    const vars = varsText(task.vars);
-    if (vars) yield `vars: ${code(vars)}\n\n`;
-    for (let c = 0; c < matrix.columns.length; c++) {
-      const repeats = task.cells[c]!;
-      if (repeats.length === 0) continue;
-      for (let i = 0; i < repeats.length; i++) yield renderCell(repeats[i]!, `${columnTitle(matrix.columns, c)}${repeatText(i, repeats.length)}`);
-    }
+  return head;
+}
+
+export function* responsesMarkdownTask(task: ResponseTask, columns: readonly ResponseColumn[]): Generator<string> {
+  yield `## Task ${code(task.task_id)}\n\n`;
+  const vars = varsText(task.vars);
+  if (vars) yield `vars: ${code(vars)}\n\n`;
+  for (let c = 0; c < columns.length; c++) {
+    const repeats = task.cells[c]!;
+    if (repeats.length === 0) continue;
+    for (let i = 0; i < repeats.length; i++) yield renderCell(repeats[i]!, `${columnTitle(columns, c)}${repeatText(i, repeats.length)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Pure: streamed rows → the response matrix; tasks in suite order, columns in summary.json's.
 import { createHash } from 'node:crypto';
-import type { CheckView, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ResponseTask, ToolCallView } from '../types/responses.js';
+import type { BaselineView, CheckView, Grid, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ToolCallView } from '../types/responses.js';
 import type { ToolCall } from '../provider/wire.js';
 import type { GroupKey } from '../types/summary.js';
 
@@ -16,6 +16,8 @@ export interface MatrixOptions {
   columnOrder?: readonly GroupKey[];
   /** UTF-16 units per answer; reasoning gets half. */
   limit?: number;
+  /** false: `disagree` is left false, for a caller that works it out from the rows later (agreement()). */
+  agreement?: boolean;
 }
 
 export interface MatrixBuilder {
@@ -26,15 +28,21 @@ export interface MatrixBuilder {
   finish(): ResponseMatrix;
 }
 
-interface TaskAcc {
+export interface GridBuilder<T> {
+  see: MatrixBuilder['see'];
+  add(row: ResponseRow, cell: T, text?: boolean): void;
+  finish(): Grid<T>;
+}
+
+interface TaskAcc<T> {
   task_id: string;
   vars: Record<string, unknown>;
   /** The lowest job_index of its rows; null for rows that predate the field. */
   index: number | null;
   first: string;
   seen: number;
-  cells: Map<number, ResponseCell[]>;
-  outcomes: Map<number, Set<string>>;
+  cells: Map<number, T[]>;
+  outcomes: Agreement | null;
   failing: boolean;
   errors: boolean;
 }
@@ -42,15 +50,32 @@ interface TaskAcc {
 const columnKey = (g: Pick<GroupKey, 'model' | 'system_prompt_id'>) => `${g.model}\u0000${g.system_prompt_id}`;
 
 /** By job_index; rows without one (older runs) by their earliest send, which follows suite order up to concurrency. */
-function suiteOrder(a: TaskAcc, b: TaskAcc): number {
+function suiteOrder(a: TaskAcc<unknown>, b: TaskAcc<unknown>): number {
   if (a.index !== null && b.index !== null && a.index !== b.index) return a.index - b.index;
   return a.first < b.first ? -1 : a.first > b.first ? 1 : a.seen - b.seen;
 }
 
 export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
+  const limit = options.limit ?? null;
+  const grid = gridBuilder<ResponseCell>(options);
+  return {
+    see: grid.see,
+    add: (row, text = true) => grid.add(row, cellOf(text ? row : { ...row, output_text: '', reasoning_text: '' }, limit), text),
+    finish() {
+      const { columns, tasks, jobs, truncated, baseline_jobs } = grid.finish();
+      return { columns, tasks: tasks.map((t) => ({ ...t, cells: t.cells.map(byRepeat) })), jobs, limit, truncated, baseline_jobs };
+    },
+  };
+}
+
+/** Repeat order; rows of one repeat (an unfinalized journal) keep the order they came in. */
+export const byRepeat = (cells: ResponseCell[]): ResponseCell[] => cells.sort((a, b) => a.repeat - b.repeat);
+
+/** Everything of the matrix but the cells, which are whatever the caller makes of each row (`cell`). */
+export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
   const columns: ResponseColumn[] = [];
   const index = new Map<string, number>();
-  const tasks = new Map<string, TaskAcc>();
+  const tasks = new Map<string, TaskAcc<T>>();
   const limit = options.limit ?? null;
   let jobs = 0;
   let truncated = 0;
@@ -64,46 +89,45 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
     return at;
   };
   for (const g of options.columnOrder ?? []) see(g);
-  const cutText = (text: string, max: number | null) => {
-    const cut = cut1(text, max);
-    if (cut.length < text.length) truncated++;
-    return cut;
-  };
   return {
     see,
-    add(row, text = true) {
+    add(row, cell, text = true) {
       const col = see(row);
       let task = tasks.get(row.task_id);
       if (!task) {
-        task = { task_id: row.task_id, vars: row.vars ?? {}, index: row.job_index ?? null, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: new Map(), failing: false, errors: false };
+        task = { task_id: row.task_id, vars: row.vars ?? {}, index: row.job_index ?? null, first: row.started_at, seen: tasks.size, cells: new Map(), outcomes: options.agreement === false ? null : agreement(), failing: false, errors: false };
         tasks.set(row.task_id, task);
       }
       if (row.started_at < task.first) task.first = row.started_at;
       if (row.job_index != null && (task.index === null || row.job_index < task.index)) task.index = row.job_index;
-      const cell = cellOf(text ? row : { ...row, output_text: '', reasoning_text: '' }, limit, cutText);
+      if (text) truncated += cuts(row, limit);
       let repeats = task.cells.get(col);
       if (!repeats) task.cells.set(col, (repeats = []));
       repeats.push(cell);
-      let outcomes = task.outcomes.get(col);
-      if (!outcomes) task.outcomes.set(col, (outcomes = new Set()));
-      outcomes.add(outcomeKey(row));
-      task.failing ||= isFailing(cell);
+      task.outcomes?.add(col, row);
+      task.failing ||= isFailing({ passed: row.passed ?? null, checks: row.checks ?? [] });
       task.errors ||= row.status !== 'ok';
       jobs++;
     },
     finish() {
       const ordered = [...tasks.values()].sort(suiteOrder);
-      const out: ResponseTask[] = ordered.map((t) => ({
+      const out = ordered.map((t) => ({
         task_id: t.task_id,
         vars: t.vars,
-        cells: columns.map((_, c) => (t.cells.get(c) ?? []).sort((a, b) => a.repeat - b.repeat)),
+        cells: columns.map((_, c) => t.cells.get(c) ?? []),
         failing: t.failing,
         errors: t.errors,
-        disagree: disagree(t.outcomes),
+        disagree: t.outcomes?.disagree() ?? false,
       }));
       return { columns, tasks: out, jobs, limit, truncated, baseline_jobs: 0 };
     },
   };
+}
+
+/** How many of a row's texts (answer, reasoning) cellOf cuts at `limit`. */
+function cuts(row: ResponseRow, limit: number | null): number {
+  if (limit === null) return 0;
+  return Number((row.output_text ?? '').length > limit) + Number((row.reasoning_text ?? '').length > Math.ceil(limit / 2));
 }
 
 /** A cell's check failed, or its judge could not decide. */
@@ -112,7 +136,8 @@ export const isFailing = (cell: { passed: boolean | null; checks: readonly Check
 /** What `show --failed` lists: a failing check or a job that failed (not one the budget skipped). */
 export const isFailedJob = (cell: { status: string; passed: boolean | null; checks: readonly CheckView[] }): boolean => cell.status === 'error' || isFailing(cell);
 
-function cellOf(row: ResponseRow, limit: number | null, cut: (text: string, max: number | null) => string): ResponseCell {
+/** One row as its cell, its texts cut to `limit` (reasoning to half). */
+export function cellOf(row: ResponseRow, limit: number | null): ResponseCell {
   return {
     job_id: row.job_id,
     repeat: row.repeat,
@@ -120,9 +145,9 @@ function cellOf(row: ResponseRow, limit: number | null, cut: (text: string, max:
     error_kind: row.error_kind,
     error_message: row.error_message,
     finish_reason: row.finish_reason,
-    output: cut(row.output_text ?? '', limit),
+    output: cut1(row.output_text ?? '', limit),
     output_chars: (row.output_text ?? '').length,
-    reasoning: cut(row.reasoning_text ?? '', limit === null ? null : Math.ceil(limit / 2)),
+    reasoning: cut1(row.reasoning_text ?? '', limit === null ? null : Math.ceil(limit / 2)),
     reasoning_chars: (row.reasoning_text ?? '').length,
     passed: row.passed ?? null,
     checks: (row.checks ?? []).map(checkView),
@@ -158,19 +183,37 @@ export function baselineJoin(matrix: ResponseMatrix, limit: number | null): { ad
     add(row, text = true) {
       const cell = byJob.get(row.job_id);
       if (!cell) return;
-      const output = cut1(row.output_text ?? '', limit);
       // A journal that was never finalized holds a job more than once: the last line wins, as everywhere.
-      cell.baseline = { status: row.status, passed: row.passed ?? null, output, output_truncated: output.length < (row.output_text ?? '').length };
+      cell.baseline = baselineView(row, limit);
       joined.add(row.job_id);
     },
     finish: () => ({ ...matrix, baseline_jobs: joined.size }),
   };
 }
 
-/** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
-function disagree(outcomes: Map<number, Set<string>>): boolean {
-  const signatures = new Set([...outcomes.values()].map((set) => [...set].sort().join('\n')));
-  return signatures.size > 1;
+/** The baseline's row of a job, as its cell shows it. */
+export function baselineView(row: ResponseRow, limit: number | null): BaselineView {
+  const output = cut1(row.output_text ?? '', limit);
+  return { status: row.status, passed: row.passed ?? null, output, output_truncated: output.length < (row.output_text ?? '').length };
+}
+
+export interface Agreement {
+  add(col: number, row: ResponseRow): void;
+  /** Columns disagree when the outcomes of their repeats differ as sets: repeats may differ among themselves. */
+  disagree(): boolean;
+}
+
+/** One task's outcomes per column (a digest each, so ~100 B a job while the task is open). */
+export function agreement(): Agreement {
+  const outcomes = new Map<number, Set<string>>();
+  return {
+    add(col, row) {
+      let set = outcomes.get(col);
+      if (!set) outcomes.set(col, (set = new Set()));
+      set.add(outcomeKey(row));
+    },
+    disagree: () => new Set([...outcomes.values()].map((set) => [...set].sort().join('\n'))).size > 1,
+  };
 }
 
 function outcomeKey(row: ResponseRow): string {

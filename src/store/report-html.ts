@@ -2,20 +2,22 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { createGzip, gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
-import type { ResponseMatrix, ResponseRow } from '../types/responses.js';
+import type { Grid, ResponseMatrix, ResponseRow, ResponseTask } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
-import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
-import { eachTaskChunk, type ResponsesSection } from '../render/html-responses.js';
-import { baselineJoin, matrixBuilder, textLimit } from '../responses/matrix.js';
-import { renderResponsesMarkdown, RESPONSES_MD } from '../responses/markdown.js';
+import { runHtmlPieces, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
+import { chunkBounds, type ResponsesSection } from '../render/html-responses.js';
+import { agreement, baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
+import { responsesMarkdownHead, responsesMarkdownTask, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
 import { RESULTS_FILE } from './journal.js';
-import { readJsonl } from './jsonl.js';
+import { jsonlLines, openJsonlAt, readJsonl } from './jsonl.js';
 import { writeAtomic, writeAtomicStream } from './write.js';
 
 export { chartJsSource } from './browser-libs.js';
@@ -39,28 +41,89 @@ export interface RunReportFiles {
   markdown: string;
 }
 
+/**
+ * Two passes over results.jsonl: the first keeps the matrix's outline and each cell's byte offset
+ * (and a sample for the charts), the second reads the cells back a task at a time into
+ * responses.md and report.html's chunks. The whole matrix was ~500 B a job (48 MB at 100,000).
+ */
 export async function writeRunReports(dir: string, summary: RunSummary, options: RunReportOptions = {}): Promise<RunReportFiles> {
+  const file = join(dir, RESULTS_FILE);
   const sample = reservoir(SAMPLE_LIMIT);
   const limit = textLimit(summary.overall.n);
-  const builder = matrixBuilder({ columnOrder: summary.groups, limit });
-  for await (const row of readJsonl<ResponseRow>(join(dir, RESULTS_FILE))) {
-    sample.add(row);
-    builder.add(row);
-  }
-  let matrix = builder.finish();
+  const grid = gridBuilder<number>({ columnOrder: summary.groups, limit, agreement: false });
   const baseline = options.baseline ? baselineResults(options.baseline) : null;
-  if (baseline) {
-    const joiner = baselineJoin(matrix, limit);
-    for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
-    matrix = joiner.finish();
+  // job_id → its baseline row's offset (null: none yet); only with a baseline.
+  const joined = baseline ? new Map<string, number | null>() : null;
+  let repeated = false;
+  for await (const { value: row, offset } of jsonlLines<ResponseRow>(file)) {
+    sample.add(row);
+    grid.add(row, offset);
+    if (joined) {
+      repeated ||= joined.has(row.job_id);
+      joined.set(row.job_id, null);
+    }
   }
-  const [chartJs, libs, chunks] = await Promise.all([chartJsSource(), responsesLibSources(), packed(matrix)]);
-  const { rows, total } = sample.finish();
-  const html = join(dir, REPORT_FILE);
-  const responses = { matrix, chunks, resultsFile: RESULTS_FILE, libs };
-  await writeAtomic(html, renderRunHtml({ summary, sample: rows, totalRows: total, chartJs, responses }));
+  // A job twice (a journal never finalized) gets its baseline on one cell only: baselineJoin knows which.
+  if (repeated) return writeReports(dir, summary, sample.finish(), await joinedMatrix(file, baseline!, summary.groups, limit));
+  if (baseline && joined) {
+    for await (const { value: row, offset } of jsonlLines<ResponseRow>(baseline)) if (joined.has(row.job_id)) joined.set(row.job_id, offset);
+  }
+  const outline = grid.finish();
+  const baselineJobs = joined ? [...joined.values()].filter((at) => at !== null).length : 0;
+  const rows = openJsonlAt<ResponseRow>(file);
+  const baseRows = baseline && baselineJobs ? openJsonlAt<ResponseRow>(baseline) : null;
+  try {
+    // Each task's cells are read as it is written, and let go after; so are its outcomes, for `disagree`.
+    function* tasks(): Generator<ResponseTask> {
+      for (const t of outline.tasks) {
+        const outcomes = agreement();
+        const cells = t.cells.map((offsets, col) =>
+          byRepeat(offsets.map((offset) => {
+            const row = rows.read(offset);
+            outcomes.add(col, row);
+            const cell = cellOf(row, limit);
+            const at = joined?.get(row.job_id);
+            if (baseRows && at != null) cell.baseline = baselineView(baseRows.read(at), limit);
+            return cell;
+          })),
+        );
+        yield { ...t, cells, disagree: outcomes.disagree() };
+      }
+    }
+    return await writeReports(dir, summary, sample.finish(), { matrix: { ...outline, baseline_jobs: baselineJobs }, tasks: tasks() });
+  } finally {
+    rows.close();
+    baseRows?.close();
+  }
+}
+
+/** The matrix built whole, with baselineJoin: for the rare folder whose journal holds a job twice. */
+async function joinedMatrix(file: string, baseline: string, columnOrder: RunSummary['groups'], limit: number): Promise<{ matrix: ResponseMatrix; tasks: Iterable<ResponseTask> }> {
+  const builder = matrixBuilder({ columnOrder, limit });
+  for await (const row of readJsonl<ResponseRow>(file)) builder.add(row);
+  const joiner = baselineJoin(builder.finish(), limit);
+  for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
+  const matrix = joiner.finish();
+  return { matrix, tasks: matrix.tasks };
+}
+
+/** responses.md streamed as the tasks come, their chunks packed on the way; then report.html around the chunks. */
+async function writeReports(dir: string, summary: RunSummary, sample: { rows: SampleRow[]; total: number }, responses: { matrix: Grid<unknown>; tasks: Iterable<ResponseTask> }): Promise<RunReportFiles> {
+  const { matrix, tasks } = responses;
+  const packer = chunkPacker();
+  async function* markdownPieces(): AsyncGenerator<string> {
+    yield responsesMarkdownHead(matrix, summary);
+    for (const task of tasks) {
+      await packer.add(task);
+      yield* responsesMarkdownTask(task, matrix.columns);
+    }
+  }
   const markdown = join(dir, RESPONSES_MD);
-  await writeAtomicStream(markdown, renderResponsesMarkdown(matrix, summary));
+  await writeAtomicStream(markdown, markdownPieces());
+  const [chartJs, libs] = await Promise.all([chartJsSource(), responsesLibSources()]);
+  const html = join(dir, REPORT_FILE);
+  const section = { matrix, chunks: await packer.finish(), resultsFile: RESULTS_FILE, libs };
+  await writeAtomicStream(html, runHtmlPieces({ summary, sample: sample.rows, totalRows: sample.total, chartJs, responses: section }));
   return { html, markdown };
 }
 
@@ -82,23 +145,77 @@ function baselineResults(path: string): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** Packed as each chunk is made, so only one chunk's JSON is alive at a time. */
-async function packed(matrix: ResponseMatrix): Promise<ResponsesSection['chunks']> {
+/**
+ * The tasks into chunks (chunkBounds), each packed as it is made: JSON while all of them fit
+ * GZIP_ABOVE, else every one gzipped, a chunk streamed into its gzip a task at a time (deflate's
+ * bytes do not depend on how its input is split), so no chunk is ever one string.
+ */
+function chunkPacker(): { add(task: ResponseTask): Promise<void>; finish(): Promise<ResponsesSection['chunks']> } {
+  const bounds = chunkBounds();
   const json: string[] = [];
   const zipped: string[] = [];
   let size = 0;
-  // Level 4 is 3× faster than the default 6 on answers, for 15 % more bytes.
-  const zip = async (text: string) => ((await gzipAsync(text, { level: 4 })) as Buffer).toString('base64');
-  for (const text of eachTaskChunk(matrix.tasks)) {
-    if (zipped.length || size + text.length > GZIP_ABOVE) {
-      for (const kept of json.splice(0)) zipped.push(await zip(kept));
-      zipped.push(await zip(text));
-    } else {
-      json.push(text);
-      size += text.length;
+  // The open chunk: its text so far while it may stay JSON, or its gzip once it cannot.
+  let part: string[] = [];
+  let length = 0;
+  let zip: ReturnType<typeof gzipText> | null = null;
+  const piece = async (text: string, closing = false) => {
+    if (zip) return zip.write(text);
+    part.push(text);
+    length += text.length;
+    // An open chunk ends with `]` at least: past this, the page is gzipped, the JSON kept so far first.
+    if (zipped.length || size + length + (closing ? 0 : 1) > GZIP_ABOVE) {
+      for (const kept of json.splice(0)) zipped.push(await zipWhole(kept));
+      zip = gzipText();
+      for (const text of part.splice(0)) await zip.write(text);
     }
-  }
-  return zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json };
+  };
+  const close = async () => {
+    if (length === 0 && !zip) await piece('[');
+    await piece(']', true);
+    if (zip) zipped.push(await zip.end());
+    else {
+      json.push(part.join(''));
+      size += length;
+    }
+    [part, length, zip] = [[], 0, null];
+  };
+  return {
+    async add(task) {
+      const text = JSON.stringify(task);
+      await piece(length === 0 && !zip ? '[' : ',');
+      await piece(text);
+      if (bounds.full(text)) await close();
+    },
+    async finish() {
+      if (bounds.pending()) await close();
+      return zipped.length ? { encoding: 'gzip-base64', texts: zipped } : { encoding: 'json', texts: json };
+    },
+  };
+}
+
+// Level 4 is 3× faster than the default 6 on answers, for 15 % more bytes.
+const GZIP_LEVEL = 4;
+
+const zipWhole = async (text: string) => ((await gzipAsync(text, { level: GZIP_LEVEL })) as Buffer).toString('base64');
+
+/** A gzip fed in pieces, as base64 at the end. */
+function gzipText(): { write(text: string): Promise<void>; end(): Promise<string> } {
+  const zip = createGzip({ level: GZIP_LEVEL });
+  const out: Buffer[] = [];
+  zip.on('data', (data: Buffer) => out.push(data));
+  const done = finished(zip);
+  done.catch(() => {});
+  return {
+    async write(text) {
+      if (!zip.write(text)) await Promise.race([once(zip, 'drain'), done]);
+    },
+    async end() {
+      zip.end();
+      await done;
+      return Buffer.concat(out).toString('base64');
+    },
+  };
 }
 
 /** Reservoir sample (seeded, so a rebuilt report is identical), kept in file order. */

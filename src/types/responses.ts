@@ -97,3 +97,8 @@ export interface ResponseMatrix {
   /** Cells that carry a baseline answer. */
   baseline_jobs: number;
 }
+
+/** The matrix with something else in its cells: the cells themselves, or where their rows are in results.jsonl (report.html's streamed pass). */
+export interface Grid<T> extends Omit<ResponseMatrix, 'tasks'> {
+  tasks: (Omit<ResponseTask, 'cells'> & { cells: T[][] })[];
+}
