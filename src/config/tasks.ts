@@ -3,10 +3,9 @@
 // lines) and counts; `selectedTasks` streams them again for the matrix, filters applied.
 import { createHash } from 'node:crypto';
 import { ConfigError, type Issue } from '../errors.js';
-import type { CheckSpec, Vars } from '../types/job.js';
-import type { JobResult } from '../types/result.js';
+import type { Vars } from '../types/job.js';
 import { readDataset, type DatasetItem } from './dataset-read.js';
-import { FieldError, renderChecks, renderEntry, rowVars, type Place, type TaskEntry } from './entry.js';
+import { FieldError, renderEntry, rowVars, type Place, type TaskEntry } from './entry.js';
 import { ImageError, loadImage } from './images.js';
 import type { ResolvedSuite, ResolvedTask } from './resolve.js';
 import { DEFAULT_SAMPLE_SEED, sampleKey, sampleMask } from './select.js';
@@ -69,13 +68,14 @@ const issueAt = (entry: TaskEntry, field: string, at: string | null, message: st
   return { ...(place ?? entry.where(field)), message: `${row}${message}` };
 };
 
+/** A long scan (onTask prices every job) lets the event loop turn this often: timers, signals and cli/signals.ts's heap cap wait otherwise. */
+const TURN_MS = 50;
+
 /**
  * Read every task once; throws one ConfigError listing every problem. `onTask` sees each task
  * that --tasks keeps, in order (what the matrix streams when there is no --sample or --limit),
  * so a caller can do its own pass in this one.
  */
-const TURN_MS = 50;
-
 export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection = {}, onTask?: (task: ResolvedTask) => void): Promise<TaskScan> {
   const issues: Issue[] = [];
   let more = 0;
@@ -114,12 +114,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
     if (ownRepeats) repeatsAt.push(entry.repeats ?? suite.repeats);
     if (selection.sample !== undefined) keys.push(sampleKey(seed, task.id));
     if (issues.length === 0) onTask?.(task);
-    // The event loop turns every 50 ms of a long scan (onTask prices every job): timers, signals and
-    // the young-generation cap (cli/signals.ts) otherwise wait, and the heap grows meanwhile.
-    if (performance.now() - turned > TURN_MS) {
-      await new Promise(setImmediate);
-      turned = performance.now();
-    }
+    if (performance.now() - turned > TURN_MS) turned = await new Promise((next) => setImmediate(() => next(performance.now())));
   }
   for (const name of wanted ?? []) if (!found.has(name) && !seen.has(name)) report({ file: '--tasks', line: null, column: null, path: '', message: `${name}: not a task of the suite${suggestIds(seen, name)}` });
   if (issues.length) {
@@ -236,24 +231,4 @@ const entryOfPacked = (packed: number | undefined) => (packed === undefined ? un
 function suggestIds(seen: Map<string, number>, name: string): string {
   const close = [...seen.keys()].filter((id) => id.toLowerCase() === name.toLowerCase()).slice(0, 3);
   return close.length ? ` (did you mean ${close.map((id) => `\`${id}\``).join(', ')}?)` : '';
-}
-
-/**
- * A row's checks for finalize, which judges them again once the costs are in: the entry's own,
- * with templated arguments rendered again from the vars the row carries.
- */
-export function rowChecks(suite: ResolvedSuite, scan: Pick<TaskScan, 'entryOf'>): (row: JobResult) => readonly CheckSpec[] | undefined {
-  const fixed = suite.entries.map((entry) => (entry.rowChecks ? null : entry.checks.map((c) => c.spec)));
-  if (!scan.entryOf) return () => fixed[0] ?? undefined;
-  const entryOf = scan.entryOf;
-  return (row) => {
-    const index = entryOf(row.task_id);
-    if (index === undefined) return undefined;
-    const entry = suite.entries[index]!;
-    try {
-      return fixed[index] ?? renderChecks(entry.checks, (_, template) => template.render(row.vars ?? {}));
-    } catch {
-      return undefined;
-    }
-  };
 }

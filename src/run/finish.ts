@@ -8,7 +8,7 @@ import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
 import { createPlanner, estimateSummary } from '../money/estimate.js';
 import { judgeEstimates } from '../money/judge-estimate.js';
-import { rowChecks } from '../config/tasks.js';
+import { rowChecks } from '../config/row-checks.js';
 import { exitCodeFor } from '../ci/gates.js';
 import { renderSummaryTable } from '../render/table.js';
 import { finalize, writeSummary } from '../store/write.js';

@@ -5,7 +5,7 @@
 import { judgedAnswer, judgeMessages, judgeParams, verdictKey, type JudgeVerdict, type PairwiseLookup, type PairwiseVerdicts, type VerdictLookup } from '../checks/judge.js';
 import { createPairIndex, pairKeys, pairRequests } from './pairwise.js';
 import { readVerdict, verdictsDir, writeVerdict } from '../cache/verdicts.js';
-import { rowChecks } from '../config/tasks.js';
+import { rowChecks } from '../config/row-checks.js';
 import type { Env } from '../env.js';
 import { judgeAll, type JudgeRequest } from '../exec/judge.js';
 import { finalRows } from '../store/journal-read.js';
