@@ -1,7 +1,7 @@
 // Issue 16: clocks stamped in a burst. When many sockets are readable at once, each one's stamp
-// is taken before anyone's work on an ended exchange: the client stamps every stream's end
-// before a finished job's row is built, and the simulator stamps every request's arrival before
-// it answers any. Done inline, the 50th of a burst was stamped after 49 others' work.
+// is taken before anyone's work: the client stamps every chunk before it parses any and every
+// stream's end before a finished job's row is built, and the simulator stamps every request's
+// arrival before it answers any. Done inline, the 50th of a burst was stamped after 49 others' work.
 import { createServer, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/log.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { createClient } from '../src/provider/client.js';
+import { send } from '../src/provider/send.js';
+import { Pool } from '../src/provider/undici.js';
 import { waitFor } from './helpers/wait.js';
 
 const timeouts = { connect_ms: 2000, ttft_ms: 5000, idle_ms: 5000, total_ms: 10_000 };
@@ -18,7 +20,7 @@ const busy = (ms: number) => {
 };
 
 describe('the client, two streams ending at once', () => {
-  // Holds each request until both are in, then ends both streams in the same tick.
+  // Holds each pair of requests until both are in, then ends both streams in the same tick.
   const held: ServerResponse[] = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -26,7 +28,7 @@ describe('the client, two streams ending at once', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`data: {"id":"gen-${held.length}","model":"m","choices":[{"delta":{"content":"hi"}}]}\n\n`);
       held.push(res);
-      if (held.length === 2) for (const r of held) r.end('data: {"id":"x","model":"m","choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+      if (held.length % 2 === 0) for (const r of held.slice(-2)) r.end('data: {"id":"x","model":"m","choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
     });
   });
   let url: string;
@@ -37,6 +39,33 @@ describe('the client, two streams ending at once', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("stamps the second stream's last chunk before the first one's is parsed", async () => {
+    const pool = new Pool(new URL(url).origin, { connections: 2 });
+    try {
+      // Parsing the first last chunk to arrive takes 80 ms (a huge one, a slow machine).
+      let parsed = false;
+      const exchange = () => {
+        let at = -1;
+        const done = send(pool, { path: '/api/v1/chat/completions', method: 'POST', body: '{}' }, {
+          now: () => performance.now(),
+          onChunk: (chunk, when) => {
+            if (!chunk.includes('[DONE]')) return;
+            at = when;
+            if (!parsed) busy(80);
+            parsed = true;
+          },
+        }, { sentAt: null, bytes: 0 });
+        return done.then(() => at);
+      };
+      const [a, b] = await Promise.all([exchange(), exchange()]);
+      // Both were read in one turn of the loop: stamped together, not 80 ms apart.
+      expect(Math.min(a, b)).toBeGreaterThan(0);
+      expect(Math.abs(a - b)).toBeLessThan(40);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("stamps the second stream's end before the first job's work runs", async () => {

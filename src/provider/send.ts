@@ -15,7 +15,7 @@ export interface SendHooks {
    * Exchange.text. Without this hook, 2xx bodies stream and the rest are text.
    */
   onHeaders?: (status: number, headers: Record<string, string | string[]>) => BodyMode;
-  /** A chunk of a body taken as `stream`, with the monotonic time it arrived. */
+  /** A chunk of a body taken as `stream`, with the monotonic time it arrived; called in the check phase after it was read (in order, before the exchange settles). */
   onChunk: (chunk: Buffer, at: number) => void;
   /** Bytes of a text body kept (default TEXT_LIMIT). */
   textLimit?: number;
@@ -67,15 +67,27 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
     let truncated = false;
     let settled = false;
     const onAbort = () => abort?.(signal!.reason as Error);
+    // Body chunks are stamped as they are read and handed on in the loop's check phase, like the
+    // end below: every socket already readable is read, and its chunks stamped, before any is parsed.
+    const chunks: [Buffer, number][] = [];
+    const handOn = () => {
+      for (let next = chunks.shift(); next; next = chunks.shift()) hooks.onChunk(next[0], next[1]);
+    };
     const finish = (error: Error | null) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (error) return reject(error);
+      if (error) {
+        handOn();
+        return reject(error);
+      }
       // The caller's work on an ended exchange (its row, the journal's write) waits for the loop's
       // check phase: every other socket already readable is read, and its clock stamped, first.
       // Run inline, 50 streams ending together stamped the 50th end after 49 rows were written.
-      setImmediate(resolve, { status, headers, text: textParts ? Buffer.concat(textParts) : null, truncated });
+      setImmediate(() => {
+        handOn();
+        resolve({ status, headers, text: textParts ? Buffer.concat(textParts) : null, truncated });
+      });
     };
     const handler: LegacyHandler = {
       onConnect(abortFn) {
@@ -97,7 +109,7 @@ export function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions
       onData(chunk) {
         state.bytes += chunk.length;
         if (!textParts) {
-          hooks.onChunk(chunk, now());
+          if (chunks.push([chunk, now()]) === 1) setImmediate(handOn);
           return true;
         }
         const room = (hooks.textLimit ?? TEXT_LIMIT) - (state.bytes - chunk.length);
