@@ -2,10 +2,9 @@
 // the run folder (`verdicts/`): a re-check, a resume or a second finalize of the folder reads a
 // verdict it paid for instead of asking again. Only real verdicts are kept; a judge error is
 // asked again next time. An unreadable entry is a miss, never a crash.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as z from 'zod';
 import type { JudgeVerdict } from '../checks/judge.js';
-import { readFile } from 'node:fs/promises';
 import { cacheFiles } from './admin.js';
 import { readEntryText, writeCacheEntry } from './store.js';
 
@@ -43,17 +42,15 @@ export async function readVerdict(dir: string, key: string): Promise<JudgeVerdic
   return { score, reason, error: null, cost_usd, tokens_prompt, tokens_completion };
 }
 
-/** What the folder's stored verdicts cost: the sum of the known costs, and how many are unknown. */
+/** What the folder's stored verdicts cost: each known cost, and how many are unknown. An unreadable one is asked again (and charged then) if a check still needs it. */
 export async function verdictSpend(runDir: string): Promise<{ known: number[]; unknown: number }> {
-  const files = ((await cacheFiles(verdictsDir(runDir))) ?? []).filter((file) => !file.temp);
+  const dir = verdictsDir(runDir);
   const known: number[] = [];
   let unknown = 0;
-  for (const file of files) {
-    const parsed = EntrySchema.safeParse(await readFile(file.path, 'utf8').then(JSON.parse, () => null));
-    // Unreadable: asked again (and charged then) if a check still needs it.
-    if (!parsed.success) continue;
-    if (parsed.data.cost_usd === null) unknown++;
-    else known.push(parsed.data.cost_usd);
+  for (const file of (await cacheFiles(dir)) ?? []) {
+    const verdict = file.temp ? null : await readVerdict(dir, basename(file.path, '.json'));
+    if (verdict?.cost_usd === null) unknown++;
+    else if (verdict) known.push(verdict.cost_usd);
   }
   return { known, unknown };
 }
