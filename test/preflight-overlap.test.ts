@@ -22,9 +22,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
   ws = await workspace({
-    // Valid YAML, invalid suite: line 3's task has no prompt. Reading it takes the CLI well past
-    // the moment /models is asked.
-    'bad.yaml': 'name: bad\nmodels: [openai/gpt-4o-mini]\ntasks:\n  - id: t1\n',
+    // Valid YAML, invalid suite: the last task has no prompt. Reading 3,000 tasks first (~100 ms
+    // and more) takes the CLI well past the moment /models is on the wire (a few ms on loopback).
+    'bad.yaml': `name: bad\nmodels: [openai/gpt-4o-mini]\ntasks:\n${Array.from({ length: 3000 }, (_, i) => `  - { id: t${i}, prompt: "question ${i}" }\n`).join('')}  - id: last\n`,
   });
 });
 afterAll(async () => {
