@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { waitFor } from './helpers/wait.js';
 import { workspace, type Workspace } from './helpers/workspace.js';
 
 const asked: string[] = [];
@@ -41,7 +42,9 @@ describe('/models beside the suite', () => {
     const took = performance.now() - started;
     expect(result.stderr).toContain('bad.yaml');
     expect(result.code).toBe(2);
-    // The fetch had started (the overlap), and nothing but /models was sent.
+    // The fetch had started (the overlap), and nothing but /models was sent. The child may exit
+    // before this process's loop has read what it wrote: wait for the server's side to catch up.
+    await waitFor(() => asked.length > 0 && closed.length > 0, { what: 'the /models request seen and closed', timeout: 5000 });
     expect(asked).toEqual(['GET /api/v1/models']);
     // Aborted, not waited for: the server never answered it.
     expect(closed).toEqual(['/api/v1/models']);
