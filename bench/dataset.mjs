@@ -7,11 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnMeasured, startServer } from './processes.mjs';
 
-/** `rows` rows with a quoted comma in every question, and a check whose argument is a template. */
+/**
+ * `rows` rows with a quoted comma in every question, and a check whose argument is a template.
+ * The prompt carries the zero-delay timing the separate simulator is started with (ZERO), so
+ * `run --mock` is served the same way: at its default model timing (~0.69 s a job, 72 jobs/s at
+ * c50) 100,000 rows cannot fit in the scenario's limit.
+ */
 function files(rows, concurrency) {
   const lines = ['qid,question,answer'];
   for (let i = 0; i < rows; i++) lines.push(`${i},"What is ${i} plus ${i % 7}, roughly?",${i + (i % 7)}`);
-  const suite = `name: bench-dataset\nmodels: [openai/gpt-4o-mini]\nparams: { max_tokens: 64 }\nconcurrency: ${concurrency}\ntasks:\n  - from: q.csv\n    id: "q-{{ qid }}"\n    prompt: "{{ question }}"\n    checks:\n      - contains: "{{ answer }}"\n`;
+  const suite = `name: bench-dataset\nmodels: [openai/gpt-4o-mini]\nparams: { max_tokens: 64 }\nconcurrency: ${concurrency}\ntasks:\n  - from: q.csv\n    id: "q-{{ qid }}"\n    prompt: "{{ question }} [[mock: ttft=0 itl=0 tokens=20]]"\n    checks:\n      - contains: "{{ answer }}"\n`;
   return { 'q.csv': `${lines.join('\n')}\n`, 'suite.yaml': suite, 'agent-lab.config.yaml': 'generation:\n  first_delay_ms: 150\n  max_wait_ms: 30000\nlog_level: warn\n' };
 }
 

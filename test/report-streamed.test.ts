@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
 import { taskChunks } from '../src/render/html-responses.js';
 import { renderRunHtml, SAMPLE_FIELDS, type SampleRow } from '../src/render/html.js';
-import { baselineJoin, matrixBuilder, textLimit } from '../src/responses/matrix.js';
+import { baselineJoin, matrixBuilder, matrixHead, textLimit } from '../src/responses/matrix.js';
 import { renderResponsesMarkdown } from '../src/responses/markdown.js';
 import { chartJsSource, GZIP_ABOVE, SAMPLE_LIMIT, writeRunReports } from '../src/store/report-html.js';
 import { responsesLibSources } from '../src/store/browser-libs.js';
@@ -58,7 +58,7 @@ async function wholeMatrixReports(file: string, summary: RunSummary, baseline: s
   const chunks = zipped ? { encoding: 'gzip-base64' as const, texts: texts.map((t) => gzipSync(t, { level: 4 }).toString('base64')) } : { encoding: 'json' as const, texts };
   expect(all.length).toBeLessThanOrEqual(SAMPLE_LIMIT);
   const sample = all.map((r) => Object.fromEntries(SAMPLE_FIELDS.map((f) => [f, r[f] ?? null])) as SampleRow);
-  const html = renderRunHtml({ summary, sample, totalRows: all.length, chartJs: await chartJsSource(), responses: { matrix, chunks, resultsFile: 'results.jsonl', libs: await responsesLibSources() } });
+  const html = renderRunHtml({ summary, sample, totalRows: all.length, chartJs: await chartJsSource(), responses: { matrix: matrixHead(matrix), chunks, resultsFile: 'results.jsonl', libs: await responsesLibSources() } });
   return { html, markdown: [...renderResponsesMarkdown(matrix, summary)].join('') };
 }
 

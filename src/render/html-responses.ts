@@ -2,12 +2,12 @@
 // the matrix as data. The answers are model output, so they never enter the HTML: they travel as
 // JSON in non-executed script tags (`<` escaped) or gzip+base64, and the page script puts them
 // in the DOM as text, or as Markdown through marked and then DOMPurify. Pure.
-import type { Grid, ResponseTask } from '../types/responses.js';
+import type { MatrixHead, ResponseTask } from '../types/responses.js';
 import { embedJson, escapeHtml, scriptSafeJson } from './html-page.js';
 
 export interface ResponsesSection {
   /** Only its head is read here (columns, counts): the cells are in `chunks`. */
-  matrix: Grid<unknown>;
+  matrix: MatrixHead;
   /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it. */
   chunks: { encoding: 'json' | 'gzip-base64'; texts: string[] };
   /** Where the full text is, for the note on cut answers. */
@@ -77,10 +77,10 @@ export function renderResponsesSection(s: ResponsesSection): string {
     ? `<p class="note" id="responses-cut">${m.truncated} answer(s) or reasoning trace(s) are cut to ${m.limit} characters in this page, marked in their cell; the full text is in <code>${escapeHtml(s.resultsFile)}</code> (<code>agent-lab show DIR --task ID</code> prints it).</p>`
     : '';
   const baseline = m.baseline_jobs > 0 ? ` · ${m.baseline_jobs} job(s) have a baseline answer to diff against` : '';
-  const data = [`<script type="application/json" id="agent-lab-responses">${embedJson({ columns: m.columns, jobs: m.jobs, tasks: m.tasks.length })}</script>`, chunkTag(s, 0)].join('\n');
+  const data = [`<script type="application/json" id="agent-lab-responses">${embedJson({ columns: m.columns, jobs: m.jobs, tasks: m.task_count })}</script>`, chunkTag(s, 0)].join('\n');
   return [
     '<h2 id="responses">Responses</h2>',
-    `<p class="note" id="responses-meta">${m.tasks.length} task(s) × ${m.columns.length} column(s) (model · system prompt), ${m.jobs} job(s)${baseline}. Answers are model output: shown as sanitised Markdown (no script, no remote content) or as raw text.</p>`,
+    `<p class="note" id="responses-meta">${m.task_count} task(s) × ${m.columns.length} column(s) (model · system prompt), ${m.jobs} job(s)${baseline}. Answers are model output: shown as sanitised Markdown (no script, no remote content) or as raw text.</p>`,
     cut,
     '<div id="responses-controls">',
     '<input type="search" id="rs-search" placeholder="search answers" aria-label="search answers">',

@@ -1,6 +1,7 @@
 // Pure: responses.md, in pieces to stream. Answers are fenced, so a model's Markdown cannot break the page.
 import { fence } from '../render/response-md.js';
-import type { Grid, ResponseCell, ResponseColumn, ResponseMatrix, ResponseTask } from '../types/responses.js';
+import type { MatrixHead, ResponseCell, ResponseColumn, ResponseMatrix, ResponseTask } from '../types/responses.js';
+import { matrixHead } from './matrix.js';
 import { checkMark, checkText, columnTitle, figuresText, outcomeText, repeatText, toolCallText, varsText } from './figures.js';
 
 export const RESPONSES_MD = 'responses.md';
@@ -13,15 +14,13 @@ export interface ResponsesMeta {
 const MARK = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
 export function* renderResponsesMarkdown(matrix: ResponseMatrix, meta: ResponsesMeta): Generator<string> {
-  yield responsesMarkdownHead(matrix, meta);
+  yield responsesMarkdownHead(matrixHead(matrix), meta);
   for (const task of matrix.tasks) yield* responsesMarkdownTask(task, matrix.columns);
 }
 
 /** The file's head, from the matrix's figures alone (its cells may not have been read yet). */
-export function responsesMarkdownHead(matrix: Grid<unknown>, meta: ResponsesMeta): string {
-  const failing = matrix.tasks.filter((t) => t.failing).length;
-  const errors = matrix.tasks.filter((t) => t.errors).length;
-  let head = `# Responses: ${meta.suite}\n\nRun \`${meta.run_id}\` · ${matrix.tasks.length} task(s) × ${matrix.columns.length} column(s) · ${matrix.jobs} job(s) · ${failing} task(s) with failing checks · ${errors} with errors.\n\n`;
+export function responsesMarkdownHead(matrix: MatrixHead, meta: ResponsesMeta): string {
+  let head = `# Responses: ${meta.suite}\n\nRun \`${meta.run_id}\` · ${matrix.task_count} task(s) × ${matrix.columns.length} column(s) · ${matrix.jobs} job(s) · ${matrix.failing_tasks} task(s) with failing checks · ${matrix.error_tasks} with errors.\n\n`;
   head += `Columns, in the order every task lists them:\n\n${matrix.columns.map((c, i) => `${columnTitle(matrix.columns, i)} (\`${c.model}\`)`).join('\n')}\n\n`;
   if (matrix.truncated > 0) {
     head += `> ${matrix.truncated} answer(s) or reasoning trace(s) were cut to ${matrix.limit} characters to keep this file readable; \`results.jsonl\` has the full text (\`agent-lab show DIR --task ID\` prints it).\n\n`;

@@ -1,6 +1,6 @@
 // Pure: streamed rows → the response matrix; tasks in suite order, columns in summary.json's.
 import { createHash } from 'node:crypto';
-import type { BaselineView, CheckView, Grid, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ToolCallView } from '../types/responses.js';
+import type { BaselineView, CheckView, Grid, MatrixHead, ResponseCell, ResponseColumn, ResponseMatrix, ResponseRow, ToolCallView } from '../types/responses.js';
 import type { ToolCall } from '../provider/wire.js';
 import type { GroupKey } from '../types/summary.js';
 
@@ -72,23 +72,35 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
 export const byRepeat = (cells: ResponseCell[]): ResponseCell[] => cells.sort((a, b) => a.repeat - b.repeat);
 
 /** Everything of the matrix but the cells, which are whatever the caller makes of each row (`cell`). */
-export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
-  const columns: ResponseColumn[] = [];
+/** The columns: those of `columnOrder` first, then each new model × system prompt as it is seen. */
+export function columnIndex(columnOrder: readonly GroupKey[]): { list: ResponseColumn[]; see(g: Pick<GroupKey, 'model' | 'model_label' | 'system_prompt_id'>): number } {
+  const list: ResponseColumn[] = [];
   const index = new Map<string, number>();
-  const tasks = new Map<string, TaskAcc<T>>();
-  const limit = options.limit ?? null;
-  let jobs = 0;
-  let truncated = 0;
   const see = (g: Pick<GroupKey, 'model' | 'model_label' | 'system_prompt_id'>): number => {
     const key = columnKey(g);
     let at = index.get(key);
     if (at === undefined) {
-      index.set(key, (at = columns.length));
-      columns.push({ model: g.model, model_label: g.model_label, system_prompt_id: g.system_prompt_id, name: `${g.model_label} · ${g.system_prompt_id}` });
+      index.set(key, (at = list.length));
+      list.push({ model: g.model, model_label: g.model_label, system_prompt_id: g.system_prompt_id, name: `${g.model_label} · ${g.system_prompt_id}` });
     }
     return at;
   };
-  for (const g of options.columnOrder ?? []) see(g);
+  for (const g of columnOrder) see(g);
+  return { list, see };
+}
+
+/** The figures the heads of responses.md and report.html give, from a matrix with its tasks. */
+export function matrixHead(matrix: Grid<unknown>): MatrixHead {
+  const { tasks, ...rest } = matrix;
+  return { ...rest, task_count: tasks.length, failing_tasks: tasks.filter((t) => t.failing).length, error_tasks: tasks.filter((t) => t.errors).length };
+}
+
+export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
+  const { list: columns, see } = columnIndex(options.columnOrder ?? []);
+  const tasks = new Map<string, TaskAcc<T>>();
+  const limit = options.limit ?? null;
+  let jobs = 0;
+  let truncated = 0;
   return {
     see,
     add(row, cell, text = true) {
@@ -125,7 +137,7 @@ export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
 }
 
 /** How many of a row's texts (answer, reasoning) cellOf cuts at `limit`. */
-function cuts(row: ResponseRow, limit: number | null): number {
+export function cuts(row: ResponseRow, limit: number | null): number {
   if (limit === null) return 0;
   return Number((row.output_text ?? '').length > limit) + Number((row.reasoning_text ?? '').length > Math.ceil(limit / 2));
 }

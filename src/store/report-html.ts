@@ -8,12 +8,13 @@ import { createGzip, gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
 import { mulberry32 } from '../stats/bootstrap.js';
-import type { Grid, ResponseMatrix, ResponseRow, ResponseTask } from '../types/responses.js';
+import type { MatrixHead, ResponseRow, ResponseTask } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
 import { runHtmlPieces, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
 import { chunkBounds, type ResponsesSection } from '../render/html-responses.js';
-import { agreement, baselineJoin, baselineView, byRepeat, cellOf, gridBuilder, matrixBuilder, textLimit } from '../responses/matrix.js';
+import { agreement, baselineJoin, baselineView, byRepeat, cellOf, matrixBuilder, matrixHead, textLimit } from '../responses/matrix.js';
+import { outlineBuilder } from '../responses/outline.js';
 import { responsesMarkdownHead, responsesMarkdownTask, RESPONSES_MD } from '../responses/markdown.js';
 import { chartJsSource, responsesLibSources } from './browser-libs.js';
 import { RESULTS_FILE } from './journal.js';
@@ -44,20 +45,21 @@ export interface RunReportFiles {
 /**
  * Two passes over results.jsonl: the first keeps the matrix's outline and each cell's byte offset
  * (and a sample for the charts), the second reads the cells back a task at a time into
- * responses.md and report.html's chunks. The whole matrix was ~500 B a job (48 MB at 100,000).
+ * responses.md and report.html's chunks. The whole matrix was ~500 B a job (48 MB at 100,000);
+ * the outline is ~100 B a task and 24 B a row (responses/outline.ts).
  */
 export async function writeRunReports(dir: string, summary: RunSummary, options: RunReportOptions = {}): Promise<RunReportFiles> {
   const file = join(dir, RESULTS_FILE);
   const sample = reservoir(SAMPLE_LIMIT);
   const limit = textLimit(summary.overall.n);
-  const grid = gridBuilder<number>({ columnOrder: summary.groups, limit, agreement: false });
+  const outliner = outlineBuilder({ columnOrder: summary.groups, limit });
   const baseline = options.baseline ? baselineResults(options.baseline) : null;
   // job_id → its baseline row's offset (null: none yet); only with a baseline.
   const joined = baseline ? new Map<string, number | null>() : null;
   let repeated = false;
   for await (const { value: row, offset } of jsonlLines<ResponseRow>(file)) {
     sample.add(row);
-    grid.add(row, offset);
+    outliner.add(row, offset);
     if (joined) {
       repeated ||= joined.has(row.job_id);
       joined.set(row.job_id, null);
@@ -68,18 +70,20 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
   if (baseline && joined) {
     for await (const { value: row, offset } of jsonlLines<ResponseRow>(baseline)) if (joined.has(row.job_id)) joined.set(row.job_id, offset);
   }
-  const outline = grid.finish();
+  const outline = outliner.finish();
   const baselineJobs = joined ? [...joined.values()].filter((at) => at !== null).length : 0;
   const rows = openJsonlAt<ResponseRow>(file);
   const baseRows = baseline && baselineJobs ? openJsonlAt<ResponseRow>(baseline) : null;
   try {
     // Each task's cells are read as it is written, and let go after; so are its outcomes, for `disagree`.
     function* tasks(): Generator<ResponseTask> {
-      for (const t of outline.tasks) {
+      for (const t of outline.tasks()) {
         const outcomes = agreement();
+        let vars: ResponseTask['vars'] = {};
         const cells = t.cells.map((offsets, col) =>
           byRepeat(offsets.map((offset) => {
             const row = rows.read(offset);
+            if (offset === t.first) vars = row.vars ?? {};
             outcomes.add(col, row);
             const cell = cellOf(row, limit);
             const at = joined?.get(row.job_id);
@@ -87,10 +91,10 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
             return cell;
           })),
         );
-        yield { ...t, cells, disagree: outcomes.disagree() };
+        yield { task_id: t.task_id, vars, cells, failing: t.failing, errors: t.errors, disagree: outcomes.disagree() };
       }
     }
-    return await writeReports(dir, summary, sample.finish(), { matrix: { ...outline, baseline_jobs: baselineJobs }, tasks: tasks() });
+    return await writeReports(dir, summary, sample.finish(), { matrix: { ...outline.head, baseline_jobs: baselineJobs }, tasks: tasks() });
   } finally {
     rows.close();
     baseRows?.close();
@@ -98,17 +102,17 @@ export async function writeRunReports(dir: string, summary: RunSummary, options:
 }
 
 /** The matrix built whole, with baselineJoin: for the rare folder whose journal holds a job twice. */
-async function joinedMatrix(file: string, baseline: string, columnOrder: RunSummary['groups'], limit: number): Promise<{ matrix: ResponseMatrix; tasks: Iterable<ResponseTask> }> {
+async function joinedMatrix(file: string, baseline: string, columnOrder: RunSummary['groups'], limit: number): Promise<{ matrix: MatrixHead; tasks: Iterable<ResponseTask> }> {
   const builder = matrixBuilder({ columnOrder, limit });
   for await (const row of readJsonl<ResponseRow>(file)) builder.add(row);
   const joiner = baselineJoin(builder.finish(), limit);
   for await (const row of readJsonl<ResponseRow>(baseline)) joiner.add(row);
   const matrix = joiner.finish();
-  return { matrix, tasks: matrix.tasks };
+  return { matrix: matrixHead(matrix), tasks: matrix.tasks };
 }
 
 /** responses.md streamed as the tasks come, their chunks packed on the way; then report.html around the chunks. */
-async function writeReports(dir: string, summary: RunSummary, sample: { rows: SampleRow[]; total: number }, responses: { matrix: Grid<unknown>; tasks: Iterable<ResponseTask> }): Promise<RunReportFiles> {
+async function writeReports(dir: string, summary: RunSummary, sample: { rows: SampleRow[]; total: number }, responses: { matrix: MatrixHead; tasks: Iterable<ResponseTask> }): Promise<RunReportFiles> {
   const { matrix, tasks } = responses;
   const packer = chunkPacker();
   async function* markdownPieces(): AsyncGenerator<string> {

@@ -98,6 +98,14 @@ export interface ResponseMatrix {
   baseline_jobs: number;
 }
 
+/** The matrix's figures without its tasks: what the heads of responses.md and report.html say before any cell is read. */
+export interface MatrixHead extends Omit<ResponseMatrix, 'tasks'> {
+  task_count: number;
+  /** Tasks with a failing check; tasks with an error. */
+  failing_tasks: number;
+  error_tasks: number;
+}
+
 /** The matrix with something else in its cells: the cells themselves, or where their rows are in results.jsonl (report.html's streamed pass). */
 export interface Grid<T> extends Omit<ResponseMatrix, 'tasks'> {
   tasks: (Omit<ResponseTask, 'cells'> & { cells: T[][] })[];
