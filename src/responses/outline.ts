@@ -1,10 +1,9 @@
 // Pure: report.html's first pass over results.jsonl, kept flat. A row is three numbers (its task,
 // its column, its byte offset) and a task its id, first send and two flags: ~100 B a task where
 // gridBuilder's objects took ~750 B (77 MB at a 100,000-row dataset). The order is gridBuilder's.
-import type { ResponseRow } from '../types/responses.js';
+import type { MatrixHead, ResponseRow } from '../types/responses.js';
 import type { GroupKey } from '../types/summary.js';
 import { columnIndex, cuts, isFailing } from './matrix.js';
-import type { MatrixHead } from '../types/responses.js';
 
 /** A task as the second pass reads it back: its cells as byte offsets, each column's in journal order. */
 export interface OutlineTask {

@@ -7,11 +7,11 @@ import { finished } from 'node:stream/promises';
 import { createGzip, gzip } from 'node:zlib';
 import type { HistoryEntry } from '../history/history.js';
 import type { Logger } from '../log.js';
-import { mulberry32 } from '../stats/bootstrap.js';
 import type { MatrixHead, ResponseRow, ResponseTask } from '../types/responses.js';
 import type { RunSummary } from '../types/summary.js';
 import { renderHistoryHtml } from '../history/html.js';
-import { runHtmlPieces, SAMPLE_FIELDS, type SampleRow } from '../render/html.js';
+import { runHtmlPieces, type SampleRow } from '../render/html.js';
+import { reservoir } from './report-sample.js';
 import { chunkBounds, type ResponsesSection } from '../render/html-responses.js';
 import { agreement, baselineJoin, baselineView, byRepeat, cellOf, matrixBuilder, matrixHead, textLimit } from '../responses/matrix.js';
 import { outlineBuilder } from '../responses/outline.js';
@@ -22,6 +22,7 @@ import { jsonlLines, openJsonlAt, readJsonl } from './jsonl.js';
 import { writeAtomic, writeAtomicStream } from './write.js';
 
 export { chartJsSource } from './browser-libs.js';
+export { sampleRows } from './report-sample.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -220,35 +221,4 @@ function gzipText(): { write(text: string): Promise<void>; end(): Promise<string
       return Buffer.concat(out).toString('base64');
     },
   };
-}
-
-/** Reservoir sample (seeded, so a rebuilt report is identical), kept in file order. */
-function reservoir(limit: number) {
-  const rand = mulberry32(0x5a3b1e);
-  const kept: { at: number; row: SampleRow }[] = [];
-  let total = 0;
-  return {
-    add(row: ResponseRow) {
-      if (total < limit) kept.push({ at: total, row: pick(row) });
-      else {
-        const j = Math.floor(rand() * (total + 1));
-        if (j < limit) kept[j] = { at: total, row: pick(row) };
-      }
-      total++;
-    },
-    finish: () => ({ rows: kept.sort((a, b) => a.at - b.at).map((k) => k.row), total }),
-  };
-}
-
-export async function sampleRows(file: string, limit: number): Promise<{ sample: SampleRow[]; total: number }> {
-  const sample = reservoir(limit);
-  for await (const row of readJsonl<ResponseRow>(file)) sample.add(row);
-  const { rows, total } = sample.finish();
-  return { sample: rows, total };
-}
-
-function pick(row: ResponseRow): SampleRow {
-  const out: Record<string, unknown> = {};
-  for (const field of SAMPLE_FIELDS) out[field] = row[field] ?? null;
-  return out as SampleRow;
 }
