@@ -1,7 +1,7 @@
 // writeRunReports reads the cells back from results.jsonl a task at a time instead of building the
 // response matrix whole: its report.html and responses.md must be, byte for byte, what the whole
 // matrix gives (matrixBuilder, baselineJoin, taskChunks, renderRunHtml, renderResponsesMarkdown).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarize } from '../src/stats/aggregate.js';
@@ -55,7 +55,8 @@ async function wholeMatrixReports(file: string, summary: RunSummary, baseline: s
   }
   const texts = taskChunks(matrix.tasks);
   const zipped = texts.reduce((n, t) => n + t.length, 0) > GZIP_ABOVE;
-  const chunks = zipped ? { encoding: 'gzip-base64' as const, texts: texts.map((t) => gzipSync(t, { level: 4 }).toString('base64')) } : { encoding: 'json' as const, texts };
+  const packed = zipped ? texts.map((t) => gzipSync(t, { level: 4 }).toString('base64')) : texts;
+  const chunks = { encoding: zipped ? ('gzip-base64' as const) : ('json' as const), count: packed.length, text: (i: number) => packed[i]! };
   expect(all.length).toBeLessThanOrEqual(SAMPLE_LIMIT);
   const sample = all.map((r) => Object.fromEntries(SAMPLE_FIELDS.map((f) => [f, r[f] ?? null])) as SampleRow);
   const html = renderRunHtml({ summary, sample, totalRows: all.length, chartJs: await chartJsSource(), responses: { matrix: matrixHead(matrix), chunks, resultsFile: 'results.jsonl', libs: await responsesLibSources() } });
@@ -81,6 +82,8 @@ async function expectSame(dir: string, summary: RunSummary, baseline: string | n
   const html = await readFile(files.html, 'utf8');
   expect(html === want.html).toBe(true);
   expect(await readFile(files.markdown, 'utf8')).toBe(want.markdown);
+  // The gzipped chunks went through a spool file beside the page, and it is gone.
+  expect((await readdir(ws.path(dir))).filter((name) => name.includes('.tmp-'))).toEqual([]);
   return html;
 }
 
@@ -96,7 +99,9 @@ describe('writeRunReports, streamed from the journal', () => {
 
   it('writes what the whole matrix gives when the chunks are gzipped', async () => {
     const summary = await writeRun('big', rows(60, 4, (t, c, r) => `${t}/${c}/${r} ${'lorem ipsum dolor '.repeat(300)}`));
-    expect(await expectSame('big', summary)).toContain('data-encoding="gzip-base64"');
+    const html = await expectSame('big', summary);
+    expect(html).toContain('data-encoding="gzip-base64"');
+    expect(html.match(/class="agent-lab-responses-chunk"/g)!.length).toBeGreaterThan(2);
   });
 
   it('joins a baseline the same way, and a journal holding a job twice', async () => {

@@ -8,8 +8,8 @@ import { embedJson, escapeHtml, scriptSafeJson } from './html-page.js';
 export interface ResponsesSection {
   /** Only its head is read here (columns, counts): the cells are in `chunks`. */
   matrix: MatrixHead;
-  /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it. */
-  chunks: { encoding: 'json' | 'gzip-base64'; texts: string[] };
+  /** The tasks as the page reads them (taskChunks), as JSON text or as gzip+base64 of it: `count` of them, each read when its tag is written. */
+  chunks: { encoding: 'json' | 'gzip-base64'; count: number; text(i: number): string };
   /** Where the full text is, for the note on cut answers. */
   resultsFile: string;
 }
@@ -106,13 +106,14 @@ export function renderResponsesSection(s: ResponsesSection): string {
  * first rows from the first chunk without waiting for the parser to get through the rest.
  */
 export function* responsesTailPieces(s: ResponsesSection): Generator<string> {
-  for (let i = 1; i < s.chunks.texts.length; i++) yield `${i > 1 ? '\n' : ''}${chunkTag(s, i)}`;
+  for (let i = 1; i < s.chunks.count; i++) yield `${i > 1 ? '\n' : ''}${chunkTag(s, i)}`;
 }
 
 function chunkTag(s: ResponsesSection, i: number): string {
-  const { encoding, texts } = s.chunks;
+  const { encoding } = s.chunks;
+  const text = s.chunks.text(i);
   // base64 has no `<`; JSON gets it escaped, so no answer can close the tag.
-  return `<script type="application/json" class="agent-lab-responses-chunk" data-encoding="${encoding}">${encoding === 'json' ? scriptSafeJson(texts[i]!) : texts[i]!}</script>`;
+  return `<script type="application/json" class="agent-lab-responses-chunk" data-encoding="${encoding}">${encoding === 'json' ? scriptSafeJson(text) : text}</script>`;
 }
 
 export const RESPONSES_STYLE = `
