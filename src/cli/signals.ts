@@ -5,7 +5,7 @@ import { MAX_TIMER_MS } from '../config/schema.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 
-/** V8's default let a 100,000-job run peak at 260 MB, ~60 MB live; 60 % growth: ~9 % more CPU, peak near live (docs/performance.md). */
+/** V8 set for a long batch's memory (docs/performance.md): its default heap growth let a 100,000-job run peak at 260 MB, ~60 MB live (60 %: ~9 % more CPU, peak near live); a young-generation cap; no background recompile of the wasm parser. */
 export function batchHeap(): void {
   setFlagsFromString('--heap-growing-percent=60');
   // undici's HTTP parser is WebAssembly: V8's optimizing tier recompiles it in the background once

@@ -128,7 +128,7 @@ export async function scanTasks(suite: ResolvedSuite, selection: TaskSelection =
   const sameChecks = suite.entries.every((e) => !e.rowChecks && e.checks.length === suite.entries[0]!.checks.length && e.checks.every((c, i) => c.spec === suite.entries[0]!.checks[i]!.spec));
   const count = Math.min(sampled, limit);
   const runs = ownRepeats ? selectedRuns(repeatsAt, keep, limit) : count * suite.repeats;
-  // One entry (a dataset with templated checks, say): every task is its, and the ids need not be kept.
+  // One entry (a dataset with templated checks, say): every task is that entry's, so the ids need not be kept.
   const entryOf = sameChecks ? null : suite.entries.length === 1 ? () => 0 : (id: string) => entryOfPacked(seen.get(id));
   return { count, runs, total, keep, limit, entryOf };
 }

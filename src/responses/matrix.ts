@@ -71,7 +71,6 @@ export function matrixBuilder(options: MatrixOptions = {}): MatrixBuilder {
 /** Repeat order; rows of one repeat (an unfinalized journal) keep the order they came in. */
 export const byRepeat = (cells: ResponseCell[]): ResponseCell[] => cells.sort((a, b) => a.repeat - b.repeat);
 
-/** Everything of the matrix but the cells, which are whatever the caller makes of each row (`cell`). */
 /** The columns: those of `columnOrder` first, then each new model × system prompt as it is seen. */
 export function columnIndex(columnOrder: readonly GroupKey[]): { list: ResponseColumn[]; see(g: Pick<GroupKey, 'model' | 'model_label' | 'system_prompt_id'>): number } {
   const list: ResponseColumn[] = [];
@@ -95,6 +94,7 @@ export function matrixHead(matrix: Grid<unknown>): MatrixHead {
   return { ...rest, task_count: tasks.length, failing_tasks: tasks.filter((t) => t.failing).length, error_tasks: tasks.filter((t) => t.errors).length };
 }
 
+/** Everything of the matrix but the cells, which are whatever the caller makes of each row (`cell`). */
 export function gridBuilder<T>(options: MatrixOptions = {}): GridBuilder<T> {
   const { list: columns, see } = columnIndex(options.columnOrder ?? []);
   const tasks = new Map<string, TaskAcc<T>>();
