@@ -1,6 +1,6 @@
 // The import rules of src/ (docs/architecture.md explains them); `npm run check:imports`, part of `npm test`.
 // test/import-rules.test.ts proves each rule refuses a tree that breaks it.
-const PURE = ['^src/render/', '^src/stats/', '^src/types/', '^src/config/(schema|resolve|compile|matrix|template|entry|select)\\.ts$', '^src/provider/sse\\.ts$', '^src/money/(estimate|budget|reconcile|pricing)\\.ts$', '^src/checks/evaluate\\.ts$', '^src/compare/compare\\.ts$', '^src/ci/gates\\.ts$', '^src/format\\.ts$', '^src/metrics/(families|prometheus|otlp)\\.ts$', '^src/responses/(matrix|outline|figures|markdown|text|columns|word-diff)\\.ts$'];
+const PURE = ['^src/render/', '^src/stats/', '^src/types/', '^src/config/(schema|resolve|compile|matrix|template|entry|select)\\.ts$', '^src/provider/sse\\.ts$', '^src/money/(estimate|plan|budget|reconcile|pricing)\\.ts$', '^src/checks/evaluate\\.ts$', '^src/compare/compare\\.ts$', '^src/ci/gates\\.ts$', '^src/format\\.ts$', '^src/metrics/(families|prometheus|otlp)\\.ts$', '^src/responses/(matrix|outline|figures|markdown|text|columns|word-diff)\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

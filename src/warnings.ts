@@ -1,6 +1,6 @@
 // The one catalogue of warning (and preflight error) texts, each with a hint for the options in use.
 
-import type { CostPlan } from './money/estimate.js';
+import type { CostPlan } from './money/plan.js';
 import { usd } from './format.js';
 
 export const WARN = {

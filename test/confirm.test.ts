@@ -21,6 +21,8 @@ beforeAll(async () => {
     // 12 jobs: over the 10 the config allows.
     'many.yaml': 'name: many\nmodels: [openai/gpt-4o-mini]\ntasks: [{ id: t, prompt: hi }]\nrepeats: 12\nparams: { max_tokens: 5 }\n',
     // 6 jobs at 60,000 max_tokens of claude-sonnet ($15 per million): a worst case of $5.40, over $5.
+    // 5 of the same: a worst case of $4.50, under $5 until a warmup request adds its $0.90.
+    'dear5.yaml': 'name: dear5\nmodels: [anthropic/claude-sonnet-4.5]\ntasks: [{ id: t, prompt: hi }]\nrepeats: 5\nparams: { max_tokens: 60000 }\n',
     'dear.yaml': 'name: dear\nmodels: [anthropic/claude-sonnet-4.5]\ntasks: [{ id: t, prompt: hi }]\nrepeats: 6\nparams: { max_tokens: 60000 }\n',
   });
 });
@@ -55,6 +57,15 @@ describe('confirm_above', () => {
     const capped = await attempt('dear.yaml', { maxCost: 4 });
     expect(capped.error).toBeNull();
     expect(capped.sent).toBe(6);
+  });
+
+  it('counts the warmup requests in the money at stake: they are paid for', async () => {
+    const plain = await attempt('dear5.yaml');
+    expect(plain.error).toBeNull();
+    expect(plain.sent).toBe(5);
+    const warmed = await attempt('dear5.yaml', { warmup: 1 });
+    expect(warmed.error!.message).toMatch(/up to \$5\.40\d* \(estimate \$.*–\$5\.40\d*; confirm_above\.usd is \$5\.00\)/);
+    expect(warmed.sent).toBe(0);
   });
 
   it('--yes, CI and a resume go on without asking', async () => {

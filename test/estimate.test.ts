@@ -2,7 +2,8 @@
 // sums, unknown prices kept unknown, and the plan table.
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { buildPlan, estimateJob, estimatePromptTokens, nativeCostEstimate, reservationFor, worstCase } from '../src/money/estimate.js';
+import { estimateJob, estimatePromptTokens, nativeCostEstimate, reservationFor, worstCase } from '../src/money/estimate.js';
+import { buildPlan } from '../src/money/plan.js';
 import { modelsBody } from '../src/mock/models-body.js';
 import { parseModelsBody } from '../src/models/list.js';
 import { pricingFrom } from '../src/money/pricing.js';

@@ -1,6 +1,7 @@
 // Sharding: --shard i/n partitions the matrix exactly, and `agent-lab merge` of shards 1/3..3/3
 // run against the simulator gives the summary of the same jobs run unsharded (timings aside,
 // which differ run to run). Gaps and overlaps are reported.
+import Big from 'big.js';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRuns } from '../src/ci/merge.js';
@@ -145,6 +146,23 @@ concurrency: 4
     expect(run.merged_from.map((m: { shard: string }) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(run.shard).toBeUndefined();
     expect(e.out()).toContain('merged 3 folder(s), 24 of 24 jobs');
+  });
+
+  it('the merged summary says what the warmup requests of every shard cost', async () => {
+    const e = env();
+    for (let i = 1; i <= 2; i++) await runSuite({ suitePath: 'suite.yaml', out: `w${i}`, shard: { index: i, count: 2 }, warmup: i + 1, history: false }, e);
+    const shards = await Promise.all([1, 2].map(async (i) => (await readJson<RunSummary>(ws.path(`w${i}/summary.json`))).warmup!));
+    expect(shards.map((w) => w.requests)).toEqual([2, 3]);
+    const merged = await mergeRuns({ dirs: ['w1', 'w2'], out: 'merged-warm' }, e);
+    expect(merged.exitCode).toBe(EXIT.ok);
+    const spent = shards.reduce((sum, w) => sum.plus(w.spent_usd!), new Big(0)).toNumber();
+    expect(spent).toBeGreaterThan(0);
+    expect(merged.summary.warmup).toEqual({ requests: 5, ok: 5, errors: 0, spent_usd: spent });
+    expect((await readJson<RunSummary>(ws.path('merged-warm/summary.json'))).warmup).toEqual(merged.summary.warmup);
+    // Still no warmup row among the merged results.
+    expect((await rowsOf('merged-warm')).some((r) => r.job_id.startsWith('warmup-'))).toBe(false);
+    // And a merge of shards that did not warm up has no block.
+    expect((await readJson<RunSummary>(ws.path('merged/summary.json'))).warmup).toBeUndefined();
   });
 
   it('judges again the rows of a shard killed before it finalized (provisional verdicts)', async () => {

@@ -1,9 +1,12 @@
 // `--warmup N` (issue 18 part 6) on the simulator: N requests go out first, round the arms of the
 // run, and finish before the first measured job; their rows are in warmup.jsonl, never in
 // results.jsonl or a statistic; what they cost is reported, and the cost cap counts it.
+import Big from 'big.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEnv } from '../src/env.js';
 import { runSuite } from '../src/run/index.js';
+import { planSuite } from '../src/run/plan.js';
+import { formatUsd } from '../src/format.js';
 import { resumeOptions } from '../src/run/resume.js';
 import { readWarmup } from '../src/store/warmup.js';
 import type { RunSummary } from '../src/types/summary.js';
@@ -88,4 +91,36 @@ describe('--warmup (simulator)', () => {
     expect(warm.spent + warm.report.summary.warmup!.spent_usd!).toBeLessThanOrEqual(0.00006);
     expect(warm.report.summary.warmup!.requests).toBe(2);
   });
+
+  it('is in the plan: priced as the jobs it copies, apart from the total of the jobs', async () => {
+    const plan = async (warmup?: number) => {
+      const env = memoryEnv({ cwd: ws.dir });
+      const report = await planSuite({ suitePath: 'suite.yaml', mock: true, warmup }, env);
+      return { plan: report.plan!, table: env.out() };
+    };
+    const cold = await plan();
+    const warm = await plan(3);
+    expect(cold.plan.warmup).toBeUndefined();
+    // The jobs' own figures do not move: summary.json sets them against the measured rows.
+    expect(warm.plan.total).toEqual(cold.plan.total);
+    expect(warm.plan.groups).toEqual(cold.plan.groups);
+    // Three requests round two models: the first task's request to gpt-4o-mini, llama, gpt-4o-mini.
+    // The three tasks' prompts are the same length, so a job of a model costs its group's third.
+    const perJob = (label: string, side: 'low_usd' | 'high_usd') => new Big(cold.plan.groups.find((g) => g.model_label === label)![side]!).div(3);
+    const w = warm.plan.warmup!;
+    expect(w.jobs).toBe(3);
+    for (const side of ['low_usd', 'high_usd'] as const) {
+      expect(w[side]).toBe(perJob('openai/gpt-4o-mini', side).times(2).plus(perJob('llama', side)).toNumber());
+    }
+    expect(w.prompt_tokens).toBe((2 * cold.plan.total.prompt_tokens) / 6 + cold.plan.total.prompt_tokens / 6);
+    // The table shows them on a row of their own, and its total is everything the run would send.
+    const line = (table: string, first: string) => table.split('\n').find((l) => l.trimStart().startsWith(first))!.trim().split(/\s{2,}/);
+    expect(line(warm.table, 'warmup')).toEqual(['warmup', '3', String(w.prompt_tokens_per_job), String(w.prompt_tokens), expect.any(String), expect.any(String)]);
+    const total = line(warm.table, 'total');
+    expect(total[1]).toBe('9');
+    expect(total.at(-1)).toBe(formatUsd(new Big(cold.plan.total.high_usd!).plus(w.high_usd!).toNumber()));
+    expect(total.at(-1)).not.toBe(line(cold.table, 'total').at(-1));
+    expect(warm.table).toMatch(/6 job\(s\) and 3 warmup request\(s\)/);
+  });
 });
+

@@ -22,6 +22,7 @@ import { ConfigSchema } from '../config/schema.js';
 import { readRunInfo, writeRunInfo, type RunInfo } from '../store/run-info.js';
 import { coverage, shardLabel, type Coverage } from './shard.js';
 import { mergeInputs } from './merge-inputs.js';
+import { readWarmup, warmupSummary } from '../store/warmup.js';
 import type { RunStatus, RunSummary } from '../types/summary.js';
 import { VERSION } from '../version.js';
 
@@ -92,6 +93,9 @@ export async function mergeRuns(options: MergeOptions, env: Env): Promise<MergeR
   const suiteName = order[0]!.info.suite.name;
   const summary = await finalize(outDir, { run_id: runId, suite: suiteName, started_at: startedAt, finished_at: finishedAt, status }, fromSuite);
   summary.merged_from = order.map(({ dir }) => relative(outDir, dir));
+  // Each shard warmed up on its own machine and paid for it: the merged block is all of them.
+  const warmups = (await Promise.all(order.map(({ dir }) => readWarmup(dir)))).flat();
+  if (warmups.length) summary.warmup = warmupSummary(warmups);
   const first = order[0]!.info;
   const runJson: RunInfo = {
     ...first,

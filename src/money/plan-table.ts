@@ -1,7 +1,7 @@
 // Renderers for `agent-lab plan` and `run --dry-run`: what a run would send and cost. Pure,
 // return strings. Every token count here is an estimate and is labelled so; an unknown price
 // prints as `?`, never as 0.
-import type { PlanRow, CostPlan } from './estimate.js';
+import { atStake, type PlanRow, type CostPlan } from './plan.js';
 import { formatTable, type Column } from '../render/format-table.js';
 import { formatUsd, usd } from '../format.js';
 
@@ -33,10 +33,15 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
     if (groups.length > 1) rows.push(cells(model, `${model.model_label} (all)`, ''));
   }
   const t = plan.total;
-  const mark = t.incomplete ? '+?' : '';
-  rows.push(cells({ ...t, low_usd: t.low_usd, high_usd: t.high_usd }, 'total', '', mark));
+  // The warmup requests are sent and paid for before the jobs: a row of their own, in the total.
+  const w = plan.warmup;
+  if (w) rows.push(cells(w, 'warmup', ''));
+  const all = atStake(plan);
+  const perRequest = w ? Math.round(all.prompt_tokens / all.jobs) : t.prompt_tokens_per_job;
+  rows.push(cells({ ...t, ...all, prompt_tokens_per_job: perRequest }, 'total', '', all.incomplete ? '+?' : ''));
+  const extra = [t.jobs > plan.jobs ? `${t.jobs - plan.jobs} judge request(s)` : '', w ? `${w.jobs} warmup request(s) (--warmup: the first task's request to each model, in turn)` : ''].filter(Boolean);
   const notes = [
-    `${plan.jobs} job(s)${plan.total.jobs > plan.jobs ? ` and ${plan.total.jobs - plan.jobs} judge request(s)` : ''}. low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
+    `${plan.jobs} job(s)${extra.length ? ` and ${extra.join(' and ')}` : ''}. low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
     `Estimates: ${plan.method}.`,
     ...(plan.selection ?? []),
   ];
@@ -52,10 +57,12 @@ export function renderPlanJson(plan: CostPlan, capUsd: number | null = null, ext
 }
 
 function capNote(plan: CostPlan, cap: number): string {
-  const worst = plan.total.high_usd;
-  if (plan.total.incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
+  const { high_usd: worst, incomplete } = atStake(plan);
+  if (incomplete || worst === null) return `cost cap $${cap}: a run would be refused, since some prices are unknown (a cap never guesses a price).`;
   if (worst <= cap) return `cost cap $${cap}: even the worst case (${usd(worst)}) fits.`;
   // Reservations are worst cases: about this many jobs fit before the cap can stop the run.
-  const perJob = worst / plan.jobs;
-  return `cost cap $${cap}: the worst case (${usd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(cap / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
+  // The warmup requests go first, so the jobs get what they leave of the cap.
+  const perJob = (worst - (plan.warmup?.high_usd ?? 0)) / plan.jobs;
+  const room = Math.max(0, cap - (plan.warmup?.high_usd ?? 0));
+  return `cost cap $${cap}: the worst case (${usd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(room / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
 }

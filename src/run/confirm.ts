@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
 import type { Env } from '../env.js';
 import { formatUsd } from '../format.js';
 import type { Settings } from '../config/settings.js';
-import type { CostPlan } from '../money/estimate.js';
+import { atStake, type CostPlan } from '../money/plan.js';
 
 /** `$0.000123`, `$12.50`, `$15,384.00`. */
 const money = (usd: number) => (usd >= 1 ? usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : formatUsd(usd));
@@ -28,12 +28,14 @@ export function confirmationReason(jobs: number, estimate: CostPlan | null, sett
   const { confirm_above: limit, max_cost: cap } = settings;
   const reasons: string[] = [];
   if (jobs > limit.jobs) reasons.push(`${jobs.toLocaleString('en-US')} jobs (confirm_above.jobs is ${limit.jobs.toLocaleString('en-US')})`);
-  const high = estimate?.total.incomplete === false ? estimate.total.high_usd : null;
-  const atStake = high === null ? cap : cap === null ? high : Math.min(high, cap);
-  if (atStake !== null && atStake > limit.usd) {
-    const low = estimate?.total.low_usd;
-    const range = high !== null && low !== null && low !== undefined ? `estimate $${money(low)}–$${money(high)}` : `cap $${money(cap!)}`;
-    reasons.push(`up to $${money(atStake)} (${range}; confirm_above.usd is $${money(limit.usd)})`);
+  // The warmup requests are paid for too (--warmup): at stake with the jobs.
+  const sent = estimate ? atStake(estimate) : null;
+  const high = sent && !sent.incomplete ? sent.high_usd : null;
+  const most = high === null ? cap : cap === null ? high : Math.min(high, cap);
+  if (most !== null && most > limit.usd) {
+    const low = sent && !sent.incomplete ? sent.low_usd : null;
+    const range = high !== null && low !== null ? `estimate $${money(low)}–$${money(high)}` : `cap $${money(cap!)}`;
+    reasons.push(`up to $${money(most)} (${range}; confirm_above.usd is $${money(limit.usd)})`);
   }
   return reasons.length ? reasons.join(' and ') : null;
 }

@@ -6,7 +6,7 @@ import { afterRun } from './after.js';
 import { suiteGroupOrder } from '../stats/aggregate.js';
 import { applyGates, writeCiFiles } from '../ci/output.js';
 import type { Env } from '../env.js';
-import { createPlanner, estimateSummary } from '../money/estimate.js';
+import { createPlanner, estimateSummary } from '../money/plan.js';
 import { judgeEstimates } from '../money/judge-estimate.js';
 import { rowChecks } from '../config/row-checks.js';
 import { exitCodeFor } from '../ci/gates.js';

@@ -10,7 +10,7 @@ import type { MetricsOptions } from '../metrics/targets.js';
 import type { ExitCode } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import type { MockOptions } from '../mock/server.js';
-import type { CostPlan } from '../money/estimate.js';
+import type { CostPlan } from '../money/plan.js';
 import type { Params } from '../types/job.js';
 import type { Arrival, RunStatus, RunSummary } from '../types/summary.js';
 

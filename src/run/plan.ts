@@ -3,7 +3,7 @@
 import type { Env } from '../env.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { renderPlanJson, renderPlanTable } from '../money/plan-table.js';
-import { createPlanner, type CostPlan } from '../money/estimate.js';
+import { createPlanner, type CostPlan } from '../money/plan.js';
 import { renderShardPlan, shardPlan } from '../ci/shard-plan.js';
 import type { PlanOptions, PlanReport } from './options.js';
 import { prepareRun } from './prepare.js';

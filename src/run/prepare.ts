@@ -16,7 +16,9 @@ import { resolveSuite, type ResolvedSuite } from '../config/resolve.js';
 import { resolveSettings, type Settings, type SettingsFlags } from '../config/settings.js';
 import type { Env } from '../env.js';
 import { ConfigError } from '../errors.js';
-import { createPlanner, DEFAULT_EXPECT_TOKENS, type CostPlan } from '../money/estimate.js';
+import { DEFAULT_EXPECT_TOKENS } from '../money/estimate.js';
+import { createPlanner, type CostPlan } from '../money/plan.js';
+import { warmupArms } from './warmup.js';
 import { mergeGates, type Gates } from '../ci/gates.js';
 import { assertGatesMeasurable } from '../ci/gate-needs.js';
 import { createLogger, type Logger } from '../log.js';
@@ -147,7 +149,9 @@ async function planRun(options: RunOptions, env: Env, mode: PrepareMode, { confi
   const planner = catalog && createPlanner(catalog.pricingOf, expectTokens, env.date(), (job) => judgeEstimates(job, catalog.pricingOf, expectTokens, env.date()));
   const judges = suiteJudgeModels(suite);
   if (catalog) checkJudgeModels(judges, catalog);
-  const onJob = check && planner ? (job: Job) => (check.add(job), planner.add(job)) : undefined;
+  // The warmup requests the run will send first (run/warmup.ts) are priced with the jobs: they are paid for.
+  const arms = planner && settings.warmup > 0 ? warmupArms() : null;
+  const onJob = check && planner ? (job: Job) => (check.add(job), planner.add(job), arms?.see(job)) : undefined;
   const { tasks, matrix, jobs, shardIds } = await readMatrix(suite, selectionOf(options), strictParams(options), filter, shard ?? undefined, { onJob }, options.stream);
   if (matrix.size === 0) throw new ConfigError('The matrix is empty: nothing to run.');
   if (sharding) logger.info(`shard ${shard!.index}/${shard!.count} from ${sharding.from}: ${jobs.size} of ${matrix.size} jobs`);
@@ -155,6 +159,7 @@ async function planRun(options: RunOptions, env: Env, mode: PrepareMode, { confi
   if (catalog && check && planner) {
     logger.debug(`preflight: ${models.length} model(s) checked against /models at ${catalog.baseUrl} (${catalog.fromCache ? 'cached list' : 'fetched'} ${catalog.fetchedAt})`);
     reportPreflight(check.problems(), logger);
+    for (const job of arms?.jobs(settings.warmup) ?? []) planner.addWarmup(job);
     estimate = { ...planner.finish(), ...selectionNotes(options, tasks) };
   }
   // Only a dry run may go on without prices; a budget refuses to guess (budgetFor throws).

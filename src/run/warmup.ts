@@ -10,16 +10,39 @@ const MAX_LOOKAHEAD = 10_000;
 export async function* withWarmup(jobs: AsyncIterable<Job>, count: number): AsyncGenerator<Job> {
   const iterator = jobs[Symbol.asyncIterator]();
   const ahead: Job[] = [];
-  const arms = new Map<string, Job>();
+  const arms = warmupArms();
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     ahead.push(next.value);
-    if (!arms.has(next.value.model_label)) arms.set(next.value.model_label, next.value);
-    if (next.value.task_id !== ahead[0]!.task_id || ahead.length >= MAX_LOOKAHEAD) break;
+    if (!arms.see(next.value)) break;
   }
-  const first = [...arms.values()];
-  for (let i = 0; i < count && first.length; i++) yield warmupJob(first[i % first.length]!, i);
+  yield* arms.jobs(count);
   yield* ahead;
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+}
+
+/**
+ * The warmup requests of a matrix read in order: the first job of each model label among the
+ * first task's jobs, then `count` copies of them in turn. The run sends these, and the plan
+ * prices the same ones. `see` returns false once the first task is behind (nothing more to learn).
+ */
+export function warmupArms(): { see(job: Job): boolean; jobs(count: number): Job[] } {
+  const arms = new Map<string, Job>();
+  let firstTask: string | null = null;
+  let seen = 0;
+  let done = false;
+  return {
+    see(job) {
+      if (done) return false;
+      firstTask ??= job.task_id;
+      if (!arms.has(job.model_label)) arms.set(job.model_label, job);
+      done = job.task_id !== firstTask || ++seen >= MAX_LOOKAHEAD;
+      return !done;
+    },
+    jobs(count) {
+      const first = [...arms.values()];
+      return first.length ? Array.from({ length: count }, (_, i) => warmupJob(first[i % first.length]!, i)) : [];
+    },
+  };
 }
 
 /** A measured job's request under a warmup id: no checks, no cache, no place in the matrix. */
