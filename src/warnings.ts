@@ -1,6 +1,6 @@
 // The one catalogue of warning (and preflight error) texts, each with a hint for the options in use.
 
-import type { CostPlan } from './money/plan.js';
+import { atStake, type CostPlan } from './money/plan.js';
 import { usd } from './format.js';
 
 export const WARN = {
@@ -32,10 +32,12 @@ export const WARN = {
     `A cost cap needs every model's prices, and /models has none for ${models.map((m) => `\`${m}\``).join(', ')}. Remove those models, or drop --max-cost / max_cost (agent-lab will not guess a price).`,
 
   estimateLine: (plan: CostPlan, cap: number | null) => {
-    const t = plan.total;
+    // Everything the run sends: the warmup requests are paid for too.
+    const t = atStake(plan);
     const more = t.incomplete ? '+?' : '';
     const range = t.low_usd === t.high_usd ? `${usd(t.high_usd)}${more}` : `${usd(t.low_usd)}${more} (${plan.expect_tokens} tokens an answer) to ${usd(t.high_usd)}${more} (every max_tokens)`;
-    return `estimate: ${range} for ${plan.jobs} job(s)` +
+    const warmups = plan.warmup ? ` and ${plan.warmup.jobs} warmup request(s)` : '';
+    return `estimate: ${range} for ${plan.jobs} job(s)${warmups}` +
     (cap === null ? '' : `, cap $${cap}`) +
     '; `agent-lab plan` shows the breakdown';
   },

@@ -3,7 +3,8 @@
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
 import { estimateJob, estimatePromptTokens, nativeCostEstimate, reservationFor, worstCase } from '../src/money/estimate.js';
-import { buildPlan } from '../src/money/plan.js';
+import { atStake, buildPlan, createPlanner } from '../src/money/plan.js';
+import { usd } from '../src/format.js';
 import { modelsBody } from '../src/mock/models-body.js';
 import { parseModelsBody } from '../src/models/list.js';
 import { pricingFrom } from '../src/money/pricing.js';
@@ -140,5 +141,22 @@ describe('buildPlan', () => {
     expect(WARN.estimateLine(known, 0.5)).toBe('estimate: $0.0000788 (40 tokens an answer) to $0.000187 (every max_tokens) for 3 job(s), cap $0.5; `agent-lab plan` shows the breakdown');
     expect(WARN.estimateLine(buildPlan(jobs.slice(0, 1), pricingOf, 100, AT), null)).toBe('estimate: $0.0000622 for 1 job(s); `agent-lab plan` shows the breakdown');
     expect(WARN.estimateLine(plan, null)).toContain('+?');
+  });
+
+  it('counts warmup requests in the line, the table total and the cap, never in the jobs total', () => {
+    const planner = createPlanner(pricingOf, 40, AT);
+    for (const j of jobs.slice(0, 3)) planner.add(j);
+    planner.addWarmup(jobs[0]!);
+    const warmed = planner.finish();
+    const known = buildPlan(jobs.slice(0, 3), pricingOf, 40, AT);
+    const one = buildPlan(jobs.slice(0, 1), pricingOf, 40, AT).total;
+    expect(warmed.total).toEqual(known.total);
+    expect(warmed.warmup).toMatchObject({ jobs: 1, low_usd: one.low_usd, high_usd: one.high_usd });
+    const low = new Big(known.total.low_usd!).plus(one.low_usd!).toNumber();
+    const high = new Big(known.total.high_usd!).plus(one.high_usd!).toNumber();
+    expect(atStake(warmed)).toEqual({ jobs: 4, prompt_tokens: known.total.prompt_tokens + one.prompt_tokens, low_usd: low, high_usd: high, incomplete: false });
+    expect(WARN.estimateLine(warmed, null)).toBe(`estimate: ${usd(low)} (40 tokens an answer) to ${usd(high)} (every max_tokens) for 3 job(s) and 1 warmup request(s); \`agent-lab plan\` shows the breakdown`);
+    // The warmup goes first: a cap that fits the three jobs' worst case alone no longer fits them all.
+    expect(renderPlanTable(warmed, known.total.high_usd!)).toMatch(/does not fit; about 2 of 3 jobs fit/);
   });
 });
