@@ -37,8 +37,7 @@ export function renderPlanTable(plan: CostPlan, capUsd: number | null = null): s
   const w = plan.warmup;
   if (w) rows.push(cells(w, 'warmup', ''));
   const all = atStake(plan);
-  const perRequest = w ? Math.round(all.prompt_tokens / all.jobs) : t.prompt_tokens_per_job;
-  rows.push(cells({ ...t, ...all, prompt_tokens_per_job: perRequest }, 'total', '', all.incomplete ? '+?' : ''));
+  rows.push(cells({ ...t, ...all, prompt_tokens_per_job: all.jobs ? Math.round(all.prompt_tokens / all.jobs) : 0 }, 'total', '', all.incomplete ? '+?' : ''));
   const extra = [t.jobs > plan.jobs ? `${t.jobs - plan.jobs} judge request(s)` : '', w ? `${w.jobs} warmup request(s) (--warmup: the first task's request to each model, in turn)` : ''].filter(Boolean);
   const notes = [
     `${plan.jobs} job(s)${extra.length ? ` and ${extra.join(' and ')}` : ''}. low: ${plan.expect_tokens} completion tokens per job (--expect-tokens); worst: every job uses its whole max_tokens, billed at the dearer of the completion and reasoning prices.`,
@@ -62,7 +61,7 @@ function capNote(plan: CostPlan, cap: number): string {
   if (worst <= cap) return `cost cap $${cap}: even the worst case (${usd(worst)}) fits.`;
   // Reservations are worst cases: about this many jobs fit before the cap can stop the run.
   // The warmup requests go first, so the jobs get what they leave of the cap.
-  const perJob = (worst - (plan.warmup?.high_usd ?? 0)) / plan.jobs;
+  const perJob = plan.total.high_usd! / plan.jobs;
   const room = Math.max(0, cap - (plan.warmup?.high_usd ?? 0));
   return `cost cap $${cap}: the worst case (${usd(worst)}) does not fit; about ${Math.min(plan.jobs, Math.floor(room / perJob))} of ${plan.jobs} jobs fit at the worst case (more are sent when answers are shorter than max_tokens); the rest would be skipped.`;
 }

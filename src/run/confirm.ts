@@ -29,11 +29,12 @@ export function confirmationReason(jobs: number, estimate: CostPlan | null, sett
   const reasons: string[] = [];
   if (jobs > limit.jobs) reasons.push(`${jobs.toLocaleString('en-US')} jobs (confirm_above.jobs is ${limit.jobs.toLocaleString('en-US')})`);
   // The warmup requests are paid for too (--warmup): at stake with the jobs.
-  const sent = estimate ? atStake(estimate) : null;
-  const high = sent && !sent.incomplete ? sent.high_usd : null;
+  const sent = estimate && atStake(estimate);
+  const known = sent && !sent.incomplete ? sent : null;
+  const high = known?.high_usd ?? null;
   const most = high === null ? cap : cap === null ? high : Math.min(high, cap);
   if (most !== null && most > limit.usd) {
-    const low = sent && !sent.incomplete ? sent.low_usd : null;
+    const low = known?.low_usd ?? null;
     const range = high !== null && low !== null ? `estimate $${money(low)}–$${money(high)}` : `cap $${money(cap!)}`;
     reasons.push(`up to $${money(most)} (${range}; confirm_above.usd is $${money(limit.usd)})`);
   }
